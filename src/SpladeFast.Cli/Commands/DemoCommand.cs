@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using SpladeFast.Algorithms;
+using SpladeFast.Build;
+using SpladeFast.Cli.Output;
+using SpladeFast.Eval;
+using SpladeFast.Execution;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Run;
+using SpladeFast.Synthetic;
+
+namespace SpladeFast.Cli.Commands;
+
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var docs = new Option<int>("--docs") { Description = "Documents of the synthetic collection.", DefaultValueFactory = _ => 100_000 };
+        var queries = new Option<int>("--queries") { Description = "Queries.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
+        var k = CommonOptions.K(10);
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Keep the collection, index and runs in this directory (default: a temporary one, removed)." };
+        var report = CommonOptions.Report();
+        var command = new Command("demo", "Generate a synthetic SPLADE-like collection, index it, answer its queries with every algorithm at one thread, check each against the exhaustive top-k and print a latency table.")
+        {
+            docs, queries, seed, k, output, report,
+        };
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var kept = parse.GetValue(output);
+            string directory = kept?.FullName ?? Path.Combine(Path.GetTempPath(), $"splade-fast-demo-{Environment.ProcessId}");
+            try
+            {
+                return Run(directory, parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(seed), parse.GetValue(k), parse.GetRequiredValue(report));
+            }
+            finally
+            {
+                if (kept is null && Directory.Exists(directory))
+                    Directory.Delete(directory, recursive: true);
+            }
+        }));
+        return command;
+    }
+
+    private static int Run(string directory, int documents, int queryCount, int seed, int k, string format)
+    {
+        Console.Error.WriteLine($"generating {documents:N0} documents and {queryCount:N0} queries (seed {seed}) in {directory}");
+        var collection = SynthCommand.Generate(new SynthOptions { Documents = documents, Queries = queryCount, Seed = seed }, directory);
+        string indexPath = Path.Combine(directory, "index.sfi");
+        var build = IndexCommand.Build(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }, indexPath);
+        Console.Error.WriteLine($"indexed {build.Documents:N0} documents, {build.Postings:N0} postings, {build.IndexBytes:N0} bytes in {build.Elapsed.TotalSeconds:F1} s");
+
+        using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
+        var querySet = QueryReader.Read(collection.Queries, index.Vocabulary);
+        var runs = new List<QueryRunResult>();
+        QueryRunResult? reference = null;
+        var mismatches = new List<string>();
+        foreach (var algorithm in SearchAlgorithms.All)
+        {
+            var run = ProgressDisplay.Run(progress => QueryRunner.Run(index, querySet.Queries,
+                new QueryRunOptions { Algorithm = algorithm, K = k, Threads = 1, Progress = progress }));
+            reference ??= run;
+            int wrong = Enumerable.Range(0, querySet.Queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(reference.Hits[q]));
+            if (wrong > 0)
+                mismatches.Add($"{algorithm.Name}: {wrong} queries differ from the exhaustive top-{k}");
+            runs.Add(run);
+        }
+
+        string runPath = Path.Combine(directory, "run.trec");
+        TrecRun.Write(runPath, querySet.Queries, reference!.Hits, index.DocumentId, index.ImpactScale * querySet.WeightScale, "demo");
+        var evaluation = TrecEvaluator.Evaluate(TrecRun.Read(runPath), Qrels.Load(collection.Qrels), runPath);
+        string note = string.Create(CultureInfo.InvariantCulture,
+            $"{documents:N0} synthetic documents, {queryCount:N0} queries, k={k}, one thread; every algorithm checked against the exhaustive top-k: {(mismatches.Count == 0 ? "all exact" : "MISMATCH")}; MRR@10 of the target documents: {evaluation.Mean["mrr@10"]:F4}");
+        Console.Write(LatencyReport.Render(runs, format, note));
+        foreach (var mismatch in mismatches)
+            Console.Error.WriteLine($"error: {mismatch}");
+        return mismatches.Count == 0 ? 0 : CliAction.Failure;
+    }
+}

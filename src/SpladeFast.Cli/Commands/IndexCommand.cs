@@ -1,0 +1,50 @@
+using System.CommandLine;
+using SpladeFast.Build;
+using SpladeFast.Cli.Output;
+
+namespace SpladeFast.Cli.Commands;
+
+internal static class IndexCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<string[]>("--input", "-I")
+        {
+            Description = "Documents: Anserini JsonVectorCollection JSONL files ({\"id\", \"vector\": {token: weight}}), plain or .gz, or directories of them.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Index file to write.", Required = true };
+        var vocab = new Option<FileInfo?>("--vocab") { Description = "BERT vocab.txt fixing term ids (id = line number). Default: a vocabulary built from the documents." };
+        var quantBits = new Option<int>("--quant-bits")
+        {
+            Description = "0: impact = round(w x --scale) as naver/splade's Anserini export; 8 or 16: PISA-style linear quantizer over the largest weight.",
+            DefaultValueFactory = _ => 0,
+        }.AcceptOnlyFromAmong("0", "8", "16");
+        var scale = new Option<double>("--scale") { Description = "Weight multiplier of the default quantizer (use 1 for Anserini files whose weights are already integers).", DefaultValueFactory = _ => 100 };
+        var skipBad = CommonOptions.SkipBad();
+        var command = new Command("index", "Build a compressed block-max index from sparse document vectors.") { input, output, vocab, quantBits, scale, skipBad };
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var options = new IndexBuildOptions
+            {
+                Inputs = parse.GetRequiredValue(input),
+                VocabularyPath = parse.GetValue(vocab)?.FullName,
+                QuantBits = parse.GetValue(quantBits),
+                Scale = parse.GetValue(scale),
+                SkipBad = parse.GetValue(skipBad),
+            };
+            var report = Build(options, parse.GetRequiredValue(output).FullName);
+            Console.WriteLine($"indexed {report.Documents:N0} documents, {report.Terms:N0} terms, {report.Postings:N0} postings -> {parse.GetRequiredValue(output)} ({report.IndexBytes:N0} bytes) in {report.Elapsed.TotalSeconds:F1} s");
+            if (report.SkippedRecords > 0)
+                Console.WriteLine($"skipped {report.SkippedRecords:N0} bad records");
+            if (report.DroppedWeights > 0)
+                Console.WriteLine($"dropped {report.DroppedWeights:N0} weights that quantize to 0");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static IndexBuildReport Build(IndexBuildOptions options, string output) =>
+        ProgressDisplay.Run(progress => new IndexBuilder(options with { Progress = progress }).Build(output));
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SpladeFast.Execution;
+
+namespace SpladeFast.Cli.Output;
+
+/// <summary>The latency report of query runs, as a markdown table or JSON.</summary>
+internal static class LatencyReport
+{
+    public static string Render(IReadOnlyList<QueryRunResult> runs, string format, string? note = null) =>
+        format == "json" ? Json(runs, note) : Markdown(runs, note);
+
+    private static string Markdown(IReadOnlyList<QueryRunResult> runs, string? note)
+    {
+        var text = new StringBuilder();
+        if (note is not null)
+            text.Append(note).Append("\n\n");
+        text.Append("| algorithm | k | threads | queries | mean ms | p50 ms | p90 ms | p99 ms | max ms | QPS | postings/query | docs scored/query |\n");
+        text.Append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        foreach (var run in runs)
+        {
+            var l = run.Latency;
+            double perQuery(long total) => l.Queries == 0 ? 0 : (double)total / l.Queries;
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {run.Algorithm} | {run.K} | {run.Threads} | {l.Queries} | {l.Mean:F3} | {l.P50:F3} | {l.P90:F3} | {l.P99:F3} | {l.Max:F3} | {l.QueriesPerSecond:F0} | {perQuery(run.PostingsDecoded):F0} | {perQuery(run.DocumentsScored):F0} |\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Json(IReadOnlyList<QueryRunResult> runs, string? note) =>
+        JsonSerializer.Serialize(new
+        {
+            note,
+            runs = runs.Select(run => new
+            {
+                algorithm = run.Algorithm,
+                k = run.K,
+                threads = run.Threads,
+                latency_ms = run.Latency,
+                postings_decoded = run.PostingsDecoded,
+                documents_scored = run.DocumentsScored,
+                per_query_ms = run.LatencyMilliseconds,
+            }),
+        }, CliJson.Indented);
+}

@@ -1,0 +1,68 @@
+using SpladeFast.Cursors;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Algorithms;
+
+/// <summary>
+/// Per-thread search state, reused across queries so the hot path allocates nothing: cursors, the top-k
+/// queue, accumulators for term-at-a-time, result buffer, and work counters.
+/// </summary>
+public sealed class SearchContext
+{
+    private BlockPostingCursor[] _cursors = new BlockPostingCursor[64];
+    private int _cursorCount;
+    private long[]? _accumulators;
+    private SearchHit[] _results = new SearchHit[16];
+
+    public SearchContext(SparseIndex index) => Index = index;
+
+    public SparseIndex Index { get; }
+    public TopKQueue TopK { get; } = new();
+
+    /// <summary>The cursors of the current query's terms that have postings.</summary>
+    public Span<BlockPostingCursor> Cursors => _cursors.AsSpan(0, _cursorCount);
+
+    /// <summary>One zeroed slot per document; algorithms that use it leave it zeroed.</summary>
+    public long[] Accumulators => _accumulators ??= new long[Index.DocumentCount];
+
+    public long DocumentsScored { get; set; }
+    public long PostingsDecoded { get; private set; }
+
+    /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm)
+    {
+        TopK.Reset(k);
+        OpenCursors(query);
+        algorithm.Search(this);
+        foreach (ref var cursor in Cursors)
+            PostingsDecoded += cursor.PostingsDecoded;
+        if (_results.Length < k)
+            _results = new SearchHit[k];
+        int count = TopK.CopySortedTo(_results);
+        return _results.AsSpan(0, count);
+    }
+
+    public void ResetCounters()
+    {
+        DocumentsScored = 0;
+        PostingsDecoded = 0;
+    }
+
+    private void OpenCursors(QueryVector query)
+    {
+        if (_cursors.Length < query.Terms.Length)
+            _cursors = new BlockPostingCursor[query.Terms.Length];
+        _cursorCount = 0;
+        foreach (var term in query.Terms)
+        {
+            if ((uint)term.TermId >= (uint)Index.TermCount || term.Weight == 0)
+                continue;
+            var postings = Index.Postings(term.TermId);
+            if (postings.PostingCount == 0)
+                continue;
+            _cursors[_cursorCount++].Reset(postings, term.Weight);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace SpladeFast.Build;
+
+public sealed record IndexBuildOptions
+{
+    /// <summary>JSONL files (plain or .gz) or directories of them.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    /// <summary>A BERT vocab.txt fixing term ids; null builds the vocabulary from the documents.</summary>
+    public string? VocabularyPath { get; init; }
+    /// <summary>0: fixed scale (round(w x <see cref="Scale"/>)); 8 or 16: linear quantizer.</summary>
+    public int QuantBits { get; init; }
+    public double Scale { get; init; } = 100;
+    /// <summary>Count and skip bad records instead of failing on the first.</summary>
+    public bool SkipBad { get; init; }
+    public IProgress<BuildProgress>? Progress { get; init; }
+}
+
+/// <summary>Progress of one stage, in the stage's own units (input bytes, or terms).</summary>
+public readonly record struct BuildProgress(string Stage, long Done, long Total);
+
+public sealed record IndexBuildReport(
+    int Documents, int Terms, long Postings, long SkippedRecords, long DroppedWeights, long IndexBytes, TimeSpan Elapsed);

@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using SpladeFast.Codecs;
+using SpladeFast.Format;
+using SpladeFast.Index;
+
+namespace SpladeFast.Cursors;
+
+[InlineArray(BitPacking.BlockSize)]
+internal struct Block128
+{
+    private uint _element;
+}
+
+/// <summary>
+/// The cursor over compressed block-max postings: decodes one block of docids at a time, impacts only when a
+/// score is asked for. A large struct (two 512-byte buffers): keep cursors in an array and use them by ref.
+/// </summary>
+public unsafe struct BlockPostingCursor : IBlockMaxCursor
+{
+    private byte* _data;
+    private BlockSkip* _skips;
+    private int _blockCount;
+    private uint _postingCount;
+    private long _weight;
+    private long _maxScore;
+    private int _block;
+    private int _position;
+    private int _blockLength;
+    private int _shallow;
+    private uint _docId;
+    private bool _impactsDecoded;
+    private long _postingsDecoded;
+    private Block128 _docIds;
+    private Block128 _impacts;
+
+    public void Reset(in PostingList list, uint weight)
+    {
+        _data = list.Data;
+        _skips = list.Skips;
+        _blockCount = list.BlockCount;
+        _postingCount = list.PostingCount;
+        _weight = weight;
+        _maxScore = (long)weight * list.MaxImpact;
+        _shallow = 0;
+        _postingsDecoded = 0;
+        if (_blockCount == 0)
+        {
+            _docId = PostingCursor.End;
+            _block = 0;
+            return;
+        }
+        LoadBlock(0);
+    }
+
+    public readonly uint DocId => _docId;
+    public readonly uint PostingCount => _postingCount;
+    public readonly long MaxScore => _maxScore;
+    public readonly long Weight => _weight;
+
+    /// <summary>Docids decoded so far (the work measure of the latency report).</summary>
+    public readonly long PostingsDecoded => _postingsDecoded;
+
+    public long Score
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (!_impactsDecoded)
+                DecodeImpacts();
+            return _weight * _impacts[_position];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next()
+    {
+        if (++_position < _blockLength)
+        {
+            _docId = _docIds[_position];
+            return;
+        }
+        if (_block + 1 < _blockCount)
+            LoadBlock(_block + 1);
+        else
+            Exhaust();
+    }
+
+    public void NextGeq(uint target)
+    {
+        if (target <= _docId)
+            return;
+        if (target > _skips[_block].LastDocId)
+        {
+            int block = _block + 1;
+            while (block < _blockCount && _skips[block].LastDocId < target)
+                block++;
+            if (block == _blockCount)
+            {
+                Exhaust();
+                return;
+            }
+            LoadBlock(block);
+        }
+        // The block's last docid is >= target, so the scan stops inside the block.
+        int position = _position;
+        while (_docIds[position] < target)
+            position++;
+        _position = position;
+        _docId = _docIds[position];
+    }
+
+    public void ShallowNextGeq(uint target)
+    {
+        int block = Math.Max(_shallow, 0);
+        while (block < _blockCount && _skips[block].LastDocId < target)
+            block++;
+        _shallow = block;
+    }
+
+    public readonly long BlockMaxScore => _shallow < _blockCount ? _weight * _skips[_shallow].MaxImpact : 0;
+    public readonly uint BlockLastDocId => _shallow < _blockCount ? _skips[_shallow].LastDocId : PostingCursor.End;
+
+    private void Exhaust()
+    {
+        _docId = PostingCursor.End;
+        _position = _blockLength - 1;
+    }
+
+    private void LoadBlock(int block)
+    {
+        _block = block;
+        _position = 0;
+        _blockLength = block + 1 < _blockCount ? BitPacking.BlockSize : (int)(_postingCount - (uint)block * BitPacking.BlockSize);
+        ref readonly var skip = ref _skips[block];
+        uint previousLast = block == 0 ? uint.MaxValue : _skips[block - 1].LastDocId;
+        PostingBlockCodec.DecodeDocIds(ref *(_data + skip.Offset), skip.DocBits, _blockLength, previousLast, _docIds);
+        _impactsDecoded = false;
+        _postingsDecoded += _blockLength;
+        _docId = _docIds[0];
+        if (_shallow < block)
+            _shallow = block;
+    }
+
+    private void DecodeImpacts()
+    {
+        ref readonly var skip = ref _skips[_block];
+        PostingBlockCodec.DecodeImpacts(ref *(_data + skip.Offset), skip.DocBits, skip.ImpactBits, _blockLength, _impacts);
+        _impactsDecoded = true;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Eval;
+
+/// <summary>
+/// Relevance judgments: TREC <c>qid iter docid rel</c>, or BEIR's TSV <c>query-id corpus-id score</c>
+/// (a header line is recognised and skipped).
+/// </summary>
+public sealed class Qrels
+{
+    private readonly Dictionary<string, Dictionary<string, int>> _judgments;
+
+    private Qrels(Dictionary<string, Dictionary<string, int>> judgments) => _judgments = judgments;
+
+    public IReadOnlyCollection<string> QueryIds => _judgments.Keys;
+
+    public IReadOnlyDictionary<string, int> this[string queryId] => _judgments[queryId];
+
+    public bool TryGet(string queryId, out IReadOnlyDictionary<string, int> judgments)
+    {
+        bool found = _judgments.TryGetValue(queryId, out var map);
+        judgments = map!;
+        return found;
+    }
+
+    public static Qrels Load(string path)
+    {
+        var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        long lineNumber = 0;
+        foreach (var line in Ingest.InputFiles.Open(path, out _).ReadLines())
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (lineNumber == 1 && fields.Length == 3 && !int.TryParse(fields[2], out _))
+                continue;
+            (string query, string doc, string rel) = fields.Length switch
+            {
+                4 => (fields[0], fields[2], fields[3]),
+                3 => (fields[0], fields[1], fields[2]),
+                _ => throw new InputException(path, lineNumber, "expected 'qid iter docid rel' or 'qid docid rel'"),
+            };
+            if (!int.TryParse(rel, NumberStyles.Integer, CultureInfo.InvariantCulture, out int relevance))
+                throw new InputException(path, lineNumber, $"relevance '{rel}' is not an integer");
+            if (!judgments.TryGetValue(query, out var docs))
+                judgments[query] = docs = new Dictionary<string, int>(StringComparer.Ordinal);
+            docs[doc] = relevance;
+        }
+        return new Qrels(judgments);
+    }
+}
+
+internal static class StreamLines
+{
+    public static IEnumerable<string> ReadLines(this Stream stream)
+    {
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+            yield return line;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using SpladeFast.Algorithms;
+using SpladeFast.Build;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Execution;
+
+public sealed record QueryRunOptions
+{
+    public required ISearchAlgorithm Algorithm { get; init; }
+    public int K { get; init; } = 1000;
+    public int Threads { get; init; } = 1;
+    /// <summary>Queries answered once before timing (caches, JIT tiering); excluded from the report.</summary>
+    public int WarmupQueries { get; init; } = -1;
+    public IProgress<BuildProgress>? Progress { get; init; }
+}
+
+public sealed record QueryRunResult(
+    string Algorithm, int K, int Threads, SearchHit[][] Hits, double[] LatencyMilliseconds,
+    long PostingsDecoded, long DocumentsScored, TimeSpan WallTime)
+{
+    public LatencyStatistics Latency => LatencyStatistics.From(LatencyMilliseconds, WallTime);
+}
+
+/// <summary>
+/// Answers a query set, one query per thread at a time, each thread with its own <see cref="SearchContext"/>.
+/// Results do not depend on the thread count: every query is answered independently.
+/// </summary>
+public static class QueryRunner
+{
+    public static QueryRunResult Run(SparseIndex index, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
+    {
+        if (options.K < 1)
+            ThrowHelper.ArgumentOutOfRange(nameof(options), "k must be at least 1.");
+        if (options.Threads < 1)
+            ThrowHelper.ArgumentOutOfRange(nameof(options), "threads must be at least 1.");
+        int threads = Math.Min(options.Threads, Math.Max(1, queries.Count));
+        var contexts = Enumerable.Range(0, threads).Select(_ => new SearchContext(index)).ToArray();
+        int warmup = options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10);
+        for (int q = 0; q < warmup; q++)
+            contexts[q % threads].Search(queries[q], options.K, options.Algorithm);
+        foreach (var context in contexts)
+            context.ResetCounters();
+
+        var hits = new SearchHit[queries.Count][];
+        var latencies = new double[queries.Count];
+        int next = -1, done = 0;
+        var wall = Stopwatch.StartNew();
+        void Worker(SearchContext context)
+        {
+            int q;
+            while ((q = Interlocked.Increment(ref next)) < queries.Count)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var result = context.Search(queries[q], options.K, options.Algorithm);
+                latencies[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                hits[q] = result.ToArray();
+                int finished = Interlocked.Increment(ref done);
+                if ((finished & 255) == 0)
+                    options.Progress?.Report(new BuildProgress(options.Algorithm.Name, finished, queries.Count));
+            }
+        }
+        if (threads == 1)
+        {
+            Worker(contexts[0]);
+        }
+        else
+        {
+            var workers = contexts.Select(c => new Thread(() => Worker(c)) { IsBackground = true }).ToArray();
+            foreach (var w in workers)
+                w.Start();
+            foreach (var w in workers)
+                w.Join();
+        }
+        wall.Stop();
+        options.Progress?.Report(new BuildProgress(options.Algorithm.Name, queries.Count, queries.Count));
+        return new QueryRunResult(options.Algorithm.Name, options.K, threads, hits, latencies,
+            contexts.Sum(c => c.PostingsDecoded), contexts.Sum(c => c.DocumentsScored), wall.Elapsed);
+    }
+}

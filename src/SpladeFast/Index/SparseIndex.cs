@@ -1,0 +1,206 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using SpladeFast.Codecs;
+using SpladeFast.Format;
+using SpladeFast.Ingest;
+using SpladeFast.Storage;
+
+namespace SpladeFast.Index;
+
+public enum IndexStorageKind
+{
+    MemoryMapped,
+    InMemory,
+}
+
+/// <summary>
+/// An opened index. Opening checks the header, the section table and the structure of terms and skips (so no
+/// offset can point outside the file); by default it also verifies every section checksum, so a corrupted
+/// index is reported, never searched.
+/// </summary>
+public sealed unsafe class SparseIndex : IDisposable
+{
+    private readonly IIndexStorage _storage;
+    private readonly TermEntry* _terms;
+    private readonly BlockSkip* _skips;
+    private readonly byte* _postings;
+    private readonly StringTableReader _documentIds;
+    private readonly SectionEntry[] _sections;
+
+    private SparseIndex(IIndexStorage storage, bool verifyChecksums)
+    {
+        _storage = storage;
+        string path = storage.Path;
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("The index format is little-endian.");
+        if (storage.Length < IndexLayout.HeaderSize)
+            ThrowHelper.Corrupt(path, $"the file is {storage.Length} bytes, shorter than the {IndexLayout.HeaderSize}-byte header (truncated?)");
+        var header = *(IndexHeader*)storage.Pointer;
+        if (!new ReadOnlySpan<byte>(storage.Pointer, 8).SequenceEqual(IndexLayout.Magic))
+            ThrowHelper.Corrupt(path, "not a SpladeFast index (bad magic)");
+        if (header.Version != IndexLayout.Version)
+            ThrowHelper.Corrupt(path, $"format version {header.Version}; this build reads version {IndexLayout.Version}");
+        if (header.SectionCount > IndexLayout.MaxSections
+            || storage.Length < IndexLayout.HeaderSize + header.SectionCount * IndexLayout.SectionEntrySize)
+            ThrowHelper.Corrupt(path, "the section table is truncated");
+        var table = new ReadOnlySpan<byte>(storage.Pointer + IndexLayout.HeaderSize, (int)header.SectionCount * IndexLayout.SectionEntrySize);
+        if (IndexFileWriter.HeaderChecksum(header, table) != header.Checksum)
+            ThrowHelper.Corrupt(path, "header checksum mismatch");
+        if (header.BlockSize != BitPacking.BlockSize)
+            ThrowHelper.Corrupt(path, $"block size {header.BlockSize} is not supported");
+        _sections = MemoryMarshal.Cast<byte, SectionEntry>(table).ToArray();
+        foreach (var s in _sections)
+        {
+            if (s.Offset > (ulong)storage.Length || s.Length > (ulong)storage.Length - s.Offset)
+                ThrowHelper.Corrupt(path, $"section {s.Kind} extends past the end of the file (truncated?)");
+        }
+        Header = header;
+        if (verifyChecksums)
+            VerifyChecksums();
+
+        var metadata = Section(SectionKind.Metadata);
+        Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
+        var vocabulary = Section(SectionKind.Vocabulary);
+        var tokens = new StringTableReader(path, "vocabulary", storage.Pointer + (long)vocabulary.Offset, vocabulary.Length);
+        if ((ulong)tokens.Count != header.TermCount)
+            ThrowHelper.Corrupt(path, "vocabulary size does not match the term count");
+        Vocabulary = new Vocabulary(Enumerable.Range(0, (int)tokens.Count).Select(i => tokens.Get(i)).ToList(), isFixed: true);
+        var documentIds = Section(SectionKind.DocumentIds);
+        _documentIds = new StringTableReader(path, "document ids", storage.Pointer + (long)documentIds.Offset, documentIds.Length);
+        if ((ulong)_documentIds.Count != header.DocumentCount)
+            ThrowHelper.Corrupt(path, "document table size does not match the document count");
+
+        var terms = Section(SectionKind.Terms);
+        var skips = Section(SectionKind.Skips);
+        var postings = Section(SectionKind.Postings);
+        if (terms.Length != header.TermCount * (ulong)sizeof(TermEntry))
+            ThrowHelper.Corrupt(path, "terms section size does not match the term count");
+        if (skips.Length % (ulong)sizeof(BlockSkip) != 0 || postings.Length < IndexLayout.PostingsPadding)
+            ThrowHelper.Corrupt(path, "skips or postings section has a bad size");
+        _terms = (TermEntry*)(storage.Pointer + (long)terms.Offset);
+        _skips = (BlockSkip*)(storage.Pointer + (long)skips.Offset);
+        _postings = storage.Pointer + (long)postings.Offset;
+        ValidateStructure(path, skips.Length / (ulong)sizeof(BlockSkip), postings.Length - IndexLayout.PostingsPadding);
+    }
+
+    public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: index not found", path);
+        IIndexStorage opened = storage == IndexStorageKind.InMemory ? InMemoryStorage.Load(path) : new MemoryMappedStorage(path);
+        return Open(opened, verifyChecksums);
+    }
+
+    /// <summary>Takes ownership of <paramref name="storage"/>.</summary>
+    public static SparseIndex Open(IIndexStorage storage, bool verifyChecksums = true)
+    {
+        try
+        {
+            return new SparseIndex(storage, verifyChecksums);
+        }
+        catch
+        {
+            storage.Dispose();
+            throw;
+        }
+    }
+
+    public string Path => _storage.Path;
+    public IndexHeader Header { get; }
+    public IndexMetadata Metadata { get; }
+    public Vocabulary Vocabulary { get; }
+    public int DocumentCount => (int)Header.DocumentCount;
+    public int TermCount => (int)Header.TermCount;
+    public long PostingCount => (long)Header.PostingCount;
+    public double ImpactScale => Header.ImpactScale;
+    public long FileLength => _storage.Length;
+    public IReadOnlyList<SectionEntry> Sections => _sections;
+
+    public ref readonly TermEntry Term(int termId)
+    {
+        if ((uint)termId >= Header.TermCount)
+            ThrowHelper.ArgumentOutOfRange(nameof(termId), "No such term.");
+        return ref _terms[termId];
+    }
+
+    public PostingList Postings(int termId)
+    {
+        ref readonly var term = ref Term(termId);
+        return new PostingList(_postings + (long)term.PostingsOffset, _skips + term.FirstBlock, term.PostingCount, term.MaxImpact);
+    }
+
+    public string DocumentId(uint docId) => _documentIds.Get(docId);
+
+    /// <summary>Recomputes every section's XxHash3; throws <see cref="IndexCorruptException"/> on a mismatch.</summary>
+    public void VerifyChecksums()
+    {
+        foreach (var s in _sections)
+        {
+            var hash = new XxHash3();
+            for (ulong done = 0; done < s.Length;)
+            {
+                int chunk = (int)Math.Min(s.Length - done, 1 << 30);
+                hash.Append(new ReadOnlySpan<byte>(_storage.Pointer + (long)(s.Offset + done), chunk));
+                done += (ulong)chunk;
+            }
+            if (hash.GetCurrentHashAsUInt64() != s.Checksum)
+                ThrowHelper.Corrupt(Path, $"checksum mismatch in section {s.Kind}");
+        }
+    }
+
+    private SectionEntry Section(SectionKind kind)
+    {
+        SectionEntry? found = null;
+        foreach (var s in _sections)
+        {
+            if (s.Kind != kind)
+                continue;
+            if (found is not null)
+                ThrowHelper.Corrupt(Path, $"section {kind} appears twice");
+            found = s;
+        }
+        if (found is null)
+            ThrowHelper.Corrupt(Path, $"section {kind} is missing");
+        return found.Value;
+    }
+
+    /// <summary>Every term's blocks must lie inside its byte range, with sane widths and increasing docids.</summary>
+    private void ValidateStructure(string path, ulong skipCount, ulong postingBytes)
+    {
+        ulong nextBlock = 0, nextOffset = 0, postingTotal = 0;
+        for (int t = 0; t < TermCount; t++)
+        {
+            var term = _terms[t];
+            ulong end = t + 1 < TermCount ? _terms[t + 1].PostingsOffset : postingBytes;
+            if (term.FirstBlock != nextBlock || term.PostingsOffset != nextOffset || end < term.PostingsOffset || end > postingBytes)
+                ThrowHelper.Corrupt(path, $"term {t} has an inconsistent postings range");
+            int blocks = term.BlockCount;
+            if (nextBlock + (ulong)blocks > skipCount)
+                ThrowHelper.Corrupt(path, $"term {t} has blocks past the skip table");
+            ulong expectedOffset = 0;
+            long lastDoc = -1;
+            uint maxImpact = 0;
+            for (int b = 0; b < blocks; b++)
+            {
+                var skip = _skips[nextBlock + (ulong)b];
+                int count = b + 1 < blocks ? BitPacking.BlockSize : (int)(term.PostingCount - (uint)b * BitPacking.BlockSize);
+                if (skip.DocBits > 32 || skip.ImpactBits > 32 || skip.Offset != expectedOffset
+                    || skip.LastDocId <= lastDoc || skip.LastDocId >= Header.DocumentCount
+                    || skip.LastDocId < lastDoc + count)
+                    ThrowHelper.Corrupt(path, $"term {t} block {b} has a bad skip entry");
+                expectedOffset += (ulong)PostingBlockCodec.EncodedBytes(count, skip.DocBits, skip.ImpactBits);
+                lastDoc = skip.LastDocId;
+                maxImpact = Math.Max(maxImpact, skip.MaxImpact);
+            }
+            if (term.PostingsOffset + expectedOffset != end || maxImpact != term.MaxImpact)
+                ThrowHelper.Corrupt(path, $"term {t} postings do not match its skip entries");
+            nextBlock += (ulong)blocks;
+            nextOffset = end;
+            postingTotal += term.PostingCount;
+        }
+        if (nextBlock != skipCount || nextOffset != postingBytes || postingTotal != Header.PostingCount)
+            ThrowHelper.Corrupt(path, "term table does not cover the postings and skip sections");
+    }
+
+    public void Dispose() => _storage.Dispose();
+}

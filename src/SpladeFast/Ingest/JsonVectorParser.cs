@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SpladeFast.Ingest;
+
+/// <summary>
+/// Parses Anserini JsonVectorCollection lines: <c>{"id": "...", "vector": {"token": weight, ...}}</c>.
+/// Other fields (<c>contents</c>, ...) are skipped. Returns an error message instead of throwing so callers
+/// can attach the file and line or count the record as skipped.
+/// </summary>
+public static class JsonVectorParser
+{
+    public static string? TryParse(ReadOnlySpan<byte> line, ParsedVector into)
+    {
+        into.Clear();
+        try
+        {
+            return Parse(line, into);
+        }
+        catch (JsonException ex)
+        {
+            return HasNonFiniteLiteral(line)
+                ? "weights must be finite numbers (found NaN or Infinity)"
+                : $"malformed JSON ({FirstSentence(ex.Message)})";
+        }
+    }
+
+    private static string? Parse(ReadOnlySpan<byte> line, ParsedVector into)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return "expected a JSON object";
+        bool sawId = false, sawVector = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8) || reader.ValueTextEquals("_id"u8))
+            {
+                reader.Read();
+                into.Id = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString()!,
+                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                    _ => throw new JsonException("\"id\" must be a string or a number."),
+                };
+                sawId = true;
+            }
+            else if (reader.ValueTextEquals("vector"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                    return "\"vector\" must be an object of token: weight";
+                if (ReadVector(ref reader, into) is { } error)
+                    return error;
+                sawVector = true;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            return "malformed JSON (trailing content)";
+        if (!sawId)
+            return "missing \"id\"";
+        if (into.Id.Length == 0 || string.IsNullOrWhiteSpace(into.Id))
+            return "empty id";
+        if (!sawVector)
+            return "missing \"vector\"";
+        return null;
+    }
+
+    private static string? ReadVector(ref Utf8JsonReader reader, ParsedVector into)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            int maxChars = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+            var buffer = into.TokenBuffer(maxChars);
+            int length = reader.CopyString(buffer);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number)
+                return $"weight of token '{buffer[..length]}' is not a number";
+            if (!reader.TryGetDouble(out double weight) || !double.IsFinite(weight))
+                return $"weight of token '{buffer[..length]}' is not a finite number";
+            if (weight < 0)
+                return $"weight of token '{buffer[..length]}' is negative ({weight})";
+            if (length == 0)
+                return "empty token";
+            into.Add(length, weight);
+        }
+        return null;
+    }
+
+    private static bool HasNonFiniteLiteral(ReadOnlySpan<byte> line) =>
+        line.IndexOf("NaN"u8) >= 0 || line.IndexOf("Infinity"u8) >= 0;
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+}

@@ -1,0 +1,44 @@
+namespace SpladeFast.Ingest;
+
+/// <summary>One parsed JSONL record, held in reusable buffers (tokens as spans, no string per token).</summary>
+public sealed class ParsedVector
+{
+    private char[] _chars = new char[4096];
+    private (int Start, int Length)[] _tokens = new (int, int)[256];
+    private double[] _weights = new double[256];
+    private int _charCount;
+
+    public string Id { get; internal set; } = "";
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<char> Token(int i) => _chars.AsSpan(_tokens[i].Start, _tokens[i].Length);
+    public double Weight(int i) => _weights[i];
+
+    internal void Clear()
+    {
+        Id = "";
+        Count = 0;
+        _charCount = 0;
+    }
+
+    /// <summary>Room for a token of at most <paramref name="maxLength"/> chars; commit with <see cref="Add"/>.</summary>
+    internal Span<char> TokenBuffer(int maxLength)
+    {
+        if (_chars.Length - _charCount < maxLength)
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + maxLength));
+        return _chars.AsSpan(_charCount, maxLength);
+    }
+
+    internal void Add(int tokenLength, double weight)
+    {
+        if (Count == _tokens.Length)
+        {
+            Array.Resize(ref _tokens, Count * 2);
+            Array.Resize(ref _weights, Count * 2);
+        }
+        _tokens[Count] = (_charCount, tokenLength);
+        _weights[Count] = weight;
+        _charCount += tokenLength;
+        Count++;
+    }
+}

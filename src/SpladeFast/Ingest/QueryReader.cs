@@ -1,0 +1,106 @@
+using System.Text;
+
+namespace SpladeFast.Ingest;
+
+/// <summary>
+/// Reads queries as Anserini's pre-encoded TSV (<c>qid&lt;TAB&gt;tok tok ...</c>, each repeat adds 1 to the
+/// token's weight) or as JSONL <c>{"id", "vector"}</c> with float weights (quantized x <paramref name="floatScale"/>).
+/// The format is chosen by the first non-blank character of the file: '{' means JSONL.
+/// </summary>
+public static class QueryReader
+{
+    public static QuerySet Read(string path, Vocabulary vocabulary, bool skipBad = false, double floatScale = Quantize.QueryWeights.DefaultFloatScale)
+    {
+        using var reader = new Utf8LineReader(path);
+        var queries = new List<QueryVector>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var weights = new Dictionary<int, double>();
+        var parsed = new ParsedVector();
+        long skippedTokens = 0, skippedQueries = 0;
+        bool? json = null;
+        while (reader.TryReadLine(out var line))
+        {
+            if (line.Trim((byte)' ').IsEmpty)
+                continue;
+            json ??= line.TrimStart((byte)' ')[0] == (byte)'{';
+            weights.Clear();
+            string id;
+            string? error;
+            if (json.Value)
+            {
+                error = ParseJson(line, parsed, vocabulary, weights, skipBad, ref skippedTokens);
+                id = parsed.Id;
+            }
+            else
+            {
+                error = ParseTsv(line, vocabulary, weights, skipBad, ref skippedTokens, out id);
+            }
+            if (error is null && !ids.Add(id))
+                error = $"duplicate query id '{id}'";
+            if (error is not null)
+            {
+                if (!skipBad)
+                    throw new InputException(path, reader.LineNumber, error);
+                skippedQueries++;
+                continue;
+            }
+            double scale = json.Value ? floatScale : 1;
+            var terms = weights
+                .Select(w => new QueryTerm(w.Key, Quantize.QueryWeights.Quantize(w.Value, scale)))
+                .Where(t => t.Weight > 0)
+                .OrderBy(t => t.TermId)
+                .ToArray();
+            queries.Add(new QueryVector(id, terms));
+        }
+        return new QuerySet(queries, json == true ? floatScale : 1, skippedTokens, skippedQueries);
+    }
+
+    private static string? ParseJson(ReadOnlySpan<byte> line, ParsedVector parsed, Vocabulary vocabulary,
+        Dictionary<int, double> weights, bool skipBad, ref long skippedTokens)
+    {
+        if (JsonVectorParser.TryParse(line, parsed) is { } error)
+            return error;
+        for (int i = 0; i < parsed.Count; i++)
+        {
+            if (!vocabulary.TryGetId(parsed.Token(i), out int id))
+            {
+                if (!skipBad)
+                    return $"unknown query token '{parsed.Token(i)}'";
+                skippedTokens++;
+                continue;
+            }
+            weights[id] = weights.GetValueOrDefault(id) + parsed.Weight(i);
+        }
+        return null;
+    }
+
+    private static string? ParseTsv(ReadOnlySpan<byte> line, Vocabulary vocabulary, Dictionary<int, double> weights,
+        bool skipBad, ref long skippedTokens, out string id)
+    {
+        int tab = line.IndexOf((byte)'\t');
+        id = Encoding.UTF8.GetString(tab < 0 ? line : line[..tab]).Trim();
+        if (tab < 0)
+            return "expected 'qid<TAB>tokens'";
+        if (id.Length == 0)
+            return "empty query id";
+        Span<char> token = stackalloc char[256];
+        foreach (var range in line[(tab + 1)..].Split((byte)' '))
+        {
+            var bytes = line[(tab + 1)..][range];
+            if (bytes.IsEmpty)
+                continue;
+            if (bytes.Length > token.Length)
+                return "token longer than 256 bytes";
+            int length = Encoding.UTF8.GetChars(bytes, token);
+            if (!vocabulary.TryGetId(token[..length], out int termId))
+            {
+                if (!skipBad)
+                    return $"unknown query token '{token[..length]}'";
+                skippedTokens++;
+                continue;
+            }
+            weights[termId] = weights.GetValueOrDefault(termId) + 1;
+        }
+        return null;
+    }
+}

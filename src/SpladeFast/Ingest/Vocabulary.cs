@@ -1,0 +1,57 @@
+namespace SpladeFast.Ingest;
+
+/// <summary>Token to term id. Either fixed (a BERT vocab.txt: id = line number) or grown from documents.</summary>
+public sealed class Vocabulary
+{
+    private readonly Dictionary<string, int> _ids;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<string> _tokens;
+
+    public Vocabulary(bool isFixed = false)
+    {
+        _ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        _tokens = [];
+        IsFixed = isFixed;
+    }
+
+    public Vocabulary(IEnumerable<string> tokens, bool isFixed) : this(isFixed)
+    {
+        foreach (var token in tokens)
+        {
+            _ids.TryAdd(token, _tokens.Count);
+            _tokens.Add(token);
+        }
+    }
+
+    /// <summary>Loads a BERT-style vocab.txt; a repeated token keeps its first id, as Hugging Face does.</summary>
+    public static Vocabulary Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new InputException(path, 0, "vocabulary file not found");
+        var tokens = File.ReadAllLines(path).Select(line => line.TrimEnd('\r')).ToList();
+        if (tokens.Count == 0)
+            throw new InputException(path, 0, "vocabulary file is empty");
+        return new Vocabulary(tokens, isFixed: true);
+    }
+
+    /// <summary>Fixed vocabularies reject unknown tokens; grown ones add them.</summary>
+    public bool IsFixed { get; }
+    public int Count => _tokens.Count;
+    public IReadOnlyList<string> Tokens => _tokens;
+    public string this[int id] => _tokens[id];
+
+    public bool TryGetId(ReadOnlySpan<char> token, out int id) => _lookup.TryGetValue(token, out id);
+
+    public int GetOrAdd(ReadOnlySpan<char> token)
+    {
+        if (_lookup.TryGetValue(token, out int id))
+            return id;
+        if (IsFixed)
+            throw new InvalidOperationException("A fixed vocabulary cannot grow.");
+        string text = token.ToString();
+        _ids.Add(text, _tokens.Count);
+        _tokens.Add(text);
+        return _tokens.Count - 1;
+    }
+}

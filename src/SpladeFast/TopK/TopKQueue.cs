@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+
+namespace SpladeFast.TopK;
+
+/// <summary>
+/// Keeps the k best hits in a binary min-heap whose root is the worst kept hit (lowest score; among equal
+/// scores, the largest docid). Reused across queries: no allocation after the first query of a given k.
+/// </summary>
+public sealed class TopKQueue
+{
+    private SearchHit[] _heap = new SearchHit[16];
+
+    public int K { get; private set; }
+    public int Count { get; private set; }
+
+    public void Reset(int k)
+    {
+        if (k < 1)
+            ThrowHelper.ArgumentOutOfRange(nameof(k), "k must be at least 1.");
+        if (_heap.Length < k)
+            _heap = new SearchHit[k];
+        K = k;
+        Count = 0;
+    }
+
+    public bool IsFull => Count == K;
+
+    /// <summary>
+    /// A document must score strictly above this to enter when documents arrive in increasing docid order
+    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full.
+    /// </summary>
+    public long Threshold
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Count == K ? _heap[0].Score : 0;
+    }
+
+    /// <summary>Offers a hit in any docid order; returns whether it was kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Insert(uint docId, long score)
+    {
+        if (Count < K)
+        {
+            SiftUp(Count++, new SearchHit(docId, score));
+            return true;
+        }
+        ref var root = ref _heap[0];
+        if (score < root.Score || (score == root.Score && docId > root.DocId))
+            return false;
+        SiftDown(new SearchHit(docId, score));
+        return true;
+    }
+
+    /// <summary>The kept hits, best first; the queue stays usable.</summary>
+    public int CopySortedTo(Span<SearchHit> destination)
+    {
+        var hits = _heap.AsSpan(0, Count);
+        hits.CopyTo(destination);
+        destination[..Count].Sort(SearchHit.Compare);
+        return Count;
+    }
+
+    public SearchHit[] ToSortedArray()
+    {
+        var hits = new SearchHit[Count];
+        CopySortedTo(hits);
+        return hits;
+    }
+
+    /// <summary>True when a is worse than b (a belongs nearer the root).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Worse(in SearchHit a, in SearchHit b) =>
+        a.Score < b.Score || (a.Score == b.Score && a.DocId > b.DocId);
+
+    private void SiftUp(int index, SearchHit hit)
+    {
+        var heap = _heap;
+        while (index > 0)
+        {
+            int parent = (index - 1) >> 1;
+            if (!Worse(hit, heap[parent]))
+                break;
+            heap[index] = heap[parent];
+            index = parent;
+        }
+        heap[index] = hit;
+    }
+
+    private void SiftDown(SearchHit hit)
+    {
+        var heap = _heap;
+        int count = Count, index = 0;
+        while (true)
+        {
+            int child = 2 * index + 1;
+            if (child >= count)
+                break;
+            if (child + 1 < count && Worse(heap[child + 1], heap[child]))
+                child++;
+            if (!Worse(heap[child], hit))
+                break;
+            heap[index] = heap[child];
+            index = child;
+        }
+        heap[index] = hit;
+    }
+}
