@@ -1,0 +1,23 @@
+using System.CommandLine;
+using SpladeFast.Cli.Commands;
+
+namespace SpladeFast.Cli;
+
+/// <summary>The command tree; Program.cs and the tests both enter here.</summary>
+public static class SpladeFastCli
+{
+    public static RootCommand CreateRoot() =>
+        new("splade-fast: learned-sparse (SPLADE) retrieval: compressed block-max indexes and exact top-k search.")
+        {
+            DemoCommand.Create(),
+            SynthCommand.Create(),
+            IndexCommand.Create(),
+            QueryCommand.Create(),
+            EvaluateCommand.Create(),
+            CheckCommand.Create(),
+            StatsCommand.Create(),
+        };
+
+    public static int Run(string[] args) =>
+        CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}

@@ -1,0 +1,109 @@
+using SpladeFast.Algorithms;
+using SpladeFast.Format;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Storage;
+using SpladeFast.Tests.Support;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Tests.Format;
+
+public class CorruptionTests
+{
+    private static (byte[] Bytes, SearchHit[][] Expected, QueryVector[] Queries) SmallIndex(TempDirectory dir)
+    {
+        var documents = Enumerable.Range(0, 300).Select(d => new TestDocument($"doc-{d}",
+            Enumerable.Range(0, 6).Where(t => (d + t) % (t + 2) == 0).Select(t => ($"tok{t}", 0.05 * (1 + (d * 31 + t) % 40))).ToList())).ToArray();
+        using var index = TestIndex.Build(dir, documents);
+        var queries = Enumerable.Range(0, 6).Select(t => new QueryVector($"q{t}", [new QueryTerm(t, 2), new QueryTerm((t + 1) % 6, 1)])).ToArray();
+        var context = new SearchContext(index);
+        var expected = queries.Select(q => context.Search(q, 10, new RankedOr()).ToArray()).ToArray();
+        return (File.ReadAllBytes(index.Path), expected, queries);
+    }
+
+    /// <summary>Opening a damaged copy either fails with a clear error or (bytes no checksum covers) answers as before.</summary>
+    private static void AssertDetectedOrHarmless(byte[] bytes, SearchHit[][] expected, QueryVector[] queries, string what)
+    {
+        SparseIndex index;
+        try
+        {
+            index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", bytes));
+        }
+        catch (IndexCorruptException ex)
+        {
+            Assert.StartsWith("damaged.sfi: corrupt or unreadable index: ", ex.Message);
+            return;
+        }
+        using (index)
+        {
+            var context = new SearchContext(index);
+            for (int q = 0; q < queries.Length; q++)
+                Assert.True(expected[q].AsSpan().SequenceEqual(context.Search(queries[q], 10, new RankedOr())), $"{what} changed an answer without being detected");
+        }
+    }
+
+    [Fact]
+    public void Every_single_byte_flip_is_detected_or_harmless()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, expected, queries) = SmallIndex(dir);
+        int detected = 0;
+        for (int position = 0; position < bytes.Length; position++)
+        {
+            var damaged = bytes.ToArray();
+            damaged[position] ^= (byte)(1 << (position % 8));
+            try
+            {
+                using var _ = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged));
+            }
+            catch (IndexCorruptException)
+            {
+                detected++;
+                continue;
+            }
+            AssertDetectedOrHarmless(damaged, expected, queries, $"flip at {position}");
+        }
+        // Only alignment padding and unused section-table slots are outside every checksum.
+        Assert.True(detected > bytes.Length * 9 / 10, $"{detected} of {bytes.Length} flips detected");
+    }
+
+    [Fact]
+    public void Every_truncation_is_detected()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, _, _) = SmallIndex(dir);
+        for (int length = 0; length < bytes.Length; length += Math.Max(1, length / 50))
+        {
+            var ex = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(new InMemoryStorage("cut.sfi", bytes.AsSpan(0, length))).Dispose());
+            Assert.Contains("cut.sfi", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void A_truncated_file_on_disk_gives_a_clear_error_through_memory_mapping()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, _, _) = SmallIndex(dir);
+        string path = dir.File("truncated.sfi");
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var ex = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(path).Dispose());
+        Assert.Contains("truncated", ex.Message);
+        File.WriteAllBytes(path, []);
+        Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(path).Dispose());
+        File.WriteAllText(path, new string('x', 4096));
+        Assert.Contains("bad magic", Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(path).Dispose()).Message);
+    }
+
+    [Fact]
+    public void Check_finds_damage_in_postings_that_structure_checks_cannot_see()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, _, _) = SmallIndex(dir);
+        using var original = SparseIndex.Open(new InMemoryStorage("x.sfi", bytes));
+        var postings = original.Sections.Single(s => s.Kind == SectionKind.Postings);
+        bytes[postings.Offset + 3] ^= 0x10;
+        using var unverified = SparseIndex.Open(new InMemoryStorage("x.sfi", bytes), verifyChecksums: false);
+        var ex = Assert.Throws<IndexCorruptException>(unverified.VerifyChecksums);
+        Assert.Contains("checksum mismatch in section Postings", ex.Message);
+    }
+}

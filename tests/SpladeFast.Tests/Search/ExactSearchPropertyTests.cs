@@ -1,0 +1,91 @@
+using CsCheck;
+using SpladeFast.Algorithms;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Quantize;
+using SpladeFast.Tests.Support;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Tests.Search;
+
+public class ExactSearchPropertyTests
+{
+    public sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Vocabulary);
+
+    /// <summary>
+    /// Random collections: dense or sparse, weights continuous or drawn from a few values (many equal scores,
+    /// maximal impacts), queries with repeated terms, terms absent from the index, and empty queries.
+    /// </summary>
+    private static readonly Gen<Case> Cases =
+        from vocabulary in Gen.Int[1, 24]
+        from documentCount in Gen.Int[1, 400]
+        from density in Gen.Double[0.02, 0.9]
+        from tied in Gen.Bool
+        from documents in Document(vocabulary, density, tied).Array[documentCount]
+        from queries in Gen.Select(Gen.Int[0, vocabulary + 2], Gen.UInt[1, 300]).Array[0, 6].Array[1, 6]
+        from k in Gen.OneOf(1, 2, 10, 100, 1000)
+        select new Case(documents.Select((v, i) => new TestDocument($"doc{i}", v)).ToArray(), queries, k, vocabulary);
+
+    private static Gen<(string, double)[]> Document(int vocabulary, double density, bool tied) =>
+        Gen.Select(Gen.Double[0, 1], tied ? Gen.OneOf(0.01, 0.5, 1.0, 655.35) : Gen.Double[0.001, 6.0])
+            .Array[vocabulary]
+            .Select(terms => terms.Select((t, i) => (t, i)).Where(x => x.t.Item1 < density).Select(x => ($"w{x.i}", x.t.Item2)).ToArray());
+
+    [Fact]
+    public void Every_exhaustive_algorithm_equals_brute_force_on_random_collections() =>
+        Cases.Sample(CheckCase, iter: 60, threads: 1);
+
+    [Fact]
+    public void List_lengths_around_block_boundaries_maximal_impacts_and_ties()
+    {
+        var lengths = new Dictionary<string, int> { ["one"] = 1, ["b127"] = 127, ["b128"] = 128, ["b129"] = 129, ["b256"] = 256, ["b257"] = 257, ["all"] = 300 };
+        var documents = Enumerable.Range(0, 300).Select(d => new TestDocument($"d{d}",
+            lengths.Where(l => (d * 7919 % 300) < l.Value).Select(l => (l.Key, l.Key == "all" ? 655.35 : 1.0 + d % 3)).ToList())).ToArray();
+        var queries = new[]
+        {
+            new[] { (0, 1u), (1, 1u), (2, 1u), (3, 1u), (4, 1u), (5, 1u), (6, 1u) },
+            new[] { (2, 5u) },
+            new[] { (6, 1u) },
+            new[] { (0, 3u), (3, 2u), (3, 2u) },
+        };
+        foreach (int k in new[] { 1, 10, 100, 1000 })
+            CheckCase(new Case(documents, queries, k, 7));
+    }
+
+    private static void CheckCase(Case c)
+    {
+        using var dir = new TempDirectory();
+        using var index = TestIndex.Build(dir, c.Documents);
+        var context = new SearchContext(index);
+        int TermId(string token) => index.Vocabulary.TryGetId(token, out int id) ? id : -1;
+        foreach (var raw in c.Queries)
+        {
+            // Query terms name tokens w0..w(V+1); the last two never occur in any document.
+            var query = new QueryVector("q", raw.Select(t => new QueryTerm(TermId($"w{t.Term}"), t.Weight)).Where(t => t.TermId >= 0).ToArray());
+            var expected = BruteForce.Search(c.Documents, TermId, query, c.K, ImpactQuantizer.Fixed());
+            foreach (var algorithm in SearchAlgorithms.All)
+            {
+                var actual = context.Search(query, c.K, algorithm).ToArray();
+                Assert.True(expected.AsSpan().SequenceEqual(actual),
+                    $"{algorithm.Name} k={c.K}: expected [{string.Join(", ", expected.Take(10))}] got [{string.Join(", ", actual.Take(10))}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void Results_are_the_same_from_memory_mapped_and_in_memory_storage()
+    {
+        using var dir = new TempDirectory();
+        var documents = Enumerable.Range(0, 500).Select(d => new TestDocument($"d{d}", [("x", 0.01 * (d % 50 + 1)), ("y", d % 7 == 0 ? 2.0 : 0.3)])).ToArray();
+        using var mapped = TestIndex.Build(dir, documents);
+        using var inMemory = SparseIndex.Open(mapped.Path, IndexStorageKind.InMemory);
+        var query = new QueryVector("q", [new QueryTerm(0, 3), new QueryTerm(1, 2)]);
+        foreach (var algorithm in SearchAlgorithms.All)
+        {
+            var a = new SearchContext(mapped).Search(query, 20, algorithm).ToArray();
+            var b = new SearchContext(inMemory).Search(query, 20, algorithm).ToArray();
+            Assert.Equal(a, b);
+            Assert.Equal(20, a.Length);
+        }
+    }
+}
