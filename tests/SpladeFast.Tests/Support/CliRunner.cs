@@ -1,0 +1,37 @@
+using Spectre.Console;
+using SpladeFast.Cli;
+
+namespace SpladeFast.Tests.Support;
+
+[CollectionDefinition("Console", DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>Runs the CLI in-process with stdout and stderr captured (tests using it share the "Console" collection).</summary>
+public static class CliRunner
+{
+    public static (int ExitCode, string Out, string Error) Run(params string[] args)
+    {
+        var (originalOut, originalError, originalAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        try
+        {
+            Console.SetOut(output);
+            Console.SetError(error);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                Interactive = InteractionSupport.No,
+                Ansi = AnsiSupport.No,
+            });
+            int code = SpladeFastCli.Run(args);
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+            AnsiConsole.Console = originalAnsi;
+        }
+    }
+}
