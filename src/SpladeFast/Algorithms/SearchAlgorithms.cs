@@ -7,6 +7,10 @@ public static class SearchAlgorithms
     [
         new RankedOr(),
         new RankedOrTaat(),
+        new MaxScore(),
+        new Wand(),
+        new BlockMaxWand(),
+        new BlockMaxMaxScore(),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

@@ -15,6 +15,8 @@ public sealed class SearchContext
     private int _cursorCount;
     private long[]? _accumulators;
     private SearchHit[] _results = new SearchHit[16];
+    private int[] _order = new int[64];
+    private long[] _bounds = new long[64];
 
     public SearchContext(SparseIndex index) => Index = index;
 
@@ -26,6 +28,12 @@ public sealed class SearchContext
 
     /// <summary>One zeroed slot per document; algorithms that use it leave it zeroed.</summary>
     public long[] Accumulators => _accumulators ??= new long[Index.DocumentCount];
+
+    /// <summary>Scratch for algorithms: cursor positions in some order (one per cursor).</summary>
+    public Span<int> Order => _order.AsSpan(0, _cursorCount);
+
+    /// <summary>Scratch for algorithms: one bound per cursor.</summary>
+    public Span<long> Bounds => _bounds.AsSpan(0, _cursorCount);
 
     public long DocumentsScored { get; set; }
     public long PostingsDecoded { get; private set; }
@@ -53,7 +61,11 @@ public sealed class SearchContext
     private void OpenCursors(QueryVector query)
     {
         if (_cursors.Length < query.Terms.Length)
+        {
             _cursors = new BlockPostingCursor[query.Terms.Length];
+            _order = new int[query.Terms.Length];
+            _bounds = new long[query.Terms.Length];
+        }
         _cursorCount = 0;
         foreach (var term in query.Terms)
         {

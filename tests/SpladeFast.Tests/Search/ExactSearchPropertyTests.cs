@@ -52,6 +52,47 @@ public class ExactSearchPropertyTests
             CheckCase(new Case(documents, queries, k, 7));
     }
 
+    [Fact]
+    public void Terms_of_a_fixed_vocabulary_with_empty_lists_match_nothing()
+    {
+        using var dir = new TempDirectory();
+        string vocab = dir.File("vocab.txt");
+        File.WriteAllLines(vocab, ["[PAD]", "w0", "unused", "w1", "also-unused"]);
+        var documents = Enumerable.Range(0, 140).Select(d => new TestDocument($"d{d}", d % 2 == 0 ? [("w0", 0.5)] : [("w1", 1.5), ("w0", 0.25)])).ToArray();
+        using var index = TestIndex.Build(dir, documents, vocab);
+        Assert.Equal(0u, index.Term(2).PostingCount);
+        var context = new SearchContext(index);
+        foreach (var algorithm in SearchAlgorithms.All)
+        {
+            Assert.Empty(context.Search(new QueryVector("q", [new QueryTerm(2, 5), new QueryTerm(4, 1)]), 10, algorithm).ToArray());
+            var hits = context.Search(new QueryVector("q", [new QueryTerm(2, 5), new QueryTerm(3, 1)]), 100, algorithm).ToArray();
+            Assert.Equal(70, hits.Length);
+        }
+    }
+
+    [Fact]
+    public void Pruning_algorithms_equal_exhaustive_search_on_a_synthetic_collection_and_score_fewer_documents()
+    {
+        using var dir = new TempDirectory();
+        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 6000, Queries = 60, Seed = 3 }).Write(dir.Path);
+        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
+        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
+        foreach (int k in new[] { 1, 10, 100, 1000 })
+        {
+            var reference = new SearchContext(index);
+            var expected = queries.Select(q => reference.Search(q, k, new RankedOr()).ToArray()).ToArray();
+            foreach (var algorithm in SearchAlgorithms.All)
+            {
+                var context = new SearchContext(index);
+                for (int q = 0; q < queries.Count; q++)
+                    Assert.True(expected[q].AsSpan().SequenceEqual(context.Search(queries[q], k, algorithm)), $"{algorithm.Name} k={k} query {q}");
+                if (k == 10 && algorithm.Name.Contains("max", StringComparison.Ordinal))
+                    Assert.True(context.DocumentsScored < reference.DocumentsScored / 2, $"{algorithm.Name} scored {context.DocumentsScored} of {reference.DocumentsScored}");
+            }
+        }
+    }
+
     private static void CheckCase(Case c)
     {
         using var dir = new TempDirectory();
