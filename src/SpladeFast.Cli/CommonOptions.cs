@@ -31,6 +31,41 @@ internal static class CommonOptions
     public static Option<bool> NoVerify() =>
         new("--no-verify") { Description = "Skip verifying section checksums when opening (structure is still checked)." };
 
+    public static ApproximationOptions Approximation() => new();
+
     public static Option<string> Report() =>
         new Option<string>("--report") { Description = "Latency report format.", DefaultValueFactory = _ => "md" }.AcceptOnlyFromAmong("md", "json");
+}
+
+/// <summary>The approximate knobs, all off by default and labelled APPROXIMATE wherever they show.</summary>
+internal sealed class ApproximationOptions
+{
+    public Option<int> QueryTop { get; } = new("--query-top") { Description = "APPROXIMATE: keep only each query's N heaviest terms (0: all)." };
+
+    public Option<double> QueryMass { get; } = new("--query-mass")
+    {
+        Description = "APPROXIMATE: keep each query's heaviest terms up to this fraction of its total weight (1: all).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public Option<double> Overestimate { get; } = new("--overestimate")
+    {
+        Description = "APPROXIMATE: multiply the top-k threshold seen by the pruning algorithms by this factor (1: exact).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public IEnumerable<Option> All => [QueryTop, QueryMass, Overestimate];
+
+    public (Ingest.QueryPruning Pruning, double ThresholdFactor, string? Label) Read(ParseResult parse)
+    {
+        var pruning = new Ingest.QueryPruning(parse.GetValue(QueryTop), parse.GetValue(QueryMass));
+        double factor = parse.GetValue(Overestimate);
+        if (factor < 1)
+            throw new ArgumentException("--overestimate must be at least 1.");
+        if (pruning.Mass is <= 0 or > 1)
+            throw new ArgumentException("--query-mass must be in (0, 1].");
+        string? label = pruning.IsExact && factor == 1 ? null
+            : $"APPROXIMATE results: {pruning.Describe()}, threshold x {factor.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return (pruning, factor, label);
+    }
 }

@@ -16,6 +16,7 @@ public static class SpladeFastCli
             EvaluateCommand.Create(),
             CheckCommand.Create(),
             StatsCommand.Create(),
+            BenchCommand.Create(),
         };
 
     public static int Run(string[] args) =>

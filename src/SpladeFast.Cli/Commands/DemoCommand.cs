@@ -53,22 +53,11 @@ internal static class DemoCommand
 
         using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
         var querySet = QueryReader.Read(collection.Queries, index.Vocabulary);
-        var runs = new List<QueryRunResult>();
-        QueryRunResult? reference = null;
-        var mismatches = new List<string>();
-        foreach (var algorithm in SearchAlgorithms.All)
-        {
-            var run = ProgressDisplay.Run(progress => QueryRunner.Run(index, querySet.Queries,
-                new QueryRunOptions { Algorithm = algorithm, K = k, Threads = 1, Progress = progress }));
-            reference ??= run;
-            int wrong = Enumerable.Range(0, querySet.Queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(reference.Hits[q]));
-            if (wrong > 0)
-                mismatches.Add($"{algorithm.Name}: {wrong} queries differ from the exhaustive top-{k}");
-            runs.Add(run);
-        }
+        var (runs, mismatches) = AlgorithmComparison.Run(index, querySet.Queries, SearchAlgorithms.All, k, threads: 1, thresholdFactor: 1, ProgressDisplay.Run);
+        var reference = runs[0];
 
         string runPath = Path.Combine(directory, "run.trec");
-        TrecRun.Write(runPath, querySet.Queries, reference!.Hits, index.DocumentId, index.ImpactScale * querySet.WeightScale, "demo");
+        TrecRun.Write(runPath, querySet.Queries, reference.Hits, index.DocumentId, index.ImpactScale * querySet.WeightScale, "demo");
         var evaluation = TrecEvaluator.Evaluate(TrecRun.Read(runPath), Qrels.Load(collection.Qrels), runPath);
         string note = string.Create(CultureInfo.InvariantCulture,
             $"{documents:N0} synthetic documents, {queryCount:N0} queries, k={k}, one thread; every algorithm checked against the exhaustive top-k: {(mismatches.Count == 0 ? "all exact" : "MISMATCH")}; MRR@10 of the target documents: {evaluation.Mean["mrr@10"]:F4}");

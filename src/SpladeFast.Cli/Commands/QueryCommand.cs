@@ -27,11 +27,14 @@ internal static class QueryCommand
         var report = CommonOptions.Report();
         var inMemory = CommonOptions.InMemory();
         var noVerify = CommonOptions.NoVerify();
+        var approximation = CommonOptions.Approximation();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
             index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
         };
+        foreach (var option in approximation.All)
+            command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
             using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName,
@@ -39,11 +42,14 @@ internal static class QueryCommand
             var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary, parse.GetValue(skipBad), parse.GetValue(queryScale));
             if (querySet.SkippedQueries + querySet.SkippedTokens > 0)
                 Console.Error.WriteLine($"skipped {querySet.SkippedQueries:N0} bad queries and {querySet.SkippedTokens:N0} unknown tokens");
-            var result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, querySet.Queries, new QueryRunOptions
+            var (pruning, thresholdFactor, approximate) = approximation.Read(parse);
+            var queryVectors = querySet.Queries.Select(pruning.Apply).ToList();
+            var result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
             {
                 Algorithm = SearchAlgorithms.Get(parse.GetRequiredValue(algorithm)),
                 K = parse.GetValue(k),
                 Threads = parse.GetValue(threads),
+                ThresholdFactor = thresholdFactor,
                 Progress = progress,
             }));
             if (parse.GetValue(run) is { } runFile)
@@ -51,7 +57,7 @@ internal static class QueryCommand
                 TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, opened.DocumentId,
                     opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
             }
-            Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report)));
+            Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), approximate));
             return 0;
         }));
         return command;

@@ -39,9 +39,9 @@ public sealed class SearchContext
     public long PostingsDecoded { get; private set; }
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
-    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm)
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
-        TopK.Reset(k);
+        TopK.Reset(k, thresholdFactor);
         OpenCursors(query);
         algorithm.Search(this);
         foreach (ref var cursor in Cursors)

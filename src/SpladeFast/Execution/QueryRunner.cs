@@ -12,6 +12,8 @@ public sealed record QueryRunOptions
     public required ISearchAlgorithm Algorithm { get; init; }
     public int K { get; init; } = 1000;
     public int Threads { get; init; } = 1;
+    /// <summary>Above 1: pruning algorithms overestimate the threshold (approximate).</summary>
+    public double ThresholdFactor { get; init; } = 1;
     /// <summary>Queries answered once before timing (caches, JIT tiering); excluded from the report.</summary>
     public int WarmupQueries { get; init; } = -1;
     public IProgress<BuildProgress>? Progress { get; init; }
@@ -40,7 +42,7 @@ public static class QueryRunner
         var contexts = Enumerable.Range(0, threads).Select(_ => new SearchContext(index)).ToArray();
         int warmup = options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10);
         for (int q = 0; q < warmup; q++)
-            contexts[q % threads].Search(queries[q], options.K, options.Algorithm);
+            contexts[q % threads].Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
         foreach (var context in contexts)
             context.ResetCounters();
 
@@ -54,7 +56,7 @@ public static class QueryRunner
             while ((q = Interlocked.Increment(ref next)) < queries.Count)
             {
                 long start = Stopwatch.GetTimestamp();
-                var result = context.Search(queries[q], options.K, options.Algorithm);
+                var result = context.Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
                 latencies[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 hits[q] = result.ToArray();
                 int finished = Interlocked.Increment(ref done);

@@ -9,14 +9,22 @@ namespace SpladeFast.TopK;
 public sealed class TopKQueue
 {
     private SearchHit[] _heap = new SearchHit[16];
+    private double _thresholdFactor = 1;
 
     public int K { get; private set; }
     public int Count { get; private set; }
 
-    public void Reset(int k)
+    /// <param name="k">Results kept.</param>
+    /// <param name="thresholdFactor">
+    /// Above 1, pruning algorithms see an overestimated threshold and skip more: faster, approximate.
+    /// </param>
+    public void Reset(int k, double thresholdFactor = 1)
     {
         if (k < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(k), "k must be at least 1.");
+        if (!(thresholdFactor >= 1))
+            ThrowHelper.ArgumentOutOfRange(nameof(thresholdFactor), "The threshold factor must be at least 1.");
+        _thresholdFactor = thresholdFactor;
         if (_heap.Length < k)
             _heap = new SearchHit[k];
         K = k;
@@ -27,12 +35,13 @@ public sealed class TopKQueue
 
     /// <summary>
     /// A document must score strictly above this to enter when documents arrive in increasing docid order
-    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full.
+    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full. Multiplied by the
+    /// threshold factor, which is 1 for exact search.
     /// </summary>
     public long Threshold
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Count == K ? _heap[0].Score : 0;
+        get => Count < K ? 0 : _thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor);
     }
 
     /// <summary>Offers a hit in any docid order; returns whether it was kept.</summary>

@@ -1,0 +1,31 @@
+namespace SpladeFast.Ingest;
+
+/// <summary>
+/// Approximate query-side pruning (off by default): keep a query's heaviest terms, by count or by share of
+/// the query's total weight. Ties in weight keep the smaller term id, so the result is deterministic.
+/// </summary>
+public readonly record struct QueryPruning(int TopTerms = 0, double Mass = 1)
+{
+    public bool IsExact => TopTerms <= 0 && Mass >= 1;
+
+    public QueryVector Apply(QueryVector query)
+    {
+        if (IsExact)
+            return query;
+        var byWeight = query.Terms.OrderByDescending(t => t.Weight).ThenBy(t => t.TermId).ToList();
+        if (TopTerms > 0 && byWeight.Count > TopTerms)
+            byWeight.RemoveRange(TopTerms, byWeight.Count - TopTerms);
+        if (Mass < 1)
+        {
+            double total = query.Terms.Sum(t => (double)t.Weight), kept = 0;
+            int keep = 0;
+            while (keep < byWeight.Count && kept < Mass * total)
+                kept += byWeight[keep++].Weight;
+            byWeight.RemoveRange(keep, byWeight.Count - keep);
+        }
+        return query with { Terms = [.. byWeight.OrderBy(t => t.TermId)] };
+    }
+
+    public string Describe() =>
+        IsExact ? "exact" : $"APPROXIMATE query pruning (top {(TopTerms > 0 ? TopTerms.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} terms, {Mass:P0} of the weight)";
+}
