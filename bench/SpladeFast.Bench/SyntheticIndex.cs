@@ -15,7 +15,7 @@ internal static class SyntheticIndex
         if (!File.Exists(indexPath))
         {
             var collection = new SyntheticCollection(new SynthOptions { Documents = documents, Queries = queries, Seed = seed }).Write(directory);
-            new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(indexPath);
+            new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }).Build(indexPath);
             File.Delete(collection.Documents);
         }
         var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);

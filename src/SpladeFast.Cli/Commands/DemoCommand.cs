@@ -48,7 +48,7 @@ internal static class DemoCommand
         Console.Error.WriteLine($"generating {documents:N0} documents and {queryCount:N0} queries (seed {seed}) in {directory}");
         var collection = SynthCommand.Generate(new SynthOptions { Documents = documents, Queries = queryCount, Seed = seed }, directory);
         string indexPath = Path.Combine(directory, "index.sfi");
-        var build = IndexCommand.Build(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }, indexPath);
+        var build = IndexCommand.Build(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }, indexPath);
         Console.Error.WriteLine($"indexed {build.Documents:N0} documents, {build.Postings:N0} postings, {build.IndexBytes:N0} bytes in {build.Elapsed.TotalSeconds:F1} s");
 
         using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);

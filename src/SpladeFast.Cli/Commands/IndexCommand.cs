@@ -23,7 +23,9 @@ internal static class IndexCommand
         }.AcceptOnlyFromAmong("0", "8", "16");
         var scale = new Option<double>("--scale") { Description = "Weight multiplier of the default quantizer (use 1 for Anserini files whose weights are already integers).", DefaultValueFactory = _ => 100 };
         var skipBad = CommonOptions.SkipBad();
-        var command = new Command("index", "Build a compressed block-max index from sparse document vectors.") { input, output, vocab, quantBits, scale, skipBad };
+        var bmp = new Option<bool>("--bmp") { Description = "Also store a forward index and per-range term maxima for the bmp algorithm (block-at-a-time block-max pruning)." };
+        var rangeSize = new Option<int>("--bmp-range") { Description = "Documents per range for --bmp.", DefaultValueFactory = _ => 64 };
+        var command = new Command("index", "Build a compressed block-max index from sparse document vectors.") { input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize };
         command.SetAction(parse => CliAction.Run(() =>
         {
             var options = new IndexBuildOptions
@@ -33,7 +35,10 @@ internal static class IndexCommand
                 QuantBits = parse.GetValue(quantBits),
                 Scale = parse.GetValue(scale),
                 SkipBad = parse.GetValue(skipBad),
+                RangeSize = parse.GetValue(bmp) ? parse.GetValue(rangeSize) : 0,
             };
+            if (options.RangeSize is < 0 or > 1 << 20 || (parse.GetValue(bmp) && options.RangeSize == 0))
+                throw new ArgumentException("--bmp-range must be between 1 and 1048576.");
             var report = Build(options, parse.GetRequiredValue(output).FullName);
             Console.WriteLine($"indexed {report.Documents:N0} documents, {report.Terms:N0} terms, {report.Postings:N0} postings -> {parse.GetRequiredValue(output)} ({report.IndexBytes:N0} bytes) in {report.Elapsed.TotalSeconds:F1} s");
             if (report.SkippedRecords > 0)

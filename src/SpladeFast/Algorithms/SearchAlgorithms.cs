@@ -11,6 +11,7 @@ public static class SearchAlgorithms
         new Wand(),
         new BlockMaxWand(),
         new BlockMaxMaxScore(),
+        new BlockMaxPruning(),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

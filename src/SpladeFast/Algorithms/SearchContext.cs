@@ -17,6 +17,9 @@ public sealed class SearchContext
     private SearchHit[] _results = new SearchHit[16];
     private int[] _order = new int[64];
     private long[] _bounds = new long[64];
+    private long[]? _rangeBounds;
+    private uint[]? _termWeights;
+    private (long Bound, int Range)[] _candidates = new (long, int)[256];
 
     public SearchContext(SparseIndex index) => Index = index;
 
@@ -35,13 +38,31 @@ public sealed class SearchContext
     /// <summary>Scratch for algorithms: one bound per cursor.</summary>
     public Span<long> Bounds => _bounds.AsSpan(0, _cursorCount);
 
+    /// <summary>The query being answered.</summary>
+    public QueryVector Query { get; private set; } = new("", []);
+
+    /// <summary>One zeroed bound per docid range of the block-max ranges; users leave it zeroed.</summary>
+    public long[] RangeBounds => _rangeBounds ??= new long[Index.Ranges?.RangeCount ?? 0];
+
+    /// <summary>One zeroed weight per term; users leave it zeroed.</summary>
+    public uint[] TermWeights => _termWeights ??= new uint[Index.TermCount];
+
+    /// <summary>A buffer of at least <paramref name="count"/> (bound, range) pairs.</summary>
+    public (long Bound, int Range)[] Candidates(int count)
+    {
+        if (_candidates.Length < count)
+            _candidates = new (long, int)[Math.Max(count, _candidates.Length * 2)];
+        return _candidates;
+    }
+
     public long DocumentsScored { get; set; }
-    public long PostingsDecoded { get; private set; }
+    public long PostingsDecoded { get; set; }
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
         TopK.Reset(k, thresholdFactor);
+        Query = query;
         OpenCursors(query);
         algorithm.Search(this);
         foreach (ref var cursor in Cursors)

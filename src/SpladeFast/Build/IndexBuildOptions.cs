@@ -11,6 +11,8 @@ public sealed record IndexBuildOptions
     public double Scale { get; init; } = 100;
     /// <summary>Count and skip bad records instead of failing on the first.</summary>
     public bool SkipBad { get; init; }
+    /// <summary>Docs per range of the block-at-a-time (bmp) data; 0 builds none (bmp then is unavailable).</summary>
+    public int RangeSize { get; init; }
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 

@@ -38,10 +38,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         long postingCount = starts[^1];
         if (postingCount > Array.MaxLength)
             throw new InvalidOperationException($"{postingCount} postings exceed one build's limit of {Array.MaxLength}; build shards.");
+        if (options.RangeSize > 0 && _vocabulary.Count > ushort.MaxValue + 1)
+            throw new InvalidOperationException($"block-max ranges need at most 65,536 terms; this vocabulary has {_vocabulary.Count:N0}");
         var docIds = GC.AllocateUninitializedArray<uint>((int)postingCount);
         var impacts = GC.AllocateUninitializedArray<ushort>((int)postingCount);
-        FillPass(files, quantizer, starts, docIds, impacts);
-        long bytes = Write(outputPath, files, quantizer, starts, docIds, impacts);
+        using var forward = options.RangeSize > 0 ? new ForwardIndexWriter(outputPath, _documentIds.Count) : null;
+        FillPass(files, quantizer, starts, docIds, impacts, forward);
+        long bytes = Write(outputPath, files, quantizer, starts, docIds, impacts, forward);
         return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
     }
 
@@ -100,7 +103,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     }
 
     /// <summary>Pass 2: the input was accepted; place each posting at its term's next free slot.</summary>
-    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts)
+    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts, ForwardIndexWriter? forward)
     {
         long[] next = (long[])starts.Clone();
         uint docId = 0;
@@ -116,7 +119,9 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                 long slot = next[term]++;
                 docIds[slot] = docId;
                 impacts[slot] = (ushort)impact;
+                forward?.Add(term, impact);
             }
+            forward?.EndDocument();
             docId++;
             return null;
         }, validate: false);
@@ -159,13 +164,14 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         options.Progress?.Report(new BuildProgress(stage, total, total));
     }
 
-    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts)
+    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts, ForwardIndexWriter? forward)
     {
         using var writer = new IndexFileWriter(outputPath);
         var metadata = new IndexMetadata
         {
             Vocabulary = options.VocabularyPath is { } v ? Path.GetFileName(v) : "documents",
             Quantization = quantizer.Describe(),
+            Properties = options.RangeSize > 0 ? new Dictionary<string, string> { ["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) } : new Dictionary<string, string>(),
             Inputs = files.Select(Path.GetFileName).ToList()!,
             SkippedRecords = _badLines.Count,
         };
@@ -192,6 +198,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         options.Progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
         writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
+        if (forward is not null)
+        {
+            forward.CopyTo(writer.BeginSection(SectionKind.Forward));
+            writer.EndSection();
+            RangeMaximaWriter.Write(writer.BeginSection(SectionKind.RangeMaxima), options.RangeSize, _documentIds.Count, starts, docIds, impacts);
+            writer.EndSection();
+        }
         writer.Commit(new IndexHeader
         {
             DocumentCount = (ulong)_documentIds.Count,

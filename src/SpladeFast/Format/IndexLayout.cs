@@ -31,6 +31,10 @@ public enum SectionKind : uint
     Postings = 4,
     Skips = 5,
     Terms = 6,
+    /// <summary>Optional (index --bmp): each document's (term, impact) pairs, for block-max pruning.</summary>
+    Forward = 7,
+    /// <summary>Optional (index --bmp): per term, the maximum impact in each docid range it occurs in.</summary>
+    RangeMaxima = 8,
 }
 
 /// <summary>
@@ -90,6 +94,35 @@ public struct TermEntry
     [FieldOffset(16)] public uint MaxImpact;
 
     public readonly int BlockCount => (int)((PostingCount + Codecs.BitPacking.BlockSize - 1) / Codecs.BitPacking.BlockSize);
+}
+
+/// <summary>
+/// A posting of the forward index (Forward section).
+/// <code>
+///   Forward section:  0 EntryCount u64   8 DocumentOffsets u64[DocumentCount + 1] (entry index)   then ForwardEntry[EntryCount]
+///   ForwardEntry:     0 Term u16   2 Impact u16
+/// </code>
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 4)]
+public struct ForwardEntry
+{
+    [FieldOffset(0)] public ushort Term;
+    [FieldOffset(2)] public ushort Impact;
+}
+
+/// <summary>
+/// A term's maximum impact within one docid range [Range x RangeSize, (Range + 1) x RangeSize).
+/// <code>
+///   RangeMaxima section: 0 RangeSize u32   4 RangeCount u32   8 TermCount u64   16 TermOffsets u64[TermCount + 1]
+///                        then RangeMax[...], each term's in increasing range order
+///   RangeMax:            0 Range u32   4 MaxImpact u32
+/// </code>
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 8)]
+public struct RangeMax
+{
+    [FieldOffset(0)] public uint Range;
+    [FieldOffset(4)] public uint MaxImpact;
 }
 
 /// <summary>

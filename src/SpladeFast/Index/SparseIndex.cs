@@ -81,6 +81,11 @@ public sealed unsafe class SparseIndex : IDisposable
         _skips = (BlockSkip*)(storage.Pointer + (long)skips.Offset);
         _postings = storage.Pointer + (long)postings.Offset;
         ValidateStructure(path, skips.Length / (ulong)sizeof(BlockSkip), postings.Length - IndexLayout.PostingsPadding);
+        if (OptionalSection(SectionKind.Forward) is { } forward && OptionalSection(SectionKind.RangeMaxima) is { } ranges)
+        {
+            Ranges = new BlockMaxRanges(path, storage.Pointer + (long)forward.Offset, forward.Length,
+                storage.Pointer + (long)ranges.Offset, ranges.Length, header.DocumentCount, header.TermCount);
+        }
     }
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
@@ -116,6 +121,9 @@ public sealed unsafe class SparseIndex : IDisposable
     public long FileLength => _storage.Length;
     public IReadOnlyList<SectionEntry> Sections => _sections;
 
+    /// <summary>Forward index and range maxima for block-at-a-time pruning; null unless built with them.</summary>
+    public BlockMaxRanges? Ranges { get; }
+
     public ref readonly TermEntry Term(int termId)
     {
         if ((uint)termId >= Header.TermCount)
@@ -148,7 +156,10 @@ public sealed unsafe class SparseIndex : IDisposable
         }
     }
 
-    private SectionEntry Section(SectionKind kind)
+    private SectionEntry Section(SectionKind kind) =>
+        OptionalSection(kind) ?? throw new IndexCorruptException(Path, $"section {kind} is missing");
+
+    private SectionEntry? OptionalSection(SectionKind kind)
     {
         SectionEntry? found = null;
         foreach (var s in _sections)
@@ -159,9 +170,7 @@ public sealed unsafe class SparseIndex : IDisposable
                 ThrowHelper.Corrupt(Path, $"section {kind} appears twice");
             found = s;
         }
-        if (found is null)
-            ThrowHelper.Corrupt(Path, $"section {kind} is missing");
-        return found.Value;
+        return found;
     }
 
     /// <summary>Every term's blocks must lie inside its byte range, with sane widths and increasing docids.</summary>

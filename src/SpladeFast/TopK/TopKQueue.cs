@@ -44,6 +44,17 @@ public sealed class TopKQueue
         get => Count < K ? 0 : _thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor);
     }
 
+    /// <summary>
+    /// Whether a document not yet seen, with docid at least <paramref name="firstDocId"/> and score at most
+    /// <paramref name="bound"/>, could still enter: for algorithms that visit documents out of docid order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool CouldEnter(long bound, uint firstDocId)
+    {
+        long threshold = Threshold;
+        return bound > threshold || (bound == threshold && Count == K && firstDocId < _heap[0].DocId);
+    }
+
     /// <summary>Offers a hit in any docid order; returns whether it was kept.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Insert(uint docId, long score)

@@ -10,7 +10,7 @@ namespace SpladeFast.Tests.Search;
 
 public class ExactSearchPropertyTests
 {
-    public sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Vocabulary);
+    public sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Vocabulary, int RangeSize = 8);
 
     /// <summary>
     /// Random collections: dense or sparse, weights continuous or drawn from a few values (many equal scores,
@@ -24,7 +24,8 @@ public class ExactSearchPropertyTests
         from documents in Document(vocabulary, density, tied).Array[documentCount]
         from queries in Gen.Select(Gen.Int[0, vocabulary + 2], Gen.UInt[1, 300]).Array[0, 6].Array[1, 6]
         from k in Gen.OneOf(1, 2, 10, 100, 1000)
-        select new Case(documents.Select((v, i) => new TestDocument($"doc{i}", v)).ToArray(), queries, k, vocabulary);
+        from rangeSize in Gen.OneOf(1, 3, 16, 64)
+        select new Case(documents.Select((v, i) => new TestDocument($"doc{i}", v)).ToArray(), queries, k, vocabulary, rangeSize);
 
     private static Gen<(string, double)[]> Document(int vocabulary, double density, bool tied) =>
         Gen.Select(Gen.Double[0, 1], tied ? Gen.OneOf(0.01, 0.5, 1.0, 655.35) : Gen.Double[0.001, 6.0])
@@ -75,7 +76,7 @@ public class ExactSearchPropertyTests
     {
         using var dir = new TempDirectory();
         var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 6000, Queries = 60, Seed = 3 }).Write(dir.Path);
-        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
+        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }).Build(dir.File("i.sfi"));
         using var index = SparseIndex.Open(dir.File("i.sfi"));
         var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
         foreach (int k in new[] { 1, 10, 100, 1000 })
@@ -87,8 +88,12 @@ public class ExactSearchPropertyTests
                 var context = new SearchContext(index);
                 for (int q = 0; q < queries.Count; q++)
                     Assert.True(expected[q].AsSpan().SequenceEqual(context.Search(queries[q], k, algorithm)), $"{algorithm.Name} k={k} query {q}");
+                // Block-max DAAT prunes hard even here; bmp needs more topics than 6000 documents hold to skip
+                // most ranges (it scores 2% of the documents at 1M, docs/performance.md), so here it only must skip some.
                 if (k == 10 && algorithm.Name.Contains("max", StringComparison.Ordinal))
                     Assert.True(context.DocumentsScored < reference.DocumentsScored / 2, $"{algorithm.Name} scored {context.DocumentsScored} of {reference.DocumentsScored}");
+                if (k == 10 && algorithm.Name == "bmp")
+                    Assert.True(context.DocumentsScored < reference.DocumentsScored, $"bmp scored {context.DocumentsScored} of {reference.DocumentsScored}");
             }
         }
     }
@@ -96,7 +101,7 @@ public class ExactSearchPropertyTests
     private static void CheckCase(Case c)
     {
         using var dir = new TempDirectory();
-        using var index = TestIndex.Build(dir, c.Documents);
+        using var index = TestIndex.Build(dir, c.Documents, rangeSize: c.RangeSize);
         var context = new SearchContext(index);
         int TermId(string token) => index.Vocabulary.TryGetId(token, out int id) ? id : -1;
         foreach (var raw in c.Queries)

@@ -25,11 +25,11 @@ public static class TestIndex
     }
 
     public static SparseIndex Build(TempDirectory dir, IEnumerable<TestDocument> documents, string? vocabulary = null,
-        int quantBits = 0, IndexStorageKind storage = IndexStorageKind.MemoryMapped, string name = "index.sfi")
+        int quantBits = 0, IndexStorageKind storage = IndexStorageKind.MemoryMapped, string name = "index.sfi", int rangeSize = 8)
     {
         string docs = WriteJsonl(dir.File(name + ".jsonl"), documents);
         string index = dir.File(name);
-        new IndexBuilder(new IndexBuildOptions { Inputs = [docs], VocabularyPath = vocabulary, QuantBits = quantBits }).Build(index);
+        new IndexBuilder(new IndexBuildOptions { Inputs = [docs], VocabularyPath = vocabulary, QuantBits = quantBits, RangeSize = rangeSize }).Build(index);
         return SparseIndex.Open(index, storage);
     }
 }
