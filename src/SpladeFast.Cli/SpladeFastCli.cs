@@ -17,6 +17,7 @@ public static class SpladeFastCli
             CheckCommand.Create(),
             StatsCommand.Create(),
             BenchCommand.Create(),
+            ExportCommand.Create(),
         };
 
     public static int Run(string[] args) =>

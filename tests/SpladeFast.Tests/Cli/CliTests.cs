@@ -88,11 +88,62 @@ public class CliTests
     [InlineData("evaluate")]
     [InlineData("check")]
     [InlineData("stats")]
-    public void Every_command_has_help(string command)
+    [InlineData("bench")]
+    [InlineData("bench", "latency")]
+    [InlineData("export")]
+    public void Every_command_has_help(string command, string? subcommand = null)
     {
-        var (code, output, _) = CliRunner.Run(command, "--help");
+        var (code, output, _) = CliRunner.Run(subcommand is null ? [command, "--help"] : [command, subcommand, "--help"]);
         Assert.Equal(0, code);
         Assert.Contains("Usage:", output);
         Assert.Contains("Options:", output);
+    }
+
+    [Fact]
+    public void Bench_latency_compares_every_algorithm_and_export_writes_a_pisa_collection()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("synth", "--docs", "3000", "--queries", "30", "--output", dir.Path).ExitCode);
+        Assert.Equal(0, CliRunner.Run("index", "--input", dir.File("docs.jsonl"), "--vocab", dir.File("vocab.txt"), "--output", dir.File("i.sfi"), "--bmp", "--bmp-range", "32").ExitCode);
+        var (code, output, error) = CliRunner.Run("bench", "latency", "--index", dir.File("i.sfi"), "--queries", dir.File("queries.tsv"), "--k", "10");
+        Assert.True(code == 0, error);
+        Assert.Contains("all identical", output);
+        foreach (var name in SpladeFast.Algorithms.SearchAlgorithms.Names)
+            Assert.Contains($"| {name} | 10 | 1 | 30 |", output);
+
+        (code, output, error) = CliRunner.Run("query", "--index", dir.File("i.sfi"), "--queries", dir.File("queries.tsv"), "--algorithm", "bmp", "--query-top", "5", "--overestimate", "1.2");
+        Assert.True(code == 0, error);
+        Assert.Contains("APPROXIMATE results", output);
+
+        (code, _, error) = CliRunner.Run("export", "--index", dir.File("i.sfi"), "--output", dir.File("pisa/synth"), "--queries", dir.File("queries.tsv"));
+        Assert.True(code == 0, error);
+        var docs = ReadSequences(dir.File("pisa/synth.docs"));
+        var freqs = ReadSequences(dir.File("pisa/synth.freqs"));
+        var sizes = ReadSequences(dir.File("pisa/synth.sizes")).Single();
+        Assert.Equal([3000u], docs[0]);
+        Assert.Equal(docs.Count - 1, freqs.Count);
+        Assert.Equal(File.ReadAllLines(dir.File("pisa/synth.terms")).Length, freqs.Count);
+        Assert.Equal(docs.Skip(1).Select(l => l.Length), freqs.Select(l => l.Length));
+        Assert.All(docs.Skip(1), list => Assert.True(list.SequenceEqual(list.Order().Distinct())));
+        Assert.Equal(3000, sizes.Length);
+        Assert.Equal(docs.Skip(1).Sum(l => (long)l.Length), sizes.Sum(s => (long)s));
+        var queryLines = File.ReadAllLines(dir.File("pisa/synth.queries"));
+        Assert.Equal(30, queryLines.Length);
+        Assert.Matches(@"^1000000:\d+( \d+)*$", queryLines[0]);
+    }
+
+    /// <summary>PISA binary sequences: u32 length, then that many u32 values.</summary>
+    private static List<uint[]> ReadSequences(string path)
+    {
+        var data = File.ReadAllBytes(path);
+        var sequences = new List<uint[]>();
+        for (int offset = 0; offset < data.Length;)
+        {
+            int length = (int)BitConverter.ToUInt32(data, offset);
+            offset += 4;
+            sequences.Add(Enumerable.Range(0, length).Select(i => BitConverter.ToUInt32(data, offset + 4 * i)).ToArray());
+            offset += 4 * length;
+        }
+        return sequences;
     }
 }

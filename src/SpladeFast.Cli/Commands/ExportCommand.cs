@@ -1,0 +1,34 @@
+using System.CommandLine;
+using SpladeFast.Cli.Output;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Interop;
+
+namespace SpladeFast.Cli.Commands;
+
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var index = CommonOptions.Index();
+        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "pisa" }.AcceptOnlyFromAmong("pisa");
+        var output = new Option<string>("--output", "-o") { Description = "Output prefix: writes PREFIX.docs/.freqs/.sizes/.terms/.documents (and .queries).", Required = true };
+        var queries = new Option<FileInfo?>("--queries", "-q") { Description = "Also write these queries in PISA's weighted format (term ids repeated by weight)." };
+        var skipBad = CommonOptions.SkipBad();
+        var command = new Command("export", "Export an index to other engines' formats (PISA binary collection, lexicons and weighted queries).")
+        {
+            index, format, output, queries, skipBad,
+        };
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
+            var querySet = parse.GetValue(queries) is { } q ? QueryReader.Read(q.FullName, opened.Vocabulary, parse.GetValue(skipBad)).Queries : null;
+            string prefix = parse.GetRequiredValue(output);
+            var report = ProgressDisplay.Run(progress => PisaExport.Write(opened, prefix, querySet, progress));
+            Console.WriteLine($"wrote {prefix}.docs/.freqs/.sizes/.terms/.documents: {report.Terms:N0} non-empty terms, {report.Postings:N0} postings"
+                + (querySet is null ? "" : $"; {prefix}.queries: {report.Queries:N0} queries"));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using SpladeFast.Build;
+using SpladeFast.Cursors;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Interop;
+
+/// <summary>
+/// Writes an index as a PISA binary collection so the same postings can be compressed and timed in PISA:
+/// <c>PREFIX.docs</c> ([1, documents], then per term [n, docid...]), <c>PREFIX.freqs</c> (per term [n, impact...]),
+/// <c>PREFIX.sizes</c> ([documents, terms per document...]), all u32 little-endian sequences; the lexicons
+/// <c>PREFIX.terms</c> and <c>PREFIX.documents</c> (one per line, in id order); and queries in PISA's weighted
+/// format, <c>qid:id id id</c> with each term id repeated by its integer weight (for <c>--weighted</c>).
+/// Empty posting lists are left out (PISA does not take them), so term ids are renumbered densely.
+/// </summary>
+public static class PisaExport
+{
+    public sealed record Report(int Terms, long Postings, int Queries);
+
+    public static Report Write(SparseIndex index, string prefix, IReadOnlyList<QueryVector>? queries = null, IProgress<BuildProgress>? progress = null)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(prefix));
+        if (directory is not null)
+            Directory.CreateDirectory(directory);
+        var newId = new int[index.TermCount];
+        var sizes = new uint[index.DocumentCount];
+        var cursor = new BlockPostingCursor[1];
+        var impacts = new List<uint>();
+        int terms = 0;
+        long postings = 0;
+        using (var docs = new BinaryWriter(File.Create(prefix + ".docs")))
+        using (var freqs = new BinaryWriter(File.Create(prefix + ".freqs")))
+        using (var lexicon = new StreamWriter(prefix + ".terms", false, new UTF8Encoding(false)))
+        {
+            docs.Write(1u);
+            docs.Write((uint)index.DocumentCount);
+            for (int t = 0; t < index.TermCount; t++)
+            {
+                var list = index.Postings(t);
+                newId[t] = -1;
+                if (list.PostingCount == 0)
+                    continue;
+                newId[t] = terms++;
+                lexicon.Write(index.Vocabulary[t]);
+                lexicon.Write('\n');
+                docs.Write(list.PostingCount);
+                freqs.Write(list.PostingCount);
+                impacts.Clear();
+                ref var c = ref cursor[0];
+                for (c.Reset(list, 1); c.DocId != PostingCursor.End; c.Next())
+                {
+                    docs.Write(c.DocId);
+                    impacts.Add((uint)c.Score);
+                    sizes[c.DocId]++;
+                }
+                foreach (uint impact in impacts)
+                    freqs.Write(impact);
+                postings += list.PostingCount;
+                if ((t & 1023) == 0)
+                    progress?.Report(new BuildProgress("exporting", t, index.TermCount));
+            }
+        }
+        progress?.Report(new BuildProgress("exporting", index.TermCount, index.TermCount));
+        using (var sizeFile = new BinaryWriter(File.Create(prefix + ".sizes")))
+        {
+            sizeFile.Write((uint)sizes.Length);
+            foreach (uint size in sizes)
+                sizeFile.Write(size);
+        }
+        using (var documents = new StreamWriter(prefix + ".documents", false, new UTF8Encoding(false)))
+        {
+            for (uint d = 0; d < index.DocumentCount; d++)
+                documents.Write(index.DocumentId(d) + "\n");
+        }
+        if (queries is not null)
+            WriteQueries(prefix + ".queries", queries, newId);
+        return new Report(terms, postings, queries?.Count ?? 0);
+    }
+
+    private static void WriteQueries(string path, IReadOnlyList<QueryVector> queries, int[] newId)
+    {
+        using var output = new StreamWriter(path, false, new UTF8Encoding(false));
+        foreach (var query in queries)
+        {
+            var line = new StringBuilder(query.Id).Append(':');
+            bool first = true;
+            foreach (var term in query.Terms)
+            {
+                if ((uint)term.TermId >= (uint)newId.Length || newId[term.TermId] < 0)
+                    continue;
+                string id = newId[term.TermId].ToString(CultureInfo.InvariantCulture);
+                for (uint r = 0; r < term.Weight; r++)
+                {
+                    line.Append(first ? "" : " ").Append(id);
+                    first = false;
+                }
+            }
+            output.Write(line.Append('\n'));
+        }
+    }
+}
