@@ -18,33 +18,12 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IBlockMaxCursor
     {
-        int n = cursors.Length;
-        if (n == 0)
-            return 0;
-        CursorOrder.ByMaxScore(cursors, order);
-        long sum = 0;
-        for (int i = 0; i < n; i++)
-            prefixBounds[i] = sum += cursors[order[i]].MaxScore;
-
+        uint current = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds);
         long scored = 0;
         int nonEssential = 0;
-        uint current = PostingCursor.End;
-        foreach (ref var cursor in cursors)
-            current = Math.Min(current, cursor.DocId);
-        while (nonEssential < n && current != PostingCursor.End)
+        while (nonEssential < order.Length && current != PostingCursor.End)
         {
-            long score = 0;
-            uint next = PostingCursor.End;
-            for (int i = nonEssential; i < n; i++)
-            {
-                ref var cursor = ref cursors[order[i]];
-                if (cursor.DocId == current)
-                {
-                    score += cursor.Score;
-                    cursor.Next();
-                }
-                next = Math.Min(next, cursor.DocId);
-            }
+            long score = PruningSteps.ScoreEssential(cursors, order, nonEssential, current, out uint next);
             long threshold = topK.Threshold;
             bool candidate = nonEssential == 0 || score + prefixBounds[nonEssential - 1] > threshold;
             if (candidate && nonEssential > 0)
@@ -73,11 +52,7 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
             {
                 scored++;
                 if (topK.Insert(current, score))
-                {
-                    threshold = topK.Threshold;
-                    while (nonEssential < n && prefixBounds[nonEssential] <= threshold)
-                        nonEssential++;
-                }
+                    nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
             }
             current = next;
         }

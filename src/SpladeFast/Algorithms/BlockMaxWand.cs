@@ -22,21 +22,10 @@ public sealed class BlockMaxWand : ISearchAlgorithm
         CursorOrder.Identity(order);
         CursorOrder.ByDocId(cursors, order);
         long scored = 0;
-        while (true)
+        int pivot;
+        long threshold;
+        while ((pivot = PruningSteps.FindPivot(cursors, order, threshold = topK.Threshold)) >= 0)
         {
-            long threshold = topK.Threshold, bound = 0;
-            int pivot = 0;
-            for (; pivot < order.Length; pivot++)
-            {
-                ref var cursor = ref cursors[order[pivot]];
-                if (cursor.DocId == PostingCursor.End)
-                    break;
-                bound += cursor.MaxScore;
-                if (bound > threshold)
-                    break;
-            }
-            if (pivot == order.Length || cursors[order[pivot]].DocId == PostingCursor.End)
-                return scored;
             uint pivotDoc = cursors[order[pivot]].DocId;
             while (pivot + 1 < order.Length && cursors[order[pivot + 1]].DocId == pivotDoc)
                 pivot++;
@@ -51,34 +40,26 @@ public sealed class BlockMaxWand : ISearchAlgorithm
 
             if (blockBound > threshold)
             {
-                if (cursors[order[0]].DocId == pivotDoc)
+                if (cursors[order[0]].DocId != pivotDoc)
                 {
-                    // Replace each list's block bound by its real score; stop once the document cannot enter.
-                    long score = 0;
-                    for (int i = 0; i <= pivot; i++)
-                    {
-                        ref var cursor = ref cursors[order[i]];
-                        long part = cursor.Score;
-                        score += part;
-                        blockBound -= cursor.BlockMaxScore - part;
-                        if (blockBound <= threshold)
-                            break;
-                    }
-                    for (int i = 0; i <= pivot; i++)
-                        cursors[order[i]].Next();
-                    if (blockBound > threshold)
-                        topK.Insert(pivotDoc, score);
-                    scored++;
-                    CursorOrder.ByDocId(cursors, order);
+                    PruningSteps.AdvanceToPivot(cursors, order, pivot, pivotDoc);
+                    continue;
                 }
-                else
+                // Replace each list's block bound by its real score; stop once the document cannot enter.
+                long score = 0;
+                for (int i = 0; i <= pivot && blockBound > threshold; i++)
                 {
-                    int mover = pivot;
-                    while (cursors[order[mover]].DocId == pivotDoc)
-                        mover--;
-                    cursors[order[mover]].NextGeq(pivotDoc);
-                    CursorOrder.SinkAfterAdvance(cursors, order, mover);
+                    ref var cursor = ref cursors[order[i]];
+                    long part = cursor.Score;
+                    score += part;
+                    blockBound -= cursor.BlockMaxScore - part;
                 }
+                for (int i = 0; i <= pivot; i++)
+                    cursors[order[i]].Next();
+                if (blockBound > threshold)
+                    topK.Insert(pivotDoc, score);
+                scored++;
+                CursorOrder.ByDocId(cursors, order);
                 continue;
             }
 
@@ -94,10 +75,9 @@ public sealed class BlockMaxWand : ISearchAlgorithm
             }
             if (pivot + 1 < order.Length)
                 next = Math.Min(next, cursors[order[pivot + 1]].DocId);
-            if (next <= pivotDoc)
-                next = pivotDoc + 1L;
-            cursors[order[jumper]].NextGeq((uint)Math.Min(next, PostingCursor.End));
+            cursors[order[jumper]].NextGeq((uint)Math.Clamp(next, pivotDoc + 1L, PostingCursor.End));
             CursorOrder.SinkAfterAdvance(cursors, order, jumper);
         }
+        return scored;
     }
 }

@@ -20,38 +20,15 @@ public sealed class MaxScore : ISearchAlgorithm
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IPostingCursor
     {
-        int n = cursors.Length;
-        if (n == 0)
-            return 0;
-        CursorOrder.ByMaxScore(cursors, order);
-        long sum = 0;
-        for (int i = 0; i < n; i++)
-            prefixBounds[i] = sum += cursors[order[i]].MaxScore;
-
+        uint current = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds);
         long scored = 0;
         int nonEssential = 0;
-        uint current = PostingCursor.End;
-        foreach (ref var cursor in cursors)
-            current = Math.Min(current, cursor.DocId);
-        while (nonEssential < n && current != PostingCursor.End)
+        while (nonEssential < order.Length && current != PostingCursor.End)
         {
-            long score = 0;
-            uint next = PostingCursor.End;
-            for (int i = nonEssential; i < n; i++)
-            {
-                ref var cursor = ref cursors[order[i]];
-                if (cursor.DocId == current)
-                {
-                    score += cursor.Score;
-                    cursor.Next();
-                }
-                next = Math.Min(next, cursor.DocId);
-            }
+            long score = PruningSteps.ScoreEssential(cursors, order, nonEssential, current, out uint next);
             long threshold = topK.Threshold;
-            for (int i = nonEssential - 1; i >= 0; i--)
+            for (int i = nonEssential - 1; i >= 0 && score + prefixBounds[i] > threshold; i--)
             {
-                if (score + prefixBounds[i] <= threshold)
-                    break;
                 ref var cursor = ref cursors[order[i]];
                 cursor.NextGeq(current);
                 if (cursor.DocId == current)
@@ -59,11 +36,7 @@ public sealed class MaxScore : ISearchAlgorithm
             }
             scored++;
             if (topK.Insert(current, score))
-            {
-                threshold = topK.Threshold;
-                while (nonEssential < n && prefixBounds[nonEssential] <= threshold)
-                    nonEssential++;
-            }
+                nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
             current = next;
         }
         return scored;

@@ -1,4 +1,3 @@
-using SpladeFast.Cursors;
 using SpladeFast.TopK;
 
 namespace SpladeFast.Algorithms;
@@ -17,50 +16,26 @@ public sealed class Wand : ISearchAlgorithm
         context.DocumentsScored += Run(context.Cursors, context.Order, context.TopK);
 
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, TopKQueue topK)
-        where TCursor : struct, IPostingCursor
+        where TCursor : struct, Cursors.IPostingCursor
     {
         CursorOrder.Identity(order);
         CursorOrder.ByDocId(cursors, order);
         long scored = 0;
-        while (true)
+        int pivot;
+        while ((pivot = PruningSteps.FindPivot(cursors, order, topK.Threshold)) >= 0)
         {
-            long threshold = topK.Threshold, bound = 0;
-            int pivot = 0;
-            for (; pivot < order.Length; pivot++)
-            {
-                ref var cursor = ref cursors[order[pivot]];
-                if (cursor.DocId == PostingCursor.End)
-                    break;
-                bound += cursor.MaxScore;
-                if (bound > threshold)
-                    break;
-            }
-            if (pivot == order.Length || cursors[order[pivot]].DocId == PostingCursor.End)
-                return scored;
             uint pivotDoc = cursors[order[pivot]].DocId;
             if (cursors[order[0]].DocId == pivotDoc)
             {
-                long score = 0;
-                for (int i = 0; i < order.Length; i++)
-                {
-                    ref var cursor = ref cursors[order[i]];
-                    if (cursor.DocId != pivotDoc)
-                        break;
-                    score += cursor.Score;
-                    cursor.Next();
-                }
-                topK.Insert(pivotDoc, score);
+                topK.Insert(pivotDoc, PruningSteps.ScorePivot(cursors, order, pivotDoc));
                 scored++;
                 CursorOrder.ByDocId(cursors, order);
             }
             else
             {
-                int mover = pivot;
-                while (cursors[order[mover]].DocId == pivotDoc)
-                    mover--;
-                cursors[order[mover]].NextGeq(pivotDoc);
-                CursorOrder.SinkAfterAdvance(cursors, order, mover);
+                PruningSteps.AdvanceToPivot(cursors, order, pivot, pivotDoc);
             }
         }
+        return scored;
     }
 }

@@ -13,6 +13,8 @@ public sealed record IndexBuildOptions
     public bool SkipBad { get; init; }
     /// <summary>Docs per range of the block-at-a-time (bmp) data; 0 builds none (bmp then is unavailable).</summary>
     public int RangeSize { get; init; }
+    /// <summary>Renumber documents by recursive graph bisection after building; null keeps input order.</summary>
+    public Reorder.BisectionOptions? Reorder { get; init; }
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 

@@ -35,16 +35,33 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         long[] starts = new long[_vocabulary.Count + 1];
         for (int t = 0; t < _vocabulary.Count; t++)
             starts[t + 1] = starts[t] + _termCounts[t];
-        long postingCount = starts[^1];
-        if (postingCount > Array.MaxLength)
-            throw new InvalidOperationException($"{postingCount} postings exceed one build's limit of {Array.MaxLength}; build shards.");
         if (options.RangeSize > 0 && _vocabulary.Count > ushort.MaxValue + 1)
             throw new InvalidOperationException($"block-max ranges need at most 65,536 terms; this vocabulary has {_vocabulary.Count:N0}");
-        var docIds = GC.AllocateUninitializedArray<uint>((int)postingCount);
-        var impacts = GC.AllocateUninitializedArray<ushort>((int)postingCount);
+        var postings = InvertedLists.Allocate(starts);
+        long postingCount = postings.Count;
         using var forward = options.RangeSize > 0 ? new ForwardIndexWriter(outputPath, _documentIds.Count) : null;
-        FillPass(files, quantizer, starts, docIds, impacts, forward);
-        long bytes = Write(outputPath, files, quantizer, starts, docIds, impacts, forward);
+        FillPass(files, quantizer, postings, forward);
+        long bytes;
+        if (options.Reorder is { } reorder)
+        {
+            // Reordering reads a finished index: build in input order under a temporary name first.
+            string unordered = $"{outputPath}.unordered-{Environment.ProcessId}.tmp";
+            try
+            {
+                Write(unordered, files, quantizer, postings, forward);
+                postings = null!;
+                using var source = SparseIndex.Open(unordered, IndexStorageKind.MemoryMapped, verifyChecksums: false);
+                bytes = Reorder.IndexReorderer.Write(source, outputPath, reorder, options.Progress);
+            }
+            finally
+            {
+                File.Delete(unordered);
+            }
+        }
+        else
+        {
+            bytes = Write(outputPath, files, quantizer, postings, forward);
+        }
         return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
     }
 
@@ -103,9 +120,9 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     }
 
     /// <summary>Pass 2: the input was accepted; place each posting at its term's next free slot.</summary>
-    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts, ForwardIndexWriter? forward)
+    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
     {
-        long[] next = (long[])starts.Clone();
+        long[] next = (long[])postings.Starts.Clone();
         uint docId = 0;
         ForEachRecord(files, "indexing", (file, line, record) =>
         {
@@ -117,8 +134,8 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                     continue;
                 _vocabulary.TryGetId(record.Token(i), out int term);
                 long slot = next[term]++;
-                docIds[slot] = docId;
-                impacts[slot] = (ushort)impact;
+                postings.DocIds[slot] = docId;
+                postings.Impacts[slot] = (ushort)impact;
                 forward?.Add(term, impact);
             }
             forward?.EndDocument();
@@ -164,9 +181,8 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         options.Progress?.Report(new BuildProgress(stage, total, total));
     }
 
-    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, long[] starts, uint[] docIds, ushort[] impacts, ForwardIndexWriter? forward)
+    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
     {
-        using var writer = new IndexFileWriter(outputPath);
         var metadata = new IndexMetadata
         {
             Vocabulary = options.VocabularyPath is { } v ? Path.GetFileName(v) : "documents",
@@ -175,45 +191,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             Inputs = files.Select(Path.GetFileName).ToList()!,
             SkippedRecords = _badLines.Count,
         };
-        writer.WriteSection(SectionKind.Metadata, metadata.ToUtf8());
-        StringTable.Write(writer.BeginSection(SectionKind.Vocabulary), _vocabulary.Tokens);
-        writer.EndSection();
-        StringTable.Write(writer.BeginSection(SectionKind.DocumentIds), _documentIds);
-        writer.EndSection();
-
-        var postingWriter = new PostingListWriter(writer.BeginSection(SectionKind.Postings));
-        var terms = new TermEntry[_vocabulary.Count];
-        uint maxImpact = 0;
-        var impactBuffer = new uint[BitPacking.BlockSize];
-        for (int t = 0; t < terms.Length; t++)
-        {
-            int start = (int)starts[t], count = (int)(starts[t + 1] - starts[t]);
-            terms[t] = postingWriter.Add(docIds.AsSpan(start, count), impacts.AsSpan(start, count), impactBuffer);
-            maxImpact = Math.Max(maxImpact, terms[t].MaxImpact);
-            if ((t & 1023) == 0)
-                options.Progress?.Report(new BuildProgress("compressing", t, terms.Length));
-        }
-        postingWriter.Finish();
-        writer.EndSection();
-        options.Progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
-        writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
-        writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
-        if (forward is not null)
-        {
-            forward.CopyTo(writer.BeginSection(SectionKind.Forward));
-            writer.EndSection();
-            RangeMaximaWriter.Write(writer.BeginSection(SectionKind.RangeMaxima), options.RangeSize, _documentIds.Count, starts, docIds, impacts);
-            writer.EndSection();
-        }
-        writer.Commit(new IndexHeader
-        {
-            DocumentCount = (ulong)_documentIds.Count,
-            TermCount = (ulong)terms.Length,
-            PostingCount = (ulong)docIds.LongLength,
-            ImpactScale = quantizer.Scale,
-            QuantBits = (uint)quantizer.Bits,
-            MaxImpact = maxImpact,
-        });
-        return new FileInfo(outputPath).Length;
+        return IndexComposer.Write(outputPath, new IndexContents(metadata, _vocabulary.Tokens, _documentIds, postings, quantizer, options.RangeSize, forward), options.Progress);
     }
 }

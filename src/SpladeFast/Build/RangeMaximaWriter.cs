@@ -9,9 +9,10 @@ namespace SpladeFast.Build;
 /// </summary>
 public static class RangeMaximaWriter
 {
-    public static void Write(Stream section, int rangeSize, int documents, long[] starts, uint[] docIds, ushort[] impacts)
+    public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings)
     {
-        int terms = starts.Length - 1;
+        var (starts, docIds, impacts) = (postings.Starts, postings.DocIds, postings.Impacts);
+        int terms = postings.TermCount;
         var offsets = new ulong[terms + 1];
         for (int t = 0; t < terms; t++)
         {

@@ -1,0 +1,60 @@
+using SpladeFast.Codecs;
+using SpladeFast.Format;
+using SpladeFast.Index;
+using SpladeFast.Quantize;
+
+namespace SpladeFast.Build;
+
+/// <summary>Everything an index file holds, before compression.</summary>
+public sealed record IndexContents(
+    IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
+    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, ForwardIndexWriter? Forward);
+
+/// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
+public static class IndexComposer
+{
+    public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
+    {
+        using var writer = new IndexFileWriter(path);
+        writer.WriteSection(SectionKind.Metadata, contents.Metadata.ToUtf8());
+        StringTable.Write(writer.BeginSection(SectionKind.Vocabulary), contents.Vocabulary);
+        writer.EndSection();
+        StringTable.Write(writer.BeginSection(SectionKind.DocumentIds), contents.DocumentIds);
+        writer.EndSection();
+
+        var postings = contents.Postings;
+        var postingWriter = new PostingListWriter(writer.BeginSection(SectionKind.Postings));
+        var terms = new TermEntry[postings.TermCount];
+        uint maxImpact = 0;
+        var impactBuffer = new uint[BitPacking.BlockSize];
+        for (int t = 0; t < terms.Length; t++)
+        {
+            terms[t] = postingWriter.Add(postings.DocIdsOf(t), postings.ImpactsOf(t), impactBuffer);
+            maxImpact = Math.Max(maxImpact, terms[t].MaxImpact);
+            if ((t & 1023) == 0)
+                progress?.Report(new BuildProgress("compressing", t, terms.Length));
+        }
+        postingWriter.Finish();
+        writer.EndSection();
+        progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
+        writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
+        writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
+        if (contents.Forward is { } forward)
+        {
+            forward.CopyTo(writer.BeginSection(SectionKind.Forward));
+            writer.EndSection();
+            RangeMaximaWriter.Write(writer.BeginSection(SectionKind.RangeMaxima), contents.RangeSize, contents.DocumentIds.Count, postings);
+            writer.EndSection();
+        }
+        writer.Commit(new IndexHeader
+        {
+            DocumentCount = (ulong)contents.DocumentIds.Count,
+            TermCount = (ulong)terms.Length,
+            PostingCount = (ulong)postings.Count,
+            ImpactScale = contents.Quantizer.Scale,
+            QuantBits = (uint)contents.Quantizer.Bits,
+            MaxImpact = maxImpact,
+        });
+        return new FileInfo(path).Length;
+    }
+}

@@ -1,0 +1,23 @@
+namespace SpladeFast.Build;
+
+/// <summary>
+/// A whole collection's postings in memory, term-major: term t's postings are [Starts[t], Starts[t + 1]),
+/// docids increasing. 6 bytes a posting; one build holds at most Array.MaxLength postings.
+/// </summary>
+public sealed record InvertedLists(long[] Starts, uint[] DocIds, ushort[] Impacts)
+{
+    public int TermCount => Starts.Length - 1;
+    public long Count => DocIds.LongLength;
+
+    /// <summary>Uninitialized arrays for postings counted per term (Starts are the prefix sums of the counts).</summary>
+    public static InvertedLists Allocate(long[] starts)
+    {
+        long count = starts[^1];
+        if (count > Array.MaxLength)
+            throw new InvalidOperationException($"{count:N0} postings exceed one build's limit of {Array.MaxLength:N0}; build shards.");
+        return new InvertedLists(starts, GC.AllocateUninitializedArray<uint>((int)count), GC.AllocateUninitializedArray<ushort>((int)count));
+    }
+
+    public ReadOnlySpan<uint> DocIdsOf(int term) => DocIds.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
+    public ReadOnlySpan<ushort> ImpactsOf(int term) => Impacts.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
+}

@@ -1,0 +1,49 @@
+using SpladeFast.Build;
+using SpladeFast.Cursors;
+using SpladeFast.Index;
+
+namespace SpladeFast.Reorder;
+
+/// <summary>
+/// A collection document-major, in memory: document d's terms and impacts are [Starts[d], Starts[d + 1]),
+/// terms increasing. Built from an index by decoding every list twice (sizes, then fill).
+/// </summary>
+public sealed record ForwardLists(long[] Starts, int[] Terms, ushort[] Impacts)
+{
+    public int DocumentCount => Starts.Length - 1;
+
+    public ReadOnlySpan<int> TermsOf(int doc) => Terms.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
+    public ReadOnlySpan<ushort> ImpactsOf(int doc) => Impacts.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
+
+    public static ForwardLists FromIndex(SparseIndex index, IProgress<BuildProgress>? progress = null)
+    {
+        if (index.PostingCount > Array.MaxLength)
+            throw new InvalidOperationException($"{index.PostingCount:N0} postings are too many to reorder in memory.");
+        var starts = new long[index.DocumentCount + 1];
+        var cursor = new BlockPostingCursor[1];
+        ForEachPosting(index, cursor, (term, doc, impact) => starts[doc + 1]++);
+        for (int d = 0; d < index.DocumentCount; d++)
+            starts[d + 1] += starts[d];
+        var terms = GC.AllocateUninitializedArray<int>((int)index.PostingCount);
+        var impacts = GC.AllocateUninitializedArray<ushort>((int)index.PostingCount);
+        var next = (long[])starts.Clone();
+        ForEachPosting(index, cursor, (term, doc, impact) =>
+        {
+            long slot = next[doc]++;
+            terms[slot] = term;
+            impacts[slot] = (ushort)impact;
+        });
+        progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount));
+        return new ForwardLists(starts, terms, impacts);
+    }
+
+    private static void ForEachPosting(SparseIndex index, BlockPostingCursor[] cursor, Action<int, uint, long> visit)
+    {
+        ref var c = ref cursor[0];
+        for (int t = 0; t < index.TermCount; t++)
+        {
+            for (c.Reset(index.Postings(t), 1); c.DocId != PostingCursor.End; c.Next())
+                visit(t, c.DocId, c.Score);
+        }
+    }
+}
