@@ -25,7 +25,16 @@ internal static class IndexCommand
         var skipBad = CommonOptions.SkipBad();
         var bmp = new Option<bool>("--bmp") { Description = "Also store a forward index and per-range term maxima for the bmp algorithm (block-at-a-time block-max pruning)." };
         var rangeSize = new Option<int>("--bmp-range") { Description = "Documents per range for --bmp.", DefaultValueFactory = _ => 64 };
-        var command = new Command("index", "Build a compressed block-max index from sparse document vectors.") { input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize };
+        var reorder = new Option<string>("--reorder")
+        {
+            Description = "Renumber documents after building: 'bp' = recursive graph bisection (as PISA's reorder_docids --bp), so documents sharing terms sit together.",
+            DefaultValueFactory = _ => "none",
+        }.AcceptOnlyFromAmong("none", "bp");
+        var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 };
+        var command = new Command("index", "Build a compressed block-max index from sparse document vectors.")
+        {
+            input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations,
+        };
         command.SetAction(parse => CliAction.Run(() =>
         {
             var options = new IndexBuildOptions
@@ -36,6 +45,7 @@ internal static class IndexCommand
                 Scale = parse.GetValue(scale),
                 SkipBad = parse.GetValue(skipBad),
                 RangeSize = parse.GetValue(bmp) ? parse.GetValue(rangeSize) : 0,
+                Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
             };
             if (options.RangeSize is < 0 or > 1 << 20 || (parse.GetValue(bmp) && options.RangeSize == 0))
                 throw new ArgumentException("--bmp-range must be between 1 and 1048576.");

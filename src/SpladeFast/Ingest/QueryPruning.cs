@@ -3,10 +3,13 @@ namespace SpladeFast.Ingest;
 /// <summary>
 /// Approximate query-side pruning (off by default): keep a query's heaviest terms, by count or by share of
 /// the query's total weight. Ties in weight keep the smaller term id, so the result is deterministic.
+/// A <see cref="TopTerms"/> of 0 and a <see cref="Mass"/> of 0 or 1 mean no limit (so <c>default</c> is exact).
 /// </summary>
 public readonly record struct QueryPruning(int TopTerms = 0, double Mass = 1)
 {
-    public bool IsExact => TopTerms <= 0 && Mass >= 1;
+    private bool LimitsMass => Mass is > 0 and < 1;
+
+    public bool IsExact => TopTerms <= 0 && !LimitsMass;
 
     public QueryVector Apply(QueryVector query)
     {
@@ -15,7 +18,7 @@ public readonly record struct QueryPruning(int TopTerms = 0, double Mass = 1)
         var byWeight = query.Terms.OrderByDescending(t => t.Weight).ThenBy(t => t.TermId).ToList();
         if (TopTerms > 0 && byWeight.Count > TopTerms)
             byWeight.RemoveRange(TopTerms, byWeight.Count - TopTerms);
-        if (Mass < 1)
+        if (LimitsMass)
         {
             double total = query.Terms.Sum(t => (double)t.Weight), kept = 0;
             int keep = 0;

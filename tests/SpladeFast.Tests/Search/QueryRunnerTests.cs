@@ -1,0 +1,47 @@
+using SpladeFast.Algorithms;
+using SpladeFast.Build;
+using SpladeFast.Execution;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Synthetic;
+using SpladeFast.Tests.Support;
+
+namespace SpladeFast.Tests.Search;
+
+public class QueryRunnerTests
+{
+    [Fact]
+    public void Results_are_identical_for_every_thread_count_and_the_report_covers_every_query()
+    {
+        using var dir = new TempDirectory();
+        var collection = new SyntheticCollection(new SynthOptions { Documents = 2000, Queries = 50, Seed = 4 }).Write(dir.Path);
+        new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 16 }).Build(dir.File("i.sfi"));
+        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
+        foreach (var algorithm in SearchAlgorithms.All)
+        {
+            var single = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = 1 });
+            foreach (int threads in new[] { 2, 3, 8 })
+            {
+                var parallel = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = threads });
+                for (int q = 0; q < queries.Count; q++)
+                    Assert.Equal(single.Hits[q], parallel.Hits[q]);
+                Assert.Equal(single.DocumentsScored, parallel.DocumentsScored);
+            }
+            var latency = single.Latency;
+            Assert.Equal(queries.Count, latency.Queries);
+            Assert.True(latency.P50 <= latency.P90 && latency.P90 <= latency.P99 && latency.P99 <= latency.Max);
+            Assert.True(latency.Mean > 0 && latency.QueriesPerSecond > 0);
+        }
+    }
+
+    [Fact]
+    public void Query_pruning_keeps_the_heaviest_terms()
+    {
+        var query = new QueryVector("q", [new QueryTerm(1, 10), new QueryTerm(2, 50), new QueryTerm(3, 30), new QueryTerm(4, 10)]);
+        Assert.Equal([new QueryTerm(2, 50), new QueryTerm(3, 30)], new QueryPruning(TopTerms: 2).Apply(query).Terms);
+        Assert.Equal([new QueryTerm(2, 50), new QueryTerm(3, 30)], new QueryPruning(Mass: 0.8).Apply(query).Terms);
+        Assert.Equal([new QueryTerm(1, 10), new QueryTerm(2, 50), new QueryTerm(3, 30)], new QueryPruning(Mass: 0.85).Apply(query).Terms);
+        Assert.Same(query, new QueryPruning().Apply(query));
+    }
+}
