@@ -21,6 +21,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly HashSet<(int File, long Line)> _badLines = [];
     private long[] _termCounts = new long[1024];
     private int[] _termScratch = new int[256];
+    private int[] _sortScratch = new int[256];
     private double _maxWeight;
     private long _droppedWeights;
 
@@ -108,7 +109,10 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             _termScratch[i] = _vocabulary.GetOrAdd(record.Token(i));
         if (_termCounts.Length < _vocabulary.Count)
             Array.Resize(ref _termCounts, Math.Max(_vocabulary.Count, _termCounts.Length * 2));
-        var sorted = _termScratch.AsSpan(0, record.Count).ToArray().AsSpan();
+        if (_sortScratch.Length < record.Count)
+            _sortScratch = new int[_termScratch.Length];
+        var sorted = _sortScratch.AsSpan(0, record.Count);
+        _termScratch.AsSpan(0, record.Count).CopyTo(sorted);
         sorted.Sort();
         for (int i = 1; i < sorted.Length; i++)
         {
