@@ -41,7 +41,7 @@ public static class RangeMaximaWriter
             for (long i = starts[t]; i < starts[t + 1];)
             {
                 uint range = docIds[i] / (uint)rangeSize;
-                uint max = 0;
+                ushort max = 0;
                 for (; i < starts[t + 1] && docIds[i] / (uint)rangeSize == range; i++)
                     max = Math.Max(max, impacts[i]);
                 entry[0] = new RangeMax { Range = range, MaxImpact = max };

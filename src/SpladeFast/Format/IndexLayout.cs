@@ -115,14 +115,14 @@ public struct ForwardEntry
 /// <code>
 ///   RangeMaxima section: 0 RangeSize u32   4 RangeCount u32   8 TermCount u64   16 TermOffsets u64[TermCount + 1]
 ///                        then RangeMax[...], each term's in increasing range order
-///   RangeMax:            0 Range u32   4 MaxImpact u32
+///   RangeMax:            0 Range u32   4 MaxImpact u16   (6 bytes, unaligned)
 /// </code>
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 8)]
+[StructLayout(LayoutKind.Explicit, Size = 6)]
 public struct RangeMax
 {
     [FieldOffset(0)] public uint Range;
-    [FieldOffset(4)] public uint MaxImpact;
+    [FieldOffset(4)] public ushort MaxImpact;
 }
 
 /// <summary>
