@@ -1,0 +1,1 @@
+namespace SpladeFast.Model; internal static class Placeholder { }
