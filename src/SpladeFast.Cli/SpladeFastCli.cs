@@ -20,6 +20,10 @@ public static class SpladeFastCli
             ExportCommand.Create(),
         };
 
-    public static int Run(string[] args) =>
-        CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    public static int Run(string[] args)
+    {
+        // Output is parsed by scripts: numbers always print the same way, whatever the machine's locale.
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        return CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
 }

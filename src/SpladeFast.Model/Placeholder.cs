@@ -1,1 +1,0 @@
-namespace SpladeFast.Model; internal static class Placeholder { }
