@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace SpladeFast.Model.Checkpoints;
+
+public enum ModelKind
+{
+    Bert,
+    DistilBert,
+}
+
+/// <summary>The sizes of a BERT or DistilBERT masked-LM checkpoint, read from its Hugging Face config.json.</summary>
+public sealed record ModelConfig(
+    ModelKind Kind, int VocabularySize, int Hidden, int Layers, int Heads, int Intermediate,
+    int MaxPositions, int TypeVocabularySize, double LayerNormEpsilon, string Activation)
+{
+    public static ModelConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: config.json not found (a Hugging Face model directory needs one)", path);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        string type = Text(root, "model_type") ?? "";
+        int Int(string name, int? fallback = null) =>
+            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32()
+            : fallback ?? throw new InvalidDataException($"{path}: missing \"{name}\"");
+        var config = type switch
+        {
+            "bert" => new ModelConfig(ModelKind.Bert, Int("vocab_size"), Int("hidden_size"), Int("num_hidden_layers"), Int("num_attention_heads"),
+                Int("intermediate_size"), Int("max_position_embeddings", 512), Int("type_vocab_size", 2),
+                root.TryGetProperty("layer_norm_eps", out var eps) ? eps.GetDouble() : 1e-12, Text(root, "hidden_act") ?? "gelu"),
+            "distilbert" => new ModelConfig(ModelKind.DistilBert, Int("vocab_size"), Int("dim"), Int("n_layers"), Int("n_heads"),
+                Int("hidden_dim"), Int("max_position_embeddings", 512), 0, 1e-12, Text(root, "activation") ?? "gelu"),
+            _ => throw new InvalidDataException($"{path}: model_type \"{type}\" is not supported (bert or distilbert)"),
+        };
+        if (config.Hidden % config.Heads != 0)
+            throw new InvalidDataException($"{path}: hidden size {config.Hidden} is not a multiple of {config.Heads} heads");
+        if (config.Activation is not ("gelu" or "relu"))
+            throw new InvalidDataException($"{path}: activation \"{config.Activation}\" is not supported (gelu or relu)");
+        return config;
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
