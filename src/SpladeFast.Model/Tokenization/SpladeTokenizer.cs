@@ -24,8 +24,12 @@ public sealed class SpladeTokenizer
         SepId = vocabulary["[SEP]"];
         UnkId = vocabulary["[UNK]"];
         PadId = vocabulary.GetValueOrDefault("[PAD]");
-        VocabularySize = File.ReadLines(vocabularyPath).Count();
+        Tokens = File.ReadAllLines(vocabularyPath);
+        VocabularySize = Tokens.Count;
     }
+
+    /// <summary>Tokens by id (vocab.txt's lines).</summary>
+    public IReadOnlyList<string> Tokens { get; }
 
     public IReadOnlyDictionary<string, int> Vocabulary { get; }
     public int VocabularySize { get; }

@@ -44,16 +44,18 @@ public static class QueryReader
                 skippedQueries++;
                 continue;
             }
-            double scale = json.Value ? floatScale : 1;
-            var terms = weights
-                .Select(w => new QueryTerm(w.Key, Quantize.QueryWeights.Quantize(w.Value, scale)))
-                .Where(t => t.Weight > 0)
-                .OrderBy(t => t.TermId)
-                .ToArray();
-            queries.Add(new QueryVector(id, terms));
+            queries.Add(Quantized(id, weights, json.Value ? floatScale : 1));
         }
         return new QuerySet(queries, json == true ? floatScale : 1, skippedTokens, skippedQueries);
     }
+
+    /// <summary>A query from term weights: weights x <paramref name="scale"/>, rounded; zeros dropped.</summary>
+    public static QueryVector Quantized(string id, IReadOnlyDictionary<int, double> weights, double scale) =>
+        new(id, weights
+            .Select(w => new QueryTerm(w.Key, Quantize.QueryWeights.Quantize(w.Value, scale)))
+            .Where(t => t.Weight > 0)
+            .OrderBy(t => t.TermId)
+            .ToArray());
 
     private static string? ParseJson(ReadOnlySpan<byte> line, ParsedVector parsed, Vocabulary vocabulary,
         Dictionary<int, double> weights, bool skipBad, ref long skippedTokens)

@@ -1,0 +1,21 @@
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Model.Encoding;
+
+/// <summary>Turns encoder output into engine queries over an index's vocabulary (matched by token string).</summary>
+public static class EncodedQueries
+{
+    /// <summary>Float weights multiplied by this before rounding, as for JSONL query vectors.</summary>
+    public const double WeightScale = Quantize.QueryWeights.DefaultFloatScale;
+
+    public static QueryVector ToQuery(string id, SparseTermVector vector, IReadOnlyList<string> modelTokens, Vocabulary indexVocabulary)
+    {
+        var weights = new Dictionary<int, double>();
+        for (int i = 0; i < vector.Terms.Length; i++)
+        {
+            if (indexVocabulary.TryGetId(modelTokens[vector.Terms[i]], out int term))
+                weights[term] = weights.GetValueOrDefault(term) + vector.Weights[i];
+        }
+        return QueryReader.Quantized(id, weights, WeightScale);
+    }
+}

@@ -1,0 +1,19 @@
+using SpladeFast.Model.Tokenization;
+
+namespace SpladeFast.Model.Encoding;
+
+/// <summary>A bag of WordPiece tokens: each token weighs its count (the query side of BM25).</summary>
+public sealed class TokenCountEncoder(SpladeTokenizer tokenizer) : ITextEncoder
+{
+    public string Name => "tokens";
+    public SpladeTokenizer Tokenizer => tokenizer;
+
+    public SparseTermVector[] Encode(IReadOnlyList<string> texts) =>
+        texts.Select(text =>
+        {
+            var counts = tokenizer.WordPieces(text).GroupBy(t => t).OrderBy(g => g.Key).ToArray();
+            return new SparseTermVector(counts.Select(g => g.Key).ToArray(), counts.Select(g => (float)g.Count()).ToArray());
+        }).ToArray();
+
+    public void Dispose() { }
+}

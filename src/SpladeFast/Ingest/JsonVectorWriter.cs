@@ -1,0 +1,63 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace SpladeFast.Ingest;
+
+/// <summary>
+/// Writes Anserini JsonVectorCollection lines <c>{"id": "...", "vector": {"token": weight}}</c>, gzip when
+/// the name ends in .gz, to a temporary name renamed on <see cref="Commit"/>.
+/// </summary>
+public sealed class JsonVectorWriter : IDisposable
+{
+    private readonly string _path;
+    private readonly string _temporary;
+    private readonly Stream _stream;
+    private readonly Utf8JsonWriter _json;
+    private bool _committed;
+
+    public JsonVectorWriter(string path)
+    {
+        _path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _temporary = $"{_path}.tmp-{Environment.ProcessId}";
+        Stream file = new FileStream(_temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 20)
+            : file;
+        _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true });
+    }
+
+    public long Count { get; private set; }
+
+    public void Write(string id, IEnumerable<(string Token, float Weight)> vector)
+    {
+        _json.Reset(_stream);
+        _json.WriteStartObject();
+        _json.WriteString("id"u8, id);
+        _json.WriteStartObject("vector"u8);
+        foreach (var (token, weight) in vector)
+            _json.WriteNumber(token, weight);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.Flush();
+        _stream.WriteByte((byte)'\n');
+        Count++;
+    }
+
+    public void Commit()
+    {
+        _json.Dispose();
+        _stream.Dispose();
+        File.Move(_temporary, _path, overwrite: true);
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_committed)
+            return;
+        _json.Dispose();
+        _stream.Dispose();
+        File.Delete(_temporary);
+    }
+}
