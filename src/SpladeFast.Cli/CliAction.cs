@@ -16,7 +16,8 @@ internal static class CliAction
         }
         catch (Exception ex) when (ex is InputException or IndexCorruptException or FileNotFoundException
                                        or DirectoryNotFoundException or IOException or UnauthorizedAccessException
-                                       or ArgumentException or InvalidOperationException)
+                                       or ArgumentException or InvalidOperationException or InvalidDataException
+                                       or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return Failure;

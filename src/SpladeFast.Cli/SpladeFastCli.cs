@@ -11,6 +11,7 @@ public static class SpladeFastCli
         {
             DemoCommand.Create(),
             SynthCommand.Create(),
+            EncodeCommand.Create(),
             IndexCommand.Create(),
             QueryCommand.Create(),
             EvaluateCommand.Create(),

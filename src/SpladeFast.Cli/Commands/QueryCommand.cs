@@ -13,11 +13,14 @@ internal static class QueryCommand
     public static Command Create()
     {
         var index = CommonOptions.Index();
-        var queries = new Option<FileInfo>("--queries", "-q")
+        var queries = new Option<FileInfo?>("--queries", "-q")
         {
-            Description = "Queries: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
-            Required = true,
+            Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
         };
+        var topics = new Option<FileInfo?>("--topics") { Description = "Text queries (qid<TAB>text or JSONL), encoded on the fly with --query-model or --query-encoder." };
+        var queryModel = new Option<string?>("--query-model") { Description = "SPLADE checkpoint directory encoding --topics." };
+        var queryEncoder = new Option<string?>("--query-encoder") { Description = "Encoder for --topics instead of a model: idf:FILE (inference-free: token -> weight JSON) or tokens (token counts, for bm25 indexes); both need --vocab." };
+        var encoderOptions = new TextEncoderOptions(defaultMaxLength: 32);
         var k = CommonOptions.K();
         var threads = CommonOptions.Threads();
         var algorithm = CommonOptions.Algorithm();
@@ -33,13 +36,25 @@ internal static class QueryCommand
         {
             index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
         };
-        foreach (var option in approximation.All)
+        foreach (var option in approximation.All.Concat(encoderOptions.All).Append(topics).Append(queryModel).Append(queryEncoder))
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
             using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName,
                 parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
-            var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary, parse.GetValue(skipBad), parse.GetValue(queryScale));
+            string? encodingNote = null;
+            QuerySet querySet;
+            if (parse.GetValue(topics) is { } topicFile)
+            {
+                string spec = parse.GetValue(queryModel) ?? parse.GetValue(queryEncoder)
+                    ?? throw new ArgumentException("--topics needs --query-model DIR or --query-encoder idf:FILE|tokens");
+                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoderOptions.Create(spec, parse), opened);
+            }
+            else
+            {
+                var queryFile = parse.GetValue(queries) ?? throw new ArgumentException("give --queries (vectors) or --topics (texts)");
+                querySet = QueryReader.Read(queryFile.FullName, opened.Vocabulary, parse.GetValue(skipBad), parse.GetValue(queryScale));
+            }
             if (querySet.SkippedQueries + querySet.SkippedTokens > 0)
                 Console.Error.WriteLine($"skipped {querySet.SkippedQueries:N0} bad queries and {querySet.SkippedTokens:N0} unknown tokens");
             var (pruning, thresholdFactor, approximate) = approximation.Read(parse);
@@ -57,9 +72,32 @@ internal static class QueryCommand
                 TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, opened.DocumentId,
                     opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
             }
-            Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), approximate));
+            string? note = string.Join("; ", new[] { encodingNote, approximate }.Where(n => n is not null));
+            Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), note.Length == 0 ? null : note));
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
+    private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, SparseIndex index)
+    {
+        using (encoder)
+        {
+            var texts = TextCorpus.Read(path).ToList();
+            var vectors = new List<QueryVector>(texts.Count);
+            var milliseconds = new double[texts.Count];
+            for (int q = 0; q < texts.Count; q++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                var encoded = encoder.Encode([texts[q].Text])[0];
+                milliseconds[q] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                vectors.Add(Model.Encoding.EncodedQueries.ToQuery(texts[q].Id, encoded, encoder.Tokenizer.Tokens, index.Vocabulary));
+            }
+            var latency = LatencyStatistics.From(milliseconds, TimeSpan.FromMilliseconds(milliseconds.Sum()));
+            string note = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"query encoding with {encoder.Name} (one query at a time): mean {latency.Mean:F3} ms, p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms; retrieval below");
+            return (new QuerySet(vectors, Model.Encoding.EncodedQueries.WeightScale, 0, 0), note);
+        }
     }
 }

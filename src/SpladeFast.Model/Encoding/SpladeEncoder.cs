@@ -66,12 +66,18 @@ public sealed class SpladeEncoder : IDisposable
         _ => throw new ArgumentException($"Unknown device '{device}' (cpu or cuda)."),
     };
 
-    public SparseTermVector[] Encode(IReadOnlyList<string> texts, EncodeOptions options) =>
-        EncodeIds(texts.Select(t => Tokenizer.Encode(t, options.MaxLength)).ToList(), options);
+    /// <summary>Texts are cut to the options' maximum length, and never beyond the model's position table.</summary>
+    public SparseTermVector[] Encode(IReadOnlyList<string> texts, EncodeOptions options)
+    {
+        int maxLength = Math.Min(options.MaxLength, Config.MaxPositions);
+        return EncodeIds(texts.Select(t => Tokenizer.Encode(t, maxLength)).ToList(), options);
+    }
 
     /// <summary>Encodes already tokenized inputs ([CLS] ... [SEP] ids).</summary>
     public SparseTermVector[] EncodeIds(IReadOnlyList<int[]> inputs, EncodeOptions options)
     {
+        if (inputs.FirstOrDefault(i => i.Length > Config.MaxPositions || i.Length == 0) is { } bad)
+            throw new ArgumentException($"An input has {bad.Length} ids; the model takes 1 to {Config.MaxPositions}.", nameof(inputs));
         var results = new SparseTermVector[inputs.Count];
         var order = Enumerable.Range(0, inputs.Count).OrderBy(i => inputs[i].Length).ToArray();
         using var inference = inference_mode();

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using SpladeFast.Build;
+using SpladeFast.Cli.Output;
+using SpladeFast.Ingest;
+using SpladeFast.Model.Encoding;
+
+namespace SpladeFast.Cli.Commands;
+
+internal static class EncodeCommand
+{
+    private const int Chunk = 2048;
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "A Hugging Face SPLADE checkpoint directory (config.json, model.safetensors, vocab.txt), or 'bm25' (with --vocab).", Required = true };
+        var input = new Option<FileInfo>("--input", "-I") { Description = "Texts: JSONL ({\"_id\", \"title\", \"text\"} or {\"id\", \"contents\"}) or TSV (id<TAB>text), plain or .gz.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors in the index's input format (Anserini JsonVectorCollection), .gz to compress.", Required = true };
+        var threads = new Option<int>("--threads", "-t") { Description = "CPU threads for the model (0: TorchSharp's default).", DefaultValueFactory = _ => 0 };
+        var shard = new Option<string?>("--shard") { Description = "i/n: encode only every n-th text starting at the i-th (0-based), so n machines can share a corpus." };
+        var encoderOptions = new TextEncoderOptions(defaultMaxLength: 256);
+        var command = new Command("encode", "Encode a text collection into sparse vectors (SPLADE checkpoint or BM25 over WordPiece tokens).") { model, input, output, threads, shard };
+        foreach (var option in encoderOptions.All)
+            command.Add(option);
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            var (part, parts) = ParseShard(parse.GetValue(shard));
+            if (parse.GetValue(threads) > 0)
+                TorchSharp.torch.set_num_threads(parse.GetValue(threads));
+            string inputPath = parse.GetRequiredValue(input).FullName;
+            using var encoder = encoderOptions.Create(parse.GetRequiredValue(model), parse);
+            long total = TextCorpus.Read(inputPath).LongCount();
+            if (encoder is Bm25DocumentEncoder bm25)
+                bm25.Fit(TextCorpus.Read(inputPath).Select(r => r.Text));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long written = ProgressDisplay.Run(progress =>
+            {
+                using var writer = new JsonVectorWriter(parse.GetRequiredValue(output).FullName);
+                var tokens = encoder.Tokenizer.Tokens;
+                long seen = 0;
+                foreach (var chunk in TextCorpus.Read(inputPath).Where((_, i) => i % parts == part).Chunk(Chunk))
+                {
+                    var vectors = encoder.Encode(chunk.Select(r => r.Text).ToList());
+                    for (int i = 0; i < chunk.Length; i++)
+                        writer.Write(chunk[i].Id, vectors[i].Terms.Select((t, j) => (tokens[t], vectors[i].Weights[j])));
+                    seen += chunk.Length;
+                    progress.Report(new BuildProgress($"encoding ({encoder.Name})", seen, (total + parts - 1 - part) / parts));
+                }
+                writer.Commit();
+                return writer.Count;
+            });
+            Console.WriteLine($"encoded {written:N0} texts with {encoder.Name} -> {parse.GetRequiredValue(output)} in {clock.Elapsed.TotalSeconds:F1} s ({written / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F1} texts/s)");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (int Part, int Parts) ParseShard(string? shard)
+    {
+        if (shard is null)
+            return (0, 1);
+        var pieces = shard.Split('/');
+        if (pieces.Length == 2 && int.TryParse(pieces[0], out int part) && int.TryParse(pieces[1], out int parts) && parts > 0 && part >= 0 && part < parts)
+            return (part, parts);
+        throw new ArgumentException($"--shard '{shard}': expected i/n with 0 <= i < n");
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using SpladeFast.Model.Encoding;
+using SpladeFast.Model.Tokenization;
+
+namespace SpladeFast.Cli;
+
+/// <summary>The options that choose and shape a text encoder, shared by encode and query.</summary>
+internal sealed class TextEncoderOptions
+{
+    public Option<int> MaxLength { get; }
+    public Option<int> Batch { get; } = new("--batch") { Description = "Texts per model batch (length-sorted).", DefaultValueFactory = _ => 32 };
+    public Option<string> Pooling { get; } = new Option<string>("--pooling") { Description = "SPLADE pooling over positions: max (v2/++) or sum (v1).", DefaultValueFactory = _ => "max" }.AcceptOnlyFromAmong("max", "sum");
+    public Option<int> MaxTerms { get; } = new("--max-terms") { Description = "Keep only each vector's N heaviest terms (0: all)." };
+    public Option<float> MinWeight { get; } = new("--min-weight") { Description = "Drop weights at or below this." };
+    public Option<string> Device { get; } = new Option<string>("--device") { Description = "Where the model runs.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
+    public Option<FileInfo?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens)." };
+    public Option<double> K1 { get; } = new("--k1") { Description = "BM25 k1.", DefaultValueFactory = _ => 0.9 };
+    public Option<double> B { get; } = new("--b") { Description = "BM25 b.", DefaultValueFactory = _ => 0.4 };
+
+    public TextEncoderOptions(int defaultMaxLength) =>
+        MaxLength = new Option<int>("--max-length") { Description = "WordPiece ids per text, [CLS] and [SEP] included (longer texts are truncated).", DefaultValueFactory = _ => defaultMaxLength };
+
+    public IEnumerable<Option> All => [MaxLength, Batch, Pooling, MaxTerms, MinWeight, Device, Vocab, K1, B];
+
+    public EncodeOptions Encode(ParseResult parse) => new()
+    {
+        MaxLength = parse.GetValue(MaxLength),
+        BatchSize = Math.Max(1, parse.GetValue(Batch)),
+        Pooling = parse.GetValue(Pooling) == "sum" ? Model.Encoding.Pooling.Sum : Model.Encoding.Pooling.Max,
+        MaxTerms = parse.GetValue(MaxTerms),
+        MinWeight = parse.GetValue(MinWeight),
+    };
+
+    /// <summary>
+    /// An encoder from a spec: a model directory (SPLADE), <c>bm25</c> (documents; needs Fit), <c>idf:FILE</c> or
+    /// <c>tokens</c> (queries).
+    /// </summary>
+    public ITextEncoder Create(string spec, ParseResult parse)
+    {
+        if (spec == "bm25")
+            return new Bm25DocumentEncoder(Tokenizer(parse, spec), parse.GetValue(K1), parse.GetValue(B));
+        if (spec == "tokens")
+            return new TokenCountEncoder(Tokenizer(parse, spec));
+        if (spec.StartsWith("idf:", StringComparison.Ordinal))
+            return new IdfQueryEncoder(Tokenizer(parse, spec), spec[4..]);
+        string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
+        return new SpladeTextEncoder(SpladeEncoder.Load(directory, parse.GetRequiredValue(Device)), Encode(parse), $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
+    }
+
+    private SpladeTokenizer Tokenizer(ParseResult parse, string spec) =>
+        parse.GetValue(Vocab) is { } vocab ? SpladeTokenizer.FromVocabulary(vocab.FullName)
+            : throw new ArgumentException($"the {spec} encoder needs --vocab (a WordPiece vocab.txt)");
+}
