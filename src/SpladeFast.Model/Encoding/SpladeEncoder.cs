@@ -58,6 +58,16 @@ public sealed class SpladeEncoder : IDisposable
         return new SpladeEncoder(model, config, tokenizer, target);
     }
 
+    /// <summary>An encoder with freshly initialised weights, for benchmarks and training starts.</summary>
+    public static SpladeEncoder WithRandomWeights(ModelConfig config, SpladeTokenizer tokenizer, string device = "cpu")
+    {
+        var target = ResolveDevice(device);
+        nn.Module<Tensor, Tensor, Tensor> model = config.Kind == ModelKind.Bert ? new Modules.BertMaskedLm(config) : new Modules.DistilBertMaskedLm(config);
+        model.eval();
+        model.to(target);
+        return new SpladeEncoder(model, config, tokenizer, target);
+    }
+
     public static Device ResolveDevice(string device) => device switch
     {
         "cpu" => CPU,
