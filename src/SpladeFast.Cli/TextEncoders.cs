@@ -13,6 +13,7 @@ internal sealed class TextEncoderOptions
     public Option<int> MaxTerms { get; } = new("--max-terms") { Description = "Keep only each vector's N heaviest terms (0: all)." };
     public Option<float> MinWeight { get; } = new("--min-weight") { Description = "Drop weights at or below this." };
     public Option<string> Device { get; } = new Option<string>("--device") { Description = "Where the model runs.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
+    public Option<string> Precision { get; } = new Option<string>("--precision") { Description = "Model arithmetic: fp32, bf16, or fp16 (CUDA only).", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp32", "bf16", "fp16");
     public Option<FileInfo?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens)." };
     public Option<double> K1 { get; } = new("--k1") { Description = "BM25 k1.", DefaultValueFactory = _ => 0.9 };
     public Option<double> B { get; } = new("--b") { Description = "BM25 b.", DefaultValueFactory = _ => 0.4 };
@@ -20,7 +21,7 @@ internal sealed class TextEncoderOptions
     public TextEncoderOptions(int defaultMaxLength) =>
         MaxLength = new Option<int>("--max-length") { Description = "WordPiece ids per text, [CLS] and [SEP] included (longer texts are truncated).", DefaultValueFactory = _ => defaultMaxLength };
 
-    public IEnumerable<Option> All => [MaxLength, Batch, Pooling, MaxTerms, MinWeight, Device, Vocab, K1, B];
+    public IEnumerable<Option> All => [MaxLength, Batch, Pooling, MaxTerms, MinWeight, Device, Precision, Vocab, K1, B];
 
     public EncodeOptions Encode(ParseResult parse) => new()
     {
@@ -44,7 +45,7 @@ internal sealed class TextEncoderOptions
         if (spec.StartsWith("idf:", StringComparison.Ordinal))
             return new IdfQueryEncoder(Tokenizer(parse, spec), spec[4..]);
         string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
-        return new SpladeTextEncoder(SpladeEncoder.Load(directory, parse.GetRequiredValue(Device)), Encode(parse), $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
+        return new SpladeTextEncoder(SpladeEncoder.Load(directory, parse.GetRequiredValue(Device), parse.GetRequiredValue(Precision)), Encode(parse), $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
     }
 
     private SpladeTokenizer Tokenizer(ParseResult parse, string spec) =>

@@ -50,6 +50,57 @@ public static class SafeTensors
         return tensors;
     }
 
+    /// <summary>Writes tensors (converted to <paramref name="dtype"/>: F32, F16 or BF16) in name order.</summary>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, string dtype = "F32")
+    {
+        int width = dtype switch
+        {
+            "F32" => 4,
+            "F16" or "BF16" => 2,
+            _ => throw new ArgumentException($"dtype {dtype}: F32, F16 or BF16", nameof(dtype)),
+        };
+        var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
+        var header = new Dictionary<string, object> { ["__metadata__"] = new Dictionary<string, string> { ["format"] = "pt" } };
+        long offset = 0;
+        foreach (var name in names)
+        {
+            long bytes = tensors[name].numel() * width;
+            header[name] = new { dtype, shape = tensors[name].shape, data_offsets = new[] { offset, offset + bytes } };
+            offset += bytes;
+        }
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        int padding = (8 - json.Length % 8) % 8;
+        string temporary = $"{path}.tmp-{Environment.ProcessId}";
+        using (var file = File.Create(temporary))
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(json.Length + padding));
+            file.Write(length);
+            file.Write(json);
+            for (int i = 0; i < padding; i++)
+                file.WriteByte((byte)' ');
+            foreach (var name in names)
+            {
+                using var values = tensors[name].detach().cpu().to_type(ScalarType.Float32).contiguous();
+                var singles = values.data<float>().ToArray();
+                if (dtype == "F32")
+                {
+                    file.Write(MemoryMarshal.AsBytes(singles.AsSpan()));
+                    continue;
+                }
+                var halves = new ushort[singles.Length];
+                for (int i = 0; i < singles.Length; i++)
+                {
+                    halves[i] = dtype == "F16"
+                        ? BitConverter.HalfToUInt16Bits((Half)singles[i])
+                        : (ushort)((BitConverter.SingleToUInt32Bits(singles[i]) + 0x7FFF + ((BitConverter.SingleToUInt32Bits(singles[i]) >> 16) & 1)) >> 16);
+                }
+                file.Write(MemoryMarshal.AsBytes(halves.AsSpan()));
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
     private static float[] ToSingles(byte[] bytes, string dtype)
     {
         if (dtype == "F32")

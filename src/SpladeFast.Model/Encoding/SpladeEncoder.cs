@@ -47,14 +47,25 @@ public sealed class SpladeEncoder : IDisposable
     public ModelConfig Config { get; }
     public SpladeTokenizer Tokenizer { get; }
 
-    public static SpladeEncoder Load(string directory, string device = "cpu")
+    /// <param name="precision">fp32, or bf16 / fp16 (fp16 on CUDA only) to run the model in half precision.</param>
+    public static SpladeEncoder Load(string directory, string device = "cpu", string precision = "fp32")
     {
         var target = ResolveDevice(device);
+        var dtype = precision switch
+        {
+            "fp32" => ScalarType.Float32,
+            "bf16" => ScalarType.BFloat16,
+            "fp16" when target.type == DeviceType.CUDA => ScalarType.Float16,
+            "fp16" => throw new ArgumentException("fp16 runs on CUDA only; use bf16 or fp32 on the CPU"),
+            _ => throw new ArgumentException($"Unknown precision '{precision}' (fp32, bf16 or fp16)."),
+        };
         var model = CheckpointLoader.Load(directory, out var config);
         var tokenizer = SpladeTokenizer.FromDirectory(directory);
         if (tokenizer.VocabularySize != config.VocabularySize)
-            throw new InvalidDataException($"{directory}: vocab.txt has {tokenizer.VocabularySize} tokens, config.json says {config.VocabularySize}");
+            throw new InvalidDataException($"{directory}: the tokenizer has {tokenizer.VocabularySize} tokens, config.json says {config.VocabularySize}");
         model.to(target);
+        if (dtype != ScalarType.Float32)
+            model.to(dtype);
         return new SpladeEncoder(model, config, tokenizer, target);
     }
 

@@ -45,8 +45,11 @@ public sealed class SpladeTokenizer
     public static SpladeTokenizer FromDirectory(string directory)
     {
         string vocabulary = Path.Combine(directory, "vocab.txt");
+        string tokenizerJson = Path.Combine(directory, "tokenizer.json");
+        if (!File.Exists(vocabulary) && File.Exists(tokenizerJson))
+            return FromTokenizerJson(tokenizerJson);
         if (!File.Exists(vocabulary))
-            throw new FileNotFoundException($"{directory}: no vocab.txt (the WordPiece vocabulary)", vocabulary);
+            throw new FileNotFoundException($"{directory}: no vocab.txt or tokenizer.json (the WordPiece vocabulary)", vocabulary);
         bool lowercase = true;
         bool? stripAccents = null;
         string config = Path.Combine(directory, "tokenizer_config.json");
@@ -59,6 +62,38 @@ public sealed class SpladeTokenizer
                 stripAccents = strip.GetBoolean();
         }
         return new SpladeTokenizer(vocabulary, lowercase, stripAccents ?? lowercase);
+    }
+
+    /// <summary>
+    /// A Hugging Face tokenizer.json with a WordPiece model and a BertNormalizer: its vocabulary is written out as
+    /// a vocab.txt beside the process's temporary files and its normalizer flags are honoured.
+    /// </summary>
+    public static SpladeTokenizer FromTokenizerJson(string path)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{path}: no WordPiece model.vocab");
+        var tokens = vocab.EnumerateObject().OrderBy(p => p.Value.GetInt32()).Select(p => p.Name).ToList();
+        bool lowercase = true;
+        bool? stripAccents = null;
+        if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object)
+        {
+            if (normalizer.TryGetProperty("lowercase", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                lowercase = lower.GetBoolean();
+            if (normalizer.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                stripAccents = strip.GetBoolean();
+        }
+        string vocabularyPath = Path.Combine(Path.GetTempPath(), $"splade-fast-vocab-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(vocabularyPath, tokens);
+        try
+        {
+            return new SpladeTokenizer(vocabularyPath, lowercase, stripAccents ?? lowercase);
+        }
+        finally
+        {
+            File.Delete(vocabularyPath);
+        }
     }
 
     public static SpladeTokenizer FromVocabulary(string vocabularyPath, bool lowercase = true, bool? stripAccents = null) =>
