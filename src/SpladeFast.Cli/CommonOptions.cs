@@ -33,6 +33,25 @@ internal static class CommonOptions
 
     public static ApproximationOptions Approximation() => new();
 
+    /// <summary>One option per static pruning strategy (--doc-top K, --term-quantile Q, ...); at most one may be given.</summary>
+    public static IReadOnlyList<Option<double?>> Pruning() =>
+    [
+        new Option<double?>("--doc-top") { Description = "Document-centric: keep each document's K heaviest terms." },
+        new Option<double?>("--doc-mass") { Description = "Document-centric: keep each document's heaviest terms up to this fraction (0-1] of its weight." },
+        new Option<double?>("--term-top") { Description = "Term-centric: keep each posting list's K highest-impact postings." },
+        new Option<double?>("--term-quantile") { Description = "Term-centric: keep each list's postings at or above its Q-quantile impact, Q in [0, 1)." },
+        new Option<double?>("--min-impact") { Description = "Agnostic: drop every posting whose impact is below T." },
+        new Option<double?>("--max-df") { Description = "Drop terms whose lists hold more than N postings (stop-word-like)." },
+    ];
+
+    public static Prune.PruningSpec? ReadPruning(ParseResult parse, IReadOnlyList<Option<double?>> options)
+    {
+        var given = options.Where(o => parse.GetValue(o) is not null).ToList();
+        if (given.Count > 1)
+            throw new ArgumentException($"give one pruning strategy, not {string.Join(" and ", given.Select(o => o.Name))}");
+        return given.Count == 0 ? null : Prune.PruningSpec.Parse(given[0].Name.TrimStart('-'), parse.GetValue(given[0])!.Value);
+    }
+
     public static Option<string> Report() =>
         new Option<string>("--report") { Description = "Latency report format.", DefaultValueFactory = _ => "md" }.AcceptOnlyFromAmong("md", "json");
 }

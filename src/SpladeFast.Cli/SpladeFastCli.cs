@@ -19,6 +19,7 @@ public static class SpladeFastCli
             StatsCommand.Create(),
             BenchCommand.Create(),
             ExportCommand.Create(),
+            PruneCommand.Create(),
         };
 
     public static int Run(string[] args)

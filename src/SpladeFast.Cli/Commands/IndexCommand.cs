@@ -31,10 +31,13 @@ internal static class IndexCommand
             DefaultValueFactory = _ => "none",
         }.AcceptOnlyFromAmong("none", "bp");
         var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 };
+        var pruning = CommonOptions.Pruning();
         var command = new Command("index", "Build a compressed block-max index from sparse document vectors.")
         {
             input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations,
         };
+        foreach (var option in pruning)
+            command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
             var options = new IndexBuildOptions
@@ -46,6 +49,7 @@ internal static class IndexCommand
                 SkipBad = parse.GetValue(skipBad),
                 RangeSize = parse.GetValue(bmp) ? parse.GetValue(rangeSize) : 0,
                 Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
+                Pruning = CommonOptions.ReadPruning(parse, pruning),
             };
             if (options.RangeSize is < 0 or > 1 << 20 || (parse.GetValue(bmp) && options.RangeSize == 0))
                 throw new ArgumentException("--bmp-range must be between 1 and 1048576.");

@@ -15,6 +15,8 @@ public sealed record IndexBuildOptions
     public int RangeSize { get; init; }
     /// <summary>Renumber documents by recursive graph bisection after building; null keeps input order.</summary>
     public Reorder.BisectionOptions? Reorder { get; init; }
+    /// <summary>Static pruning applied after building (before reordering); null keeps every posting.</summary>
+    public Prune.PruningSpec? Pruning { get; init; }
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 

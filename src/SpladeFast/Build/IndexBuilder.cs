@@ -42,26 +42,37 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         long postingCount = postings.Count;
         using var forward = options.RangeSize > 0 ? new ForwardIndexWriter(outputPath, _documentIds.Count) : null;
         FillPass(files, quantizer, postings, forward);
-        long bytes;
+        // Pruning and reordering read a finished index: build under a temporary name first, then rewrite.
+        var rewrites = new List<Func<SparseIndex, string, long>>();
+        if (options.Pruning is { } pruning)
+            rewrites.Add((source, target) => Prune.StaticPruning.Write(source, target, pruning, options.Progress).IndexBytes);
         if (options.Reorder is { } reorder)
+            rewrites.Add((source, target) => Reorder.IndexReorderer.Write(source, target, reorder, options.Progress));
+        long bytes;
+        if (rewrites.Count == 0)
         {
-            // Reordering reads a finished index: build in input order under a temporary name first.
-            string unordered = $"{outputPath}.unordered-{Environment.ProcessId}.tmp";
-            try
-            {
-                Write(unordered, files, quantizer, postings, forward);
-                postings = null!;
-                using var source = SparseIndex.Open(unordered, IndexStorageKind.MemoryMapped, verifyChecksums: false);
-                bytes = Reorder.IndexReorderer.Write(source, outputPath, reorder, options.Progress);
-            }
-            finally
-            {
-                File.Delete(unordered);
-            }
+            bytes = Write(outputPath, files, quantizer, postings, forward);
         }
         else
         {
-            bytes = Write(outputPath, files, quantizer, postings, forward);
+            string current = $"{outputPath}.stage0-{Environment.ProcessId}.tmp";
+            Write(current, files, quantizer, postings, forward);
+            postings = null!;
+            bytes = 0;
+            for (int i = 0; i < rewrites.Count; i++)
+            {
+                string target = i == rewrites.Count - 1 ? outputPath : $"{outputPath}.stage{i + 1}-{Environment.ProcessId}.tmp";
+                try
+                {
+                    using var source = SparseIndex.Open(current, IndexStorageKind.MemoryMapped, verifyChecksums: false);
+                    bytes = rewrites[i](source, target);
+                }
+                finally
+                {
+                    File.Delete(current);
+                }
+                current = target;
+            }
         }
         return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
     }

@@ -1,4 +1,5 @@
 using SpladeFast.Build;
+using SpladeFast.Rewrite;
 
 namespace SpladeFast.Reorder;
 

@@ -146,4 +146,27 @@ public class CliTests
         }
         return sequences;
     }
+
+    [Fact]
+    public void Prune_an_index_at_build_time_after_it_and_a_jsonl_file()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("synth", "--docs", "1500", "--queries", "10", "--output", dir.Path).ExitCode);
+        Assert.Equal(0, CliRunner.Run("index", "--input", dir.File("docs.jsonl"), "--vocab", dir.File("vocab.txt"), "--output", dir.File("full.sfi")).ExitCode);
+        var (code, output, error) = CliRunner.Run("prune", "--index", dir.File("full.sfi"), "--output", dir.File("top20.sfi"), "--doc-top", "20");
+        Assert.True(code == 0, error);
+        Assert.Matches(@"doc-top=20: 29,\d{3} of \d{3},\d{3} postings kept", output);
+        (code, _, error) = CliRunner.Run("index", "--input", dir.File("docs.jsonl"), "--vocab", dir.File("vocab.txt"), "--output", dir.File("built.sfi"), "--doc-top", "20");
+        Assert.True(code == 0, error);
+        Assert.Equal(File.ReadAllBytes(dir.File("top20.sfi")).Length, File.ReadAllBytes(dir.File("built.sfi")).Length);
+        (code, output, _) = CliRunner.Run("stats", "--index", dir.File("built.sfi"));
+        Assert.Equal(0, code);
+        Assert.Contains("doc-top=20", output);
+        Assert.Equal(1, CliRunner.Run("prune", "--index", dir.File("full.sfi"), "--output", dir.File("x.sfi"), "--doc-top", "2", "--min-impact", "3").ExitCode);
+
+        (code, output, error) = CliRunner.Run("prune", "--input", dir.File("docs.jsonl"), "--output", dir.File("pruned.jsonl"), "--min-impact", "50");
+        Assert.True(code == 0, error);
+        Assert.All(File.ReadLines(dir.File("pruned.jsonl")).Take(50), line =>
+            Assert.All(System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("vector").EnumerateObject(), p => Assert.True(p.Value.GetDouble() >= 0.5)));
+    }
 }

@@ -3,6 +3,7 @@ using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Reorder;
+using SpladeFast.Rewrite;
 using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 

@@ -2,7 +2,7 @@ using SpladeFast.Build;
 using SpladeFast.Cursors;
 using SpladeFast.Index;
 
-namespace SpladeFast.Reorder;
+namespace SpladeFast.Rewrite;
 
 /// <summary>
 /// A collection document-major, in memory: document d's terms and impacts are [Starts[d], Starts[d + 1]),

@@ -1,0 +1,50 @@
+using SpladeFast.Build;
+using SpladeFast.Index;
+using SpladeFast.Quantize;
+
+namespace SpladeFast.Rewrite;
+
+/// <summary>
+/// Writes a new index from an existing one's documents held as <see cref="ForwardLists"/>: renumbered (reordering),
+/// with fewer postings (static pruning), or both. Vocabulary, quantization and block-max ranges carry over;
+/// <paramref name="properties"/> are added to the metadata to record what was done.
+/// </summary>
+public static class IndexRewriter
+{
+    /// <param name="order">order[i] is the source docid that becomes docid i (null: same order).</param>
+    public static long Write(SparseIndex source, ForwardLists forward, int[]? order, string outputPath,
+        IReadOnlyDictionary<string, string> properties, IProgress<BuildProgress>? progress = null)
+    {
+        var starts = new long[source.TermCount + 1];
+        foreach (int term in forward.Terms)
+            starts[term + 1]++;
+        for (int t = 0; t < source.TermCount; t++)
+            starts[t + 1] += starts[t];
+        var postings = InvertedLists.Allocate(starts);
+        var next = (long[])starts.Clone();
+        int rangeSize = source.Ranges?.RangeSize ?? 0;
+        using var forwardWriter = rangeSize > 0 ? new ForwardIndexWriter(outputPath, source.DocumentCount) : null;
+        var documentIds = new string[forward.DocumentCount];
+        for (int newId = 0; newId < documentIds.Length; newId++)
+        {
+            int old = order?[newId] ?? newId;
+            documentIds[newId] = source.DocumentId((uint)old);
+            var terms = forward.TermsOf(old);
+            var impacts = forward.ImpactsOf(old);
+            for (int i = 0; i < terms.Length; i++)
+            {
+                long slot = next[terms[i]]++;
+                postings.DocIds[slot] = (uint)newId;
+                postings.Impacts[slot] = impacts[i];
+                forwardWriter?.Add(terms[i], impacts[i]);
+            }
+            forwardWriter?.EndDocument();
+        }
+        var merged = new Dictionary<string, string>(source.Metadata.Properties);
+        foreach (var (key, value) in properties)
+            merged[key] = value;
+        var contents = new IndexContents(source.Metadata with { Properties = merged }, source.Vocabulary.Tokens, documentIds, postings,
+            new ImpactQuantizer(source.ImpactScale, (int)source.Header.QuantBits), rangeSize, forwardWriter);
+        return IndexComposer.Write(outputPath, contents, progress);
+    }
+}
