@@ -20,6 +20,7 @@ public static class SpladeFastCli
             BenchCommand.Create(),
             ExportCommand.Create(),
             PruneCommand.Create(),
+            ExperimentCommand.Create(),
         };
 
     public static int Run(string[] args)

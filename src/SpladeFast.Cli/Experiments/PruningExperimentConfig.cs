@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SpladeFast.Cli.Experiments;
+
+/// <summary>
+/// A static-pruning sweep, read from JSON. Paths are relative to the config file. The base collection comes from
+/// an existing index, JSONL vectors, a text corpus plus an encoder, or the synthetic generator.
+/// </summary>
+public sealed record PruningExperimentConfig
+{
+    public string Name { get; init; } = "pruning";
+    public string? Index { get; init; }
+    public string? Documents { get; init; }
+    public CorpusSource? Corpus { get; init; }
+    public SynthSource? Synth { get; init; }
+    /// <summary>vocab.txt fixing term ids when the base index is built here.</summary>
+    public string? Vocabulary { get; init; }
+    public string? Queries { get; init; }
+    public string? Topics { get; init; }
+    /// <summary>Encoder of the topics: tokens, idf:FILE or a SPLADE model directory.</summary>
+    public string? QueryEncoder { get; init; }
+    public string? Qrels { get; init; }
+    public int RelevanceLevel { get; init; } = 1;
+    public int MaxQueries { get; init; }
+    public IReadOnlyList<string> Algorithms { get; init; } = ["maxscore", "block_max_maxscore", "bmp"];
+    public IReadOnlyList<int> K { get; init; } = [10, 1000];
+    public int RangeSize { get; init; } = 64;
+    public IReadOnlyList<StrategySweep> Strategies { get; init; } = [];
+    public string Output { get; init; } = "results";
+
+    public sealed record CorpusSource(string Path, string Encoder);
+    public sealed record SynthSource(int Documents, int Queries, int Seed = 42);
+    public sealed record StrategySweep(string Strategy, IReadOnlyList<double> Values);
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static PruningExperimentConfig Load(string path)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize<PruningExperimentConfig>(File.ReadAllText(path), Options)
+                ?? throw new Ingest.InputException(path, 0, "empty experiment config");
+            int sources = new object?[] { config.Index, config.Documents, config.Corpus, config.Synth }.Count(s => s is not null);
+            if (sources != 1)
+                throw new Ingest.InputException(path, 0, "give exactly one of index, documents, corpus or synth");
+            if (config.Synth is null && config.Queries is null && config.Topics is null)
+                throw new Ingest.InputException(path, 0, "give queries (vectors) or topics (texts with queryEncoder)");
+            if (config.Strategies.Count == 0)
+                throw new Ingest.InputException(path, 0, "no strategies to sweep");
+            foreach (var sweep in config.Strategies)
+            {
+                foreach (double value in sweep.Values)
+                    Prune.PruningSpec.Parse(sweep.Strategy, value);
+            }
+            return config;
+        }
+        catch (JsonException ex)
+        {
+            throw new Ingest.InputException(path, (ex.LineNumber ?? -1) + 1, $"bad experiment config: {ex.Message}");
+        }
+    }
+}
