@@ -39,7 +39,8 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
             var (basePath, queriesPath, qrelsPath) = PrepareBase(scratch);
             using var baseIndex = SparseIndex.Open(basePath, IndexStorageKind.InMemory);
             var queries = LoadQueries(baseIndex, queriesPath);
-            var qrels = qrelsPath is null ? null : Qrels.Load(qrelsPath);
+            var grades = config.QrelsGrades?.ToDictionary(g => int.Parse(g.Key, CultureInfo.InvariantCulture), g => g.Value);
+            var qrels = qrelsPath is null ? null : Qrels.Load(qrelsPath, grades, config.QrelsListedAreRelevant);
             // A first pass only warms up (JIT tiering, caches), so the unpruned point is timed like the others.
             Measure(baseIndex, queries, qrels, null, "warm-up", 0);
             var baseline = Measure(baseIndex, queries, qrels, null, "none", 0);
@@ -114,7 +115,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         List<QueryVector> queries;
         if (config.Topics is { } topics)
         {
-            var texts = TextCorpus.Read(Resolve(topics)).ToList();
+            var texts = TextCorpus.Read(Resolve(topics), config.TopicIdsByPosition).ToList();
             string spec = config.QueryEncoder ?? throw new ArgumentException("topics need a queryEncoder");
             var tokenizer = config.Vocabulary is null ? null : Model.Tokenization.SpladeTokenizer.FromVocabulary(Resolve(config.Vocabulary));
             using ITextEncoder encoder = spec switch

@@ -21,6 +21,12 @@ public sealed record PruningExperimentConfig
     /// <summary>Encoder of the topics: tokens, idf:FILE or a SPLADE model directory.</summary>
     public string? QueryEncoder { get; init; }
     public string? Qrels { get; init; }
+    /// <summary>Number topics 1, 2, 3, ... in file order (Cranfield's qrels do so).</summary>
+    public bool TopicIdsByPosition { get; init; }
+    /// <summary>Grade to gain map for the qrels (JSON keys are the file's grades).</summary>
+    public IReadOnlyDictionary<string, int>? QrelsGrades { get; init; }
+    /// <summary>Every pair listed in the qrels is relevant (CISI.REL).</summary>
+    public bool QrelsListedAreRelevant { get; init; }
     public int RelevanceLevel { get; init; } = 1;
     public int MaxQueries { get; init; }
     public IReadOnlyList<string> Algorithms { get; init; } = ["maxscore", "block_max_maxscore", "bmp"];

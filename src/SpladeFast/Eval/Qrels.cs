@@ -24,7 +24,11 @@ public sealed class Qrels
         return found;
     }
 
-    public static Qrels Load(string path)
+    /// <param name="grades">Maps a file's grades to gains (e.g. Cranfield's 1 = best ... 4 = least, -1 = none).</param>
+    /// <param name="listedAreRelevant">
+    /// Every listed pair is relevant, grade 1, whatever the other columns say (CISI.REL: qid docid 0 0.0).
+    /// </param>
+    public static Qrels Load(string path, IReadOnlyDictionary<int, int>? grades = null, bool listedAreRelevant = false)
     {
         var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         long lineNumber = 0;
@@ -38,12 +42,15 @@ public sealed class Qrels
                 continue;
             (string query, string doc, string rel) = fields.Length switch
             {
+                >= 2 when listedAreRelevant => (fields[0], fields[1], "1"),
                 4 => (fields[0], fields[2], fields[3]),
                 3 => (fields[0], fields[1], fields[2]),
                 _ => throw new InputException(path, lineNumber, "expected 'qid iter docid rel' or 'qid docid rel'"),
             };
             if (!int.TryParse(rel, NumberStyles.Integer, CultureInfo.InvariantCulture, out int relevance))
                 throw new InputException(path, lineNumber, $"relevance '{rel}' is not an integer");
+            if (grades is not null && !grades.TryGetValue(relevance, out relevance))
+                throw new InputException(path, lineNumber, $"grade {rel} has no gain in the grade map");
             if (!judgments.TryGetValue(query, out var docs))
                 judgments[query] = docs = new Dictionary<string, int>(StringComparer.Ordinal);
             docs[doc] = relevance;
