@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SpladeFast.Model.Encoding;
-using SpladeFast.Model.Tokenization;
 
 namespace SpladeFast.Cli;
 
@@ -32,23 +31,14 @@ internal sealed class TextEncoderOptions
         MinWeight = parse.GetValue(MinWeight),
     };
 
-    /// <summary>
-    /// An encoder from a spec: a model directory (SPLADE), <c>bm25</c> (documents; needs Fit), <c>idf:FILE</c> or
-    /// <c>tokens</c> (queries).
-    /// </summary>
-    public ITextEncoder Create(string spec, ParseResult parse)
+    /// <summary>An encoder from a spec (see <see cref="TextEncoderFactory"/>) with these options.</summary>
+    public ITextEncoder Create(string spec, ParseResult parse) => TextEncoderFactory.Create(spec, new TextEncoderSettings
     {
-        if (spec == "bm25")
-            return new Bm25DocumentEncoder(Tokenizer(parse, spec), parse.GetValue(K1), parse.GetValue(B));
-        if (spec == "tokens")
-            return new TokenCountEncoder(Tokenizer(parse, spec));
-        if (spec.StartsWith("idf:", StringComparison.Ordinal))
-            return new IdfQueryEncoder(Tokenizer(parse, spec), spec[4..]);
-        string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
-        return new SpladeTextEncoder(SpladeEncoder.Load(directory, parse.GetRequiredValue(Device), parse.GetRequiredValue(Precision)), Encode(parse), $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
-    }
-
-    private SpladeTokenizer Tokenizer(ParseResult parse, string spec) =>
-        parse.GetValue(Vocab) is { } vocab ? SpladeTokenizer.FromVocabulary(vocab.FullName)
-            : throw new ArgumentException($"the {spec} encoder needs --vocab (a WordPiece vocab.txt)");
+        VocabularyPath = parse.GetValue(Vocab)?.FullName,
+        Encode = Encode(parse),
+        Device = parse.GetRequiredValue(Device),
+        Precision = parse.GetRequiredValue(Precision),
+        K1 = parse.GetValue(K1),
+        B = parse.GetValue(B),
+    });
 }

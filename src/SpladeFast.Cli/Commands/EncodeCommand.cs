@@ -8,8 +8,6 @@ namespace SpladeFast.Cli.Commands;
 
 internal static class EncodeCommand
 {
-    private const int Chunk = 2048;
-
     public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "A Hugging Face SPLADE checkpoint directory (config.json, model.safetensors, vocab.txt), or 'bm25' (with --vocab).", Required = true };
@@ -35,16 +33,8 @@ internal static class EncodeCommand
             long written = ProgressDisplay.Run(progress =>
             {
                 using var writer = new JsonVectorWriter(parse.GetRequiredValue(output).FullName);
-                var tokens = encoder.Tokenizer.Tokens;
-                long seen = 0;
-                foreach (var chunk in TextCorpus.Read(inputPath).Where((_, i) => i % parts == part).Chunk(Chunk))
-                {
-                    var vectors = encoder.Encode(chunk.Select(r => r.Text).ToList());
-                    for (int i = 0; i < chunk.Length; i++)
-                        writer.Write(chunk[i].Id, vectors[i].Terms.Select((t, j) => (tokens[t], vectors[i].Weights[j])));
-                    seen += chunk.Length;
-                    progress.Report(new BuildProgress($"encoding ({encoder.Name})", seen, (total + parts - 1 - part) / parts));
-                }
+                TextEncoderFactory.EncodeTo(encoder, TextCorpus.Read(inputPath).Where((_, i) => i % parts == part), writer,
+                    done => progress.Report(new BuildProgress($"encoding ({encoder.Name})", done, (total + parts - 1 - part) / parts)));
                 writer.Commit();
                 return writer.Count;
             });

@@ -81,7 +81,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         else if (config.Corpus is { } corpus)
         {
             documents = Path.Combine(scratch, "documents.jsonl");
-            EncodeCorpus(Resolve(corpus.Path), corpus.Encoder, vocabulary, documents);
+            EncodeCorpus(Resolve(corpus.Path), corpus.Encoder, documents);
         }
         else
         {
@@ -91,22 +91,23 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         return (basePath, queries, qrels);
     }
 
-    private void EncodeCorpus(string corpusPath, string encoderSpec, string? vocabulary, string documents)
+    private TextEncoderSettings Settings(int maxLength) => new()
     {
-        var texts = TextCorpus.Read(corpusPath).ToList();
-        var tokenizer = vocabulary is null ? null : Model.Tokenization.SpladeTokenizer.FromVocabulary(vocabulary);
-        using ITextEncoder encoder = encoderSpec == "bm25"
-            ? new Bm25DocumentEncoder(tokenizer ?? throw new ArgumentException("a bm25 corpus needs \"vocabulary\""))
-            : new SpladeTextEncoder(SpladeEncoder.Load(Resolve(encoderSpec)), new EncodeOptions(), encoderSpec);
+        VocabularyPath = config.Vocabulary is null ? null : Resolve(config.Vocabulary),
+        Encode = new EncodeOptions { MaxLength = maxLength },
+    };
+
+    private ITextEncoder CreateEncoder(string spec, int maxLength) =>
+        TextEncoderFactory.Create(spec.StartsWith("idf:", StringComparison.Ordinal) ? $"idf:{Resolve(spec[4..])}"
+            : spec is "bm25" or "tokens" ? spec : Resolve(spec), Settings(maxLength));
+
+    private void EncodeCorpus(string corpusPath, string encoderSpec, string documents)
+    {
+        using var encoder = CreateEncoder(encoderSpec, maxLength: 256);
         if (encoder is Bm25DocumentEncoder bm25)
-            bm25.Fit(texts.Select(t => t.Text));
+            bm25.Fit(TextCorpus.Read(corpusPath).Select(t => t.Text));
         using var writer = new JsonVectorWriter(documents);
-        foreach (var chunk in texts.Chunk(2048))
-        {
-            var vectors = encoder.Encode(chunk.Select(t => t.Text).ToList());
-            for (int i = 0; i < chunk.Length; i++)
-                writer.Write(chunk[i].Id, vectors[i].Terms.Select((t, j) => (encoder.Tokenizer.Tokens[t], vectors[i].Weights[j])));
-        }
+        TextEncoderFactory.EncodeTo(encoder, TextCorpus.Read(corpusPath), writer);
         writer.Commit();
     }
 
@@ -116,14 +117,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         if (config.Topics is { } topics)
         {
             var texts = TextCorpus.Read(Resolve(topics), config.TopicIdsByPosition).ToList();
-            string spec = config.QueryEncoder ?? throw new ArgumentException("topics need a queryEncoder");
-            var tokenizer = config.Vocabulary is null ? null : Model.Tokenization.SpladeTokenizer.FromVocabulary(Resolve(config.Vocabulary));
-            using ITextEncoder encoder = spec switch
-            {
-                "tokens" => new TokenCountEncoder(tokenizer ?? throw new ArgumentException("the tokens encoder needs \"vocabulary\"")),
-                _ when spec.StartsWith("idf:", StringComparison.Ordinal) => new IdfQueryEncoder(tokenizer ?? throw new ArgumentException("the idf encoder needs \"vocabulary\""), Resolve(spec[4..])),
-                _ => new SpladeTextEncoder(SpladeEncoder.Load(Resolve(spec)), new EncodeOptions { MaxLength = 32 }, spec),
-            };
+            using var encoder = CreateEncoder(config.QueryEncoder ?? throw new ArgumentException("topics need a queryEncoder"), maxLength: 32);
             var vectors = encoder.Encode(texts.Select(t => t.Text).ToList());
             queries = texts.Select((t, q) => EncodedQueries.ToQuery(t.Id, vectors[q], encoder.Tokenizer.Tokens, index.Vocabulary)).ToList();
         }

@@ -1,0 +1,52 @@
+using SpladeFast.Ingest;
+using SpladeFast.Model.Tokenization;
+
+namespace SpladeFast.Model.Encoding;
+
+/// <summary>What an encoder spec needs beyond its name.</summary>
+public sealed record TextEncoderSettings
+{
+    /// <summary>WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens).</summary>
+    public string? VocabularyPath { get; init; }
+    public EncodeOptions Encode { get; init; } = new();
+    public string Device { get; init; } = "cpu";
+    public string Precision { get; init; } = "fp32";
+    public double K1 { get; init; } = 0.9;
+    public double B { get; init; } = 0.4;
+}
+
+/// <summary>
+/// Encoders by spec, as the CLI and experiment configs name them: a SPLADE model directory (or
+/// <c>splade:DIR</c>), <c>bm25</c> (documents; call Fit first), <c>idf:FILE</c> or <c>tokens</c> (queries).
+/// </summary>
+public static class TextEncoderFactory
+{
+    public static ITextEncoder Create(string spec, TextEncoderSettings settings)
+    {
+        SpladeTokenizer Tokenizer() => settings.VocabularyPath is { } vocabulary
+            ? SpladeTokenizer.FromVocabulary(vocabulary)
+            : throw new ArgumentException($"the {spec} encoder needs a WordPiece vocab.txt (--vocab)");
+        if (spec == "bm25")
+            return new Bm25DocumentEncoder(Tokenizer(), settings.K1, settings.B);
+        if (spec == "tokens")
+            return new TokenCountEncoder(Tokenizer());
+        if (spec.StartsWith("idf:", StringComparison.Ordinal))
+            return new IdfQueryEncoder(Tokenizer(), spec[4..]);
+        string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
+        return new SpladeTextEncoder(SpladeEncoder.Load(directory, settings.Device, settings.Precision), settings.Encode,
+            $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
+    }
+
+    /// <summary>Encodes texts in chunks into an Anserini JSONL writer; BM25 must have been fitted.</summary>
+    public static void EncodeTo(ITextEncoder encoder, IEnumerable<TextRecord> texts, JsonVectorWriter writer, Action<long>? progress = null)
+    {
+        long done = 0;
+        foreach (var chunk in texts.Chunk(2048))
+        {
+            var vectors = encoder.Encode(chunk.Select(r => r.Text).ToList());
+            for (int i = 0; i < chunk.Length; i++)
+                writer.Write(chunk[i].Id, vectors[i].Terms.Select((t, j) => (encoder.Tokenizer.Tokens[t], vectors[i].Weights[j])));
+            progress?.Invoke(done += chunk.Length);
+        }
+    }
+}
