@@ -17,15 +17,19 @@ public static class StaticPruning
     {
         spec.Validate();
         var forward = ForwardLists.FromIndex(source, progress);
+        long before = forward.Count;
         var pruned = Apply(forward, source.TermCount, spec);
         long bytes = IndexRewriter.Write(source, pruned, null, outputPath, new Dictionary<string, string> { ["pruning"] = spec.ToString() }, progress);
-        return new PruningReport(forward.Terms.LongLength, pruned.Terms.LongLength, bytes);
+        return new PruningReport(before, pruned.Count, bytes);
     }
 
-    /// <summary>The postings each strategy keeps, as a new forward view (documents unchanged, entries filtered).</summary>
+    /// <summary>
+    /// The postings each strategy keeps (documents unchanged, entries filtered). Filters in place: the input's
+    /// arrays are reused, so <paramref name="forward"/> must not be used afterwards.
+    /// </summary>
     public static ForwardLists Apply(ForwardLists forward, int termCount, PruningSpec spec)
     {
-        var keep = new bool[forward.Terms.Length];
+        var keep = new bool[forward.Count];
         switch (spec.Strategy)
         {
             case PruningStrategy.DocumentTop:
@@ -74,13 +78,14 @@ public static class StaticPruning
     {
         // Group entry positions by term; within a term they come in docid order.
         var starts = new int[termCount + 1];
-        foreach (int term in forward.Terms)
+        int count = (int)forward.Count;
+        foreach (int term in forward.Terms.AsSpan(0, count))
             starts[term + 1]++;
         for (int t = 0; t < termCount; t++)
             starts[t + 1] += starts[t];
-        var byTerm = new int[forward.Terms.Length];
+        var byTerm = new int[count];
         var next = (int[])starts.Clone();
-        for (int i = 0; i < forward.Terms.Length; i++)
+        for (int i = 0; i < count; i++)
             byTerm[next[forward.Terms[i]]++] = i;
         for (int t = 0; t < termCount; t++)
         {
@@ -111,12 +116,10 @@ public static class StaticPruning
         }
     }
 
+    /// <summary>Compacts kept entries to the front of the same arrays (output never overtakes input).</summary>
     private static ForwardLists Filter(ForwardLists forward, bool[] keep)
     {
-        long count = keep.LongCount(k => k);
         var starts = new long[forward.Starts.Length];
-        var terms = new int[count];
-        var impacts = new ushort[count];
         long output = 0;
         for (int d = 0; d < forward.DocumentCount; d++)
         {
@@ -124,11 +127,11 @@ public static class StaticPruning
             {
                 if (!keep[i])
                     continue;
-                terms[output] = forward.Terms[i];
-                impacts[output++] = forward.Impacts[i];
+                forward.Terms[output] = forward.Terms[i];
+                forward.Impacts[output++] = forward.Impacts[i];
             }
             starts[d + 1] = output;
         }
-        return new ForwardLists(starts, terms, impacts);
+        return new ForwardLists(starts, forward.Terms, forward.Impacts);
     }
 }

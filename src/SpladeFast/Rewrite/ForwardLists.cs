@@ -6,31 +6,37 @@ namespace SpladeFast.Rewrite;
 
 /// <summary>
 /// A collection document-major, in memory: document d's terms and impacts are [Starts[d], Starts[d + 1]),
-/// terms increasing. Built from an index by decoding every list twice (sizes, then fill).
+/// terms increasing; 4 bytes a posting (16-bit term ids: WordPiece vocabularies have 30,522 terms). The arrays may
+/// be longer than <see cref="Count"/>. Built from an index by decoding every list twice (sizes, then fill).
 /// </summary>
-public sealed record ForwardLists(long[] Starts, int[] Terms, ushort[] Impacts)
+public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impacts)
 {
     public int DocumentCount => Starts.Length - 1;
 
-    public ReadOnlySpan<int> TermsOf(int doc) => Terms.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
+    /// <summary>Postings held (the arrays' used prefix).</summary>
+    public long Count => Starts[^1];
+
+    public ReadOnlySpan<ushort> TermsOf(int doc) => Terms.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
     public ReadOnlySpan<ushort> ImpactsOf(int doc) => Impacts.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
 
     public static ForwardLists FromIndex(SparseIndex index, IProgress<BuildProgress>? progress = null)
     {
         if (index.PostingCount > Array.MaxLength)
-            throw new InvalidOperationException($"{index.PostingCount:N0} postings are too many to reorder in memory.");
+            throw new InvalidOperationException($"{index.PostingCount:N0} postings are too many to rewrite in memory.");
+        if (index.TermCount > ushort.MaxValue + 1)
+            throw new InvalidOperationException($"rewriting (reordering, pruning) takes vocabularies of at most 65,536 terms; this index has {index.TermCount:N0}");
         var starts = new long[index.DocumentCount + 1];
         var cursor = new BlockPostingCursor[1];
         ForEachPosting(index, cursor, (term, doc, impact) => starts[doc + 1]++);
         for (int d = 0; d < index.DocumentCount; d++)
             starts[d + 1] += starts[d];
-        var terms = GC.AllocateUninitializedArray<int>((int)index.PostingCount);
+        var terms = GC.AllocateUninitializedArray<ushort>((int)index.PostingCount);
         var impacts = GC.AllocateUninitializedArray<ushort>((int)index.PostingCount);
         var next = (long[])starts.Clone();
         ForEachPosting(index, cursor, (term, doc, impact) =>
         {
             long slot = next[doc]++;
-            terms[slot] = term;
+            terms[slot] = (ushort)term;
             impacts[slot] = (ushort)impact;
         });
         progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount));

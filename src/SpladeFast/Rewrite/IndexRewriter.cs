@@ -16,7 +16,7 @@ public static class IndexRewriter
         IReadOnlyDictionary<string, string> properties, IProgress<BuildProgress>? progress = null)
     {
         var starts = new long[source.TermCount + 1];
-        foreach (int term in forward.Terms)
+        foreach (int term in forward.Terms.AsSpan(0, (int)forward.Count))
             starts[term + 1]++;
         for (int t = 0; t < source.TermCount; t++)
             starts[t + 1] += starts[t];
