@@ -17,9 +17,16 @@ internal static class ProgressDisplay
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context => result = work(new BarProgress(context)));
         return result;
+    }
+
+    /// <summary>Units per second (documents/s while encoding, bytes/s while reading).</summary>
+    private sealed class RateColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? $"{speed:N1}/s" : "", new Style(Color.Grey));
     }
 
     private sealed class BarProgress(ProgressContext context) : IProgress<BuildProgress>
@@ -38,6 +45,7 @@ internal static class ProgressDisplay
     private sealed class LineProgress : IProgress<BuildProgress>
     {
         private readonly Dictionary<string, (Stopwatch Clock, bool Finished)> _stages = [];
+        private readonly Dictionary<string, Stopwatch> _started = [];
 
         public void Report(BuildProgress value)
         {
@@ -47,7 +55,10 @@ internal static class ProgressDisplay
             if (stage.Finished || (!finished && stage.Clock.Elapsed < TimeSpan.FromSeconds(5)))
                 return;
             double percent = value.Total > 0 ? 100.0 * value.Done / value.Total : 100;
-            Console.Error.WriteLine($"{value.Stage}: {percent:F0}% ({value.Done:N0}/{value.Total:N0})");
+            if (!_started.TryGetValue(value.Stage, out var since))
+                _started[value.Stage] = since = Stopwatch.StartNew();
+            double rate = value.Done / Math.Max(1e-3, since.Elapsed.TotalSeconds);
+            Console.Error.WriteLine($"{value.Stage}: {percent:F0}% ({value.Done:N0}/{value.Total:N0}, {rate:N1}/s)");
             _stages[value.Stage] = (finished ? stage.Clock : Stopwatch.StartNew(), finished);
         }
     }
