@@ -45,8 +45,9 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         _postingsDecoded = 0;
         if (_blockCount == 0)
         {
+            // Nothing of a previous list may leak: Next on an empty list stays at End.
             _docId = PostingCursor.End;
-            _block = 0;
+            _block = _position = _blockLength = 0;
             return;
         }
         LoadBlock(0);
