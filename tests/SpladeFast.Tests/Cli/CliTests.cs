@@ -169,4 +169,22 @@ public class CliTests
         Assert.All(File.ReadLines(dir.File("pruned.jsonl")).Take(50), line =>
             Assert.All(System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("vector").EnumerateObject(), p => Assert.True(p.Value.GetDouble() >= 0.5)));
     }
+
+    [Fact]
+    public void Anserini_export_reindexes_to_the_same_postings()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("synth", "--docs", "800", "--queries", "5", "--output", dir.Path).ExitCode);
+        Assert.Equal(0, CliRunner.Run("index", "--input", dir.File("docs.jsonl"), "--vocab", dir.File("vocab.txt"), "--output", dir.File("a.sfi")).ExitCode);
+        var (code, _, error) = CliRunner.Run("export", "--format", "anserini", "--index", dir.File("a.sfi"), "--output", dir.File("a.jsonl.gz"));
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run("index", "--input", dir.File("a.jsonl.gz"), "--vocab", dir.File("vocab.txt"), "--output", dir.File("b.sfi")).ExitCode);
+        using var a = SpladeFast.Index.SparseIndex.Open(dir.File("a.sfi"));
+        using var b = SpladeFast.Index.SparseIndex.Open(dir.File("b.sfi"));
+        var forwardA = SpladeFast.Rewrite.ForwardLists.FromIndex(a);
+        var forwardB = SpladeFast.Rewrite.ForwardLists.FromIndex(b);
+        Assert.Equal(forwardA.Starts, forwardB.Starts);
+        Assert.Equal(forwardA.Terms, forwardB.Terms);
+        Assert.Equal(forwardA.Impacts, forwardB.Impacts);
+    }
 }
