@@ -73,6 +73,8 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                 }
                 current = target;
             }
+            using var result = SparseIndex.Open(outputPath, IndexStorageKind.MemoryMapped, verifyChecksums: false);
+            postingCount = result.PostingCount;
         }
         return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
     }
