@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Modules;
@@ -24,6 +25,20 @@ internal static class Attention
         float minimum = dtype == ScalarType.Float16 ? (float)Half.MinValue : dtype == ScalarType.BFloat16 ? -3.3895314e38f : float.MinValue;
         var additive = (1 - attentionMask.to_type(dtype)).unsqueeze(1).unsqueeze(2) * minimum;
         return additive.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One post-LayerNorm encoder layer (BERT and DistilBERT alike): self-attention, residual and norm, then the
+    /// feed-forward block, residual and norm.
+    /// </summary>
+    public static Tensor EncoderLayer(Tensor x, Tensor mask, int heads, string activation,
+        Linear query, Linear key, Linear value, Linear output, LayerNorm attentionNorm, Linear inner, Linear outer, LayerNorm outputNorm)
+    {
+        using var scope = NewDisposeScope();
+        var context = Compute(query.call(x), key.call(x), value.call(x), mask, heads);
+        var attended = attentionNorm.call(output.call(context) + x);
+        var hidden = Activate(inner.call(attended), activation);
+        return outputNorm.call(outer.call(hidden) + attended).MoveToOuterDisposeScope();
     }
 
     public static Tensor Activate(Tensor x, string activation) =>

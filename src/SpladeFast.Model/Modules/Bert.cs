@@ -96,14 +96,8 @@ public sealed class BertMaskedLm : nn.Module<Tensor, Tensor, Tensor>, IMaskedLm
             register_module("output", new NamedScope("output", ("dense", _output), ("LayerNorm", _outputNorm)));
         }
 
-        public override Tensor forward(Tensor x, Tensor mask)
-        {
-            using var scope = NewDisposeScope();
-            var context = Attention.Compute(_query.call(x), _key.call(x), _value.call(x), mask, _heads);
-            var attended = _attentionNorm.call(_attentionDense.call(context) + x);
-            var inner = Attention.Activate(_intermediate.call(attended), _activation);
-            return _outputNorm.call(_output.call(inner) + attended).MoveToOuterDisposeScope();
-        }
+        public override Tensor forward(Tensor x, Tensor mask) =>
+            Attention.EncoderLayer(x, mask, _heads, _activation, _query, _key, _value, _attentionDense, _attentionNorm, _intermediate, _output, _outputNorm);
     }
 
     private sealed class BertPredictionHead : nn.Module

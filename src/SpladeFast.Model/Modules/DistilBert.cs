@@ -87,13 +87,7 @@ public sealed class DistilBertMaskedLm : nn.Module<Tensor, Tensor, Tensor>, IMas
             register_module("output_layer_norm", _outputNorm);
         }
 
-        public override Tensor forward(Tensor x, Tensor mask)
-        {
-            using var scope = NewDisposeScope();
-            var context = Attention.Compute(_query.call(x), _key.call(x), _value.call(x), mask, _heads);
-            var attended = _attentionNorm.call(_out.call(context) + x);
-            var inner = Attention.Activate(_inner.call(attended), _activation);
-            return _outputNorm.call(_outer.call(inner) + attended).MoveToOuterDisposeScope();
-        }
+        public override Tensor forward(Tensor x, Tensor mask) =>
+            Attention.EncoderLayer(x, mask, _heads, _activation, _query, _key, _value, _out, _attentionNorm, _inner, _outer, _outputNorm);
     }
 }
