@@ -14,6 +14,9 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     public string Name => "bmp";
     public string Summary => "exact block-at-a-time block-max pruning (index --bmp)";
 
+    /// <summary>Scores come from the forward index: decoding the first block of every list would be wasted.</summary>
+    public bool UsesCursors => false;
+
     public void Search(SearchContext context)
     {
         var ranges = context.Index.Ranges

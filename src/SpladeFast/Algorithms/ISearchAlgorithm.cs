@@ -9,5 +9,8 @@ public interface ISearchAlgorithm
 {
     string Name { get; }
     string Summary { get; }
+
+    /// <summary>False for algorithms that never read posting cursors, so none are opened (nor blocks decoded).</summary>
+    bool UsesCursors => true;
     void Search(SearchContext context);
 }

@@ -63,7 +63,10 @@ public sealed class SearchContext
     {
         TopK.Reset(k, thresholdFactor);
         Query = query;
-        OpenCursors(query);
+        if (algorithm.UsesCursors)
+            OpenCursors(query);
+        else
+            _cursorCount = 0;
         algorithm.Search(this);
         foreach (ref var cursor in Cursors)
             PostingsDecoded += cursor.PostingsDecoded;
