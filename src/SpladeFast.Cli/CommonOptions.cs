@@ -9,6 +9,18 @@ internal static class CommonOptions
     public static Option<FileInfo> Index(string description = "Index file.") =>
         new("--index", "-i") { Description = description, Required = true };
 
+    /// <summary>One index, or shards searched as one collection: a,b,c (or the option repeated).</summary>
+    public static Option<string[]> Shards() =>
+        new("--index", "-i")
+        {
+            Description = "Index file, or several shard indexes (a,b,c or repeated) searched as one collection with exact merged top-k.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+
+    public static IReadOnlyList<string> ReadShards(ParseResult parse, Option<string[]> option) =>
+        parse.GetRequiredValue(option).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
     public static Option<bool> SkipBad() =>
         new("--skip-bad") { Description = "Skip bad records (and unknown query tokens) and report how many, instead of failing on the first." };
 

@@ -19,6 +19,7 @@ public static class SpladeFastCli
             StatsCommand.Create(),
             BenchCommand.Create(),
             ExportCommand.Create(),
+            MergeCommand.Create(),
             PruneCommand.Create(),
             ExperimentCommand.Create(),
         };

@@ -3,6 +3,7 @@ using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Ingest;
 using SpladeFast.Model.Encoding;
+using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class EncodeCommand
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var (part, parts) = ParseShard(parse.GetValue(shard));
+            var (part, parts) = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole;
             if (parse.GetValue(threads) > 0)
                 TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             string inputPath = parse.GetRequiredValue(input).FullName;
@@ -42,15 +43,5 @@ internal static class EncodeCommand
             return 0;
         }));
         return command;
-    }
-
-    private static (int Part, int Parts) ParseShard(string? shard)
-    {
-        if (shard is null)
-            return (0, 1);
-        var pieces = shard.Split('/');
-        if (pieces.Length == 2 && int.TryParse(pieces[0], out int part) && int.TryParse(pieces[1], out int parts) && parts > 0 && part >= 0 && part < parts)
-            return (part, parts);
-        throw new ArgumentException($"--shard '{shard}': expected i/n with 0 <= i < n");
     }
 }

@@ -31,10 +31,11 @@ internal static class IndexCommand
             DefaultValueFactory = _ => "none",
         }.AcceptOnlyFromAmong("none", "bp");
         var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 };
+        var shard = new Option<string?>("--shard") { Description = "i/n: index only every n-th valid document starting at the i-th (0-based), one shard per machine; query or merge the shards together." };
         var pruning = CommonOptions.Pruning();
         var command = new Command("index", "Build a compressed block-max index from sparse document vectors.")
         {
-            input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations,
+            input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations, shard,
         };
         foreach (var option in pruning)
             command.Add(option);
@@ -50,6 +51,7 @@ internal static class IndexCommand
                 RangeSize = parse.GetValue(bmp) ? parse.GetValue(rangeSize) : 0,
                 Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
                 Pruning = CommonOptions.ReadPruning(parse, pruning),
+                Shard = parse.GetValue(shard) is { } text ? Shards.ShardSpec.Parse(text) : Shards.ShardSpec.Whole,
             };
             if (options.RangeSize is < 0 or > 1 << 20 || (parse.GetValue(bmp) && options.RangeSize == 0))
                 throw new ArgumentException("--bmp-range must be between 1 and 1048576.");

@@ -5,6 +5,7 @@ using SpladeFast.Execution;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Run;
+using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class QueryCommand
 {
     public static Command Create()
     {
-        var index = CommonOptions.Index();
+        var index = CommonOptions.Shards();
         var queries = new Option<FileInfo?>("--queries", "-q")
         {
             Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
@@ -40,7 +41,7 @@ internal static class QueryCommand
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
-            using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName,
+            using var opened = ShardSet.Open(CommonOptions.ReadShards(parse, index),
                 parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
             string? encodingNote = null;
             QuerySet querySet;
@@ -48,7 +49,7 @@ internal static class QueryCommand
             {
                 string spec = parse.GetValue(queryModel) ?? parse.GetValue(queryEncoder)
                     ?? throw new ArgumentException("--topics needs --query-model DIR or --query-encoder idf:FILE|tokens");
-                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoderOptions.Create(spec, parse), opened);
+                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoderOptions.Create(spec, parse), opened.Vocabulary);
             }
             else
             {
@@ -80,7 +81,7 @@ internal static class QueryCommand
     }
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
-    private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, SparseIndex index)
+    private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)
     {
         using (encoder)
         {
@@ -92,7 +93,7 @@ internal static class QueryCommand
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
                 var encoded = encoder.Encode([texts[q].Text])[0];
                 milliseconds[q] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                vectors.Add(Model.Encoding.EncodedQueries.ToQuery(texts[q].Id, encoded, encoder.Tokenizer.Tokens, index.Vocabulary));
+                vectors.Add(Model.Encoding.EncodedQueries.ToQuery(texts[q].Id, encoded, encoder.Tokenizer.Tokens, vocabulary));
             }
             var latency = LatencyStatistics.From(milliseconds, TimeSpan.FromMilliseconds(milliseconds.Sum()));
             string note = string.Create(System.Globalization.CultureInfo.InvariantCulture,

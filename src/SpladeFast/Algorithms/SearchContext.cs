@@ -9,7 +9,7 @@ namespace SpladeFast.Algorithms;
 /// Per-thread search state, reused across queries so the hot path allocates nothing: cursors, the top-k
 /// queue, accumulators for term-at-a-time, result buffer, and work counters.
 /// </summary>
-public sealed class SearchContext
+public sealed class SearchContext : Shards.IQuerySearcher
 {
     private BlockPostingCursor[] _cursors = new BlockPostingCursor[64];
     private int _cursorCount;

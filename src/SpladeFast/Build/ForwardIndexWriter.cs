@@ -32,6 +32,22 @@ public sealed class ForwardIndexWriter : IDisposable
 
     public void EndDocument() => _offsets[++_document] = _count;
 
+    /// <summary>The forward index of term-major postings (for indexes composed from lists rather than documents).</summary>
+    public static ForwardIndexWriter FromPostings(string indexPath, InvertedLists postings, int documents)
+    {
+        var forward = Rewrite.ForwardLists.FromPostings(postings, documents);
+        var writer = new ForwardIndexWriter(indexPath, documents);
+        for (int d = 0; d < documents; d++)
+        {
+            var terms = forward.TermsOf(d);
+            var impacts = forward.ImpactsOf(d);
+            for (int i = 0; i < terms.Length; i++)
+                writer.Add(terms[i], impacts[i]);
+            writer.EndDocument();
+        }
+        return writer;
+    }
+
     /// <summary>Writes the Forward section: entry count, document offsets, entries.</summary>
     public void CopyTo(Stream section)
     {

@@ -17,6 +17,8 @@ public sealed record IndexBuildOptions
     public Reorder.BisectionOptions? Reorder { get; init; }
     /// <summary>Static pruning applied after building (before reordering); null keeps every posting.</summary>
     public Prune.PruningSpec? Pruning { get; init; }
+    /// <summary>Keep only this round-robin part of the (valid) records; every record is still validated.</summary>
+    public Shards.ShardSpec Shard { get; init; } = Shards.ShardSpec.Whole;
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 

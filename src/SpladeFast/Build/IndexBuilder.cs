@@ -84,11 +84,14 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     {
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var fixedScale = options.QuantBits == 0 ? ImpactQuantizer.Fixed(options.Scale) : (ImpactQuantizer?)null;
+        long ordinal = 0;
         ForEachRecord(files, "reading", (file, line, record) =>
         {
             string? error = record is null ? null : Check(record, seenIds, fixedScale);
             if (record is null || error is not null)
                 return error;
+            if (!options.Shard.Contains(ordinal++))
+                return null;
             _documentIds.Add(record.Id);
             for (int i = 0; i < record.Count; i++)
             {
@@ -141,9 +144,10 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     {
         long[] next = (long[])postings.Starts.Clone();
         uint docId = 0;
+        long ordinal = 0;
         ForEachRecord(files, "indexing", (file, line, record) =>
         {
-            if (record is null)
+            if (record is null || !options.Shard.Contains(ordinal++))
                 return null;
             for (int i = 0; i < record.Count; i++)
             {
@@ -200,11 +204,16 @@ public sealed class IndexBuilder(IndexBuildOptions options)
 
     private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
     {
+        var properties = new Dictionary<string, string>();
+        if (options.RangeSize > 0)
+            properties["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!options.Shard.IsWhole)
+            properties[Shards.ShardSpec.PropertyName] = options.Shard.ToString();
         var metadata = new IndexMetadata
         {
             Vocabulary = options.VocabularyPath is { } v ? Path.GetFileName(v) : "documents",
             Quantization = quantizer.Describe(),
-            Properties = options.RangeSize > 0 ? new Dictionary<string, string> { ["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) } : new Dictionary<string, string>(),
+            Properties = properties,
             Inputs = files.Select(Path.GetFileName).ToList()!,
             SkippedRecords = _badLines.Count,
         };

@@ -3,6 +3,7 @@ using SpladeFast.Algorithms;
 using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
+using SpladeFast.Shards;
 using SpladeFast.TopK;
 
 namespace SpladeFast.Execution;
@@ -32,14 +33,21 @@ public sealed record QueryRunResult(
 /// </summary>
 public static class QueryRunner
 {
-    public static QueryRunResult Run(SparseIndex index, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
+    public static QueryRunResult Run(SparseIndex index, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
+        Run(() => new SearchContext(index), queries, options);
+
+    /// <summary>Searches several shards as one collection; hits carry global docids.</summary>
+    public static QueryRunResult Run(ShardSet shards, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
+        shards.Shards.Count == 1 ? Run(shards.Shards[0], queries, options) : Run(() => new ShardedSearcher(shards), queries, options);
+
+    private static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
     {
         if (options.K < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(options), "k must be at least 1.");
         if (options.Threads < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(options), "threads must be at least 1.");
         int threads = Math.Min(options.Threads, Math.Max(1, queries.Count));
-        var contexts = Enumerable.Range(0, threads).Select(_ => new SearchContext(index)).ToArray();
+        var contexts = Enumerable.Range(0, threads).Select(_ => createSearcher()).ToArray();
         int warmup = options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10);
         for (int q = 0; q < warmup; q++)
             contexts[q % threads].Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
@@ -50,7 +58,7 @@ public static class QueryRunner
         var latencies = new double[queries.Count];
         int next = -1, done = 0;
         var wall = Stopwatch.StartNew();
-        void Worker(SearchContext context)
+        void Worker(IQuerySearcher context)
         {
             int q;
             while ((q = Interlocked.Increment(ref next)) < queries.Count)

@@ -21,25 +21,52 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
 
     public static ForwardLists FromIndex(SparseIndex index, IProgress<BuildProgress>? progress = null)
     {
-        if (index.PostingCount > Array.MaxLength)
-            throw new InvalidOperationException($"{index.PostingCount:N0} postings are too many to rewrite in memory.");
-        if (index.TermCount > ushort.MaxValue + 1)
-            throw new InvalidOperationException($"rewriting (reordering, pruning) takes vocabularies of at most 65,536 terms; this index has {index.TermCount:N0}");
-        var starts = new long[index.DocumentCount + 1];
+        CheckFits(index.PostingCount, index.TermCount);
         var cursor = new BlockPostingCursor[1];
-        ForEachPosting(index, cursor, (term, doc, impact) => starts[doc + 1]++);
-        for (int d = 0; d < index.DocumentCount; d++)
+        var forward = Fill(index.DocumentCount, index.PostingCount, visit => ForEachPosting(index, cursor, visit));
+        progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount));
+        return forward;
+    }
+
+    public static ForwardLists FromPostings(InvertedLists postings, int documents)
+    {
+        CheckFits(postings.Count, postings.TermCount);
+        return Fill(documents, postings.Count, visit =>
+        {
+            for (int t = 0; t < postings.TermCount; t++)
+            {
+                var docIds = postings.DocIdsOf(t);
+                var impacts = postings.ImpactsOf(t);
+                for (int i = 0; i < docIds.Length; i++)
+                    visit(t, docIds[i], impacts[i]);
+            }
+        });
+    }
+
+    private static void CheckFits(long postings, int terms)
+    {
+        if (postings > Array.MaxLength)
+            throw new InvalidOperationException($"{postings:N0} postings are too many to rewrite in memory.");
+        if (terms > ushort.MaxValue + 1)
+            throw new InvalidOperationException($"rewriting (reordering, pruning, forward indexes) takes vocabularies of at most 65,536 terms; this one has {terms:N0}");
+    }
+
+    /// <summary>Two walks over the postings, term-major: sizes per document, then placement.</summary>
+    private static ForwardLists Fill(int documents, long postings, Action<Action<int, uint, long>> forEachPosting)
+    {
+        var starts = new long[documents + 1];
+        forEachPosting((term, doc, impact) => starts[doc + 1]++);
+        for (int d = 0; d < documents; d++)
             starts[d + 1] += starts[d];
-        var terms = GC.AllocateUninitializedArray<ushort>((int)index.PostingCount);
-        var impacts = GC.AllocateUninitializedArray<ushort>((int)index.PostingCount);
+        var terms = GC.AllocateUninitializedArray<ushort>((int)postings);
+        var impacts = GC.AllocateUninitializedArray<ushort>((int)postings);
         var next = (long[])starts.Clone();
-        ForEachPosting(index, cursor, (term, doc, impact) =>
+        forEachPosting((term, doc, impact) =>
         {
             long slot = next[doc]++;
             terms[slot] = (ushort)term;
             impacts[slot] = (ushort)impact;
         });
-        progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount));
         return new ForwardLists(starts, terms, impacts);
     }
 

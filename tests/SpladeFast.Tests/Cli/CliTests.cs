@@ -91,6 +91,7 @@ public class CliTests
     [InlineData("bench")]
     [InlineData("bench", "latency")]
     [InlineData("export")]
+    [InlineData("merge")]
     public void Every_command_has_help(string command, string? subcommand = null)
     {
         var (code, output, _) = CliRunner.Run(subcommand is null ? [command, "--help"] : [command, subcommand, "--help"]);

@@ -1,0 +1,16 @@
+using SpladeFast.Algorithms;
+using SpladeFast.Ingest;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Shards;
+
+/// <summary>Answers queries one at a time with reusable state: one per thread.</summary>
+public interface IQuerySearcher
+{
+    /// <summary>The hits, best first; valid until the next call.</summary>
+    ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1);
+
+    long DocumentsScored { get; }
+    long PostingsDecoded { get; }
+    void ResetCounters();
+}

@@ -1,0 +1,138 @@
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Shards;
+
+/// <summary>
+/// Several indexes searched as one collection. Global document order, which breaks score ties exactly as one
+/// index over all documents would: shards built with <c>index --shard i/n</c> interleave (global = local x n + i);
+/// any other shards follow each other in the order given. Queries use the union vocabulary; shards must quantize
+/// alike so that their scores compare.
+/// </summary>
+public sealed class ShardSet : IDisposable
+{
+    private readonly SparseIndex[] _shards;
+    private readonly int[]?[] _localTerms;
+    private readonly uint[] _firstDocId;
+    private readonly int[] _parts;
+    private readonly int _interleave;
+
+    private ShardSet(SparseIndex[] shards)
+    {
+        _shards = shards;
+        var first = shards[0];
+        foreach (var shard in shards)
+        {
+            if (shard.ImpactScale != first.ImpactScale || shard.Header.QuantBits != first.Header.QuantBits)
+            {
+                throw new InvalidOperationException($"{shard.Path} quantizes differently from {first.Path} ({shard.Metadata.Quantization} vs {first.Metadata.Quantization}), "
+                    + "so their scores do not compare; build shards with the fixed-scale quantizer (--quant-bits 0)");
+            }
+        }
+        (_interleave, _parts) = Interleaving(shards);
+        Vocabulary = new Vocabulary();
+        foreach (var shard in shards)
+        {
+            foreach (string token in shard.Vocabulary.Tokens)
+                Vocabulary.GetOrAdd(token);
+        }
+        _localTerms = shards.Select(shard => LocalTerms(shard.Vocabulary, Vocabulary)).ToArray();
+        _firstDocId = new uint[shards.Length + 1];
+        for (int s = 0; s < shards.Length; s++)
+            _firstDocId[s + 1] = checked(_firstDocId[s] + (uint)shards[s].DocumentCount);
+        DocumentCount = _interleave == 0 ? _firstDocId[^1]
+            : shards.Select((shard, s) => shard.DocumentCount == 0 ? 0u : checked((uint)(shard.DocumentCount - 1) * (uint)_interleave + (uint)_parts[s] + 1)).Max();
+    }
+
+    public static ShardSet Open(IReadOnlyList<string> paths, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
+    {
+        if (paths.Count == 0)
+            throw new ArgumentException("give at least one index", nameof(paths));
+        var shards = new List<SparseIndex>();
+        try
+        {
+            foreach (string path in paths)
+                shards.Add(SparseIndex.Open(path, storage, verifyChecksums));
+            return new ShardSet([.. shards]);
+        }
+        catch
+        {
+            shards.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    public IReadOnlyList<SparseIndex> Shards => _shards;
+
+    /// <summary>Every shard's tokens, in first-seen order; query vectors are read against it.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>One past the largest global docid (with a missing round-robin part, some ids are unused).</summary>
+    public uint DocumentCount { get; }
+
+    public long PostingCount => _shards.Sum(s => s.PostingCount);
+
+    public double ImpactScale => _shards[0].ImpactScale;
+
+    /// <summary>True when the shards are round-robin parts (<c>index --shard</c>) rather than consecutive pieces.</summary>
+    public bool IsInterleaved => _interleave > 0;
+
+    public uint GlobalDocId(int shard, uint localDocId) =>
+        _interleave == 0 ? _firstDocId[shard] + localDocId : localDocId * (uint)_interleave + (uint)_parts[shard];
+
+    /// <summary>The shard and local docid of a global docid, or (-1, 0) for an unused id.</summary>
+    public (int Shard, uint LocalDocId) Locate(uint globalDocId)
+    {
+        if (_interleave == 0)
+        {
+            int shard = Array.BinarySearch(_firstDocId, globalDocId);
+            shard = shard >= 0 ? shard : ~shard - 1;
+            while (shard < _shards.Length && _firstDocId[shard + 1] == globalDocId)
+                shard++;
+            return shard < _shards.Length ? (shard, globalDocId - _firstDocId[shard]) : (-1, 0);
+        }
+        int s = Array.IndexOf(_parts, (int)(globalDocId % (uint)_interleave));
+        uint local = globalDocId / (uint)_interleave;
+        return s >= 0 && local < (uint)_shards[s].DocumentCount ? (s, local) : (-1, 0);
+    }
+
+    public string DocumentId(uint globalDocId)
+    {
+        var (shard, local) = Locate(globalDocId);
+        if (shard < 0)
+            ThrowHelper.ArgumentOutOfRange(nameof(globalDocId), $"no document has global id {globalDocId}");
+        return _shards[shard].DocumentId(local);
+    }
+
+    /// <summary>Shard <paramref name="shard"/>'s term id for a union term id, or -1; null when the ids agree.</summary>
+    public int[]? LocalTerms(int shard) => _localTerms[shard];
+
+    public void Dispose()
+    {
+        foreach (var shard in _shards)
+            shard.Dispose();
+    }
+
+    private static (int Interleave, int[] Parts) Interleaving(SparseIndex[] shards)
+    {
+        var specs = shards.Select(s => s.Metadata.Properties.TryGetValue(ShardSpec.PropertyName, out var text) ? ShardSpec.Parse(text) : (ShardSpec?)null).ToArray();
+        if (shards.Length == 1 || specs.All(s => s is null))
+            return (0, new int[shards.Length]);
+        if (specs.Any(s => s is null) || specs.Select(s => s!.Value.Parts).Distinct().Count() != 1)
+            throw new InvalidOperationException("mixing round-robin shards (index --shard i/n) with other indexes, or shards of different n, has no single document order");
+        var parts = specs.Select(s => s!.Value.Part).ToArray();
+        if (parts.Distinct().Count() != parts.Length)
+            throw new InvalidOperationException($"shard part given twice: {string.Join(", ", specs.Select(s => s!.Value))}");
+        return (specs[0]!.Value.Parts, parts);
+    }
+
+    private static int[]? LocalTerms(Vocabulary local, Vocabulary union)
+    {
+        if (local.Tokens.SequenceEqual(union.Tokens))
+            return null;
+        var map = new int[union.Count];
+        for (int t = 0; t < map.Length; t++)
+            map[t] = local.TryGetId(union[t], out int id) ? id : -1;
+        return map;
+    }
+}

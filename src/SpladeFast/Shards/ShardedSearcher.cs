@@ -1,0 +1,52 @@
+using SpladeFast.Algorithms;
+using SpladeFast.Ingest;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Shards;
+
+/// <summary>
+/// Answers a query on every shard and merges to the exact global top-k. Each shard's top-k holds every global
+/// top-k hit of that shard, because local docid order agrees with global order (ties break the same way).
+/// One per thread; query term ids are the <see cref="ShardSet.Vocabulary"/>'s.
+/// </summary>
+public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
+{
+    private readonly SearchContext[] _contexts = shards.Shards.Select(s => new SearchContext(s)).ToArray();
+    private readonly TopKQueue _merged = new();
+    private SearchHit[] _results = new SearchHit[16];
+
+    public long DocumentsScored => _contexts.Sum(c => c.DocumentsScored);
+    public long PostingsDecoded => _contexts.Sum(c => c.PostingsDecoded);
+
+    public void ResetCounters()
+    {
+        foreach (var context in _contexts)
+            context.ResetCounters();
+    }
+
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
+    {
+        _merged.Reset(k);
+        for (int s = 0; s < _contexts.Length; s++)
+        {
+            foreach (var hit in _contexts[s].Search(LocalQuery(query, s), k, algorithm, thresholdFactor))
+                _merged.Insert(shards.GlobalDocId(s, hit.DocId), hit.Score);
+        }
+        if (_results.Length < k)
+            _results = new SearchHit[k];
+        return _results.AsSpan(0, _merged.CopySortedTo(_results));
+    }
+
+    private QueryVector LocalQuery(QueryVector query, int shard)
+    {
+        if (shards.LocalTerms(shard) is not { } map)
+            return query;
+        var terms = new List<QueryTerm>(query.Terms.Length);
+        foreach (var term in query.Terms)
+        {
+            if ((uint)term.TermId < (uint)map.Length && map[term.TermId] >= 0)
+                terms.Add(term with { TermId = map[term.TermId] });
+        }
+        return query with { Terms = [.. terms] };
+    }
+}
