@@ -20,6 +20,8 @@ public static class SpladeFastCli
             BenchCommand.Create(),
             ExportCommand.Create(),
             MergeCommand.Create(),
+            ImportCommand.Create(),
+            ConvertCommand.Create(),
             PruneCommand.Create(),
             ExperimentCommand.Create(),
         };

@@ -3,6 +3,8 @@ using SpladeFast.Cli.Output;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Interop;
+using SpladeFast.Interop.Ciff;
+using SpladeFast.Interop.Vectors;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -13,32 +15,78 @@ internal static class ExportCommand
         var index = CommonOptions.Index();
         var format = new Option<string>("--format")
         {
-            Description = "pisa: binary collection, lexicons and weighted queries; anserini: JsonVectorCollection JSONL (weights = impact / scale).",
+            Description = "pisa: binary collection, lexicons and weighted queries; ciff: Common Index File Format postings (tf = impact); "
+                + "anserini: JsonVectorCollection JSONL; parquet: id, term_ids, weights; bulk: OpenSearch/Elasticsearch bulk NDJSON plus a mapping file. "
+                + "Vector formats hold weights = impact / scale.",
             DefaultValueFactory = _ => "pisa",
-        }.AcceptOnlyFromAmong("pisa", "anserini");
-        var output = new Option<string>("--output", "-o") { Description = "pisa: output prefix (PREFIX.docs/.freqs/.sizes/.terms/.documents, .queries); anserini: the JSONL file (.gz to compress).", Required = true };
-        var queries = new Option<FileInfo?>("--queries", "-q") { Description = "Also write these queries in PISA's weighted format (term ids repeated by weight)." };
+        }.AcceptOnlyFromAmong("pisa", "ciff", "anserini", "parquet", "bulk");
+        var output = new Option<string>("--output", "-o") { Description = "pisa: output prefix (PREFIX.docs/.freqs/.sizes/.terms/.documents, .queries); other formats: the file (anserini: .gz to compress).", Required = true };
+        var queries = new Option<FileInfo?>("--queries", "-q") { Description = "pisa: also write these queries in PISA's weighted format (term ids repeated by weight)." };
         var skipBad = CommonOptions.SkipBad();
-        var command = new Command("export", "Export an index to other engines' formats: PISA binary collection (with lexicons and weighted queries) or Anserini JSONL vectors.")
+        var bulk = new BulkOptions();
+        var command = new Command("export", "Export an index to other engines' formats: PISA, CIFF, Anserini JSONL, Parquet, OpenSearch/Elasticsearch bulk.")
         {
             index, format, output, queries, skipBad,
         };
+        foreach (var option in bulk.All)
+            command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
             using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
-            if (parse.GetRequiredValue(format) == "anserini")
+            string target = parse.GetRequiredValue(output);
+            switch (parse.GetRequiredValue(format))
             {
-                long documents = JsonVectorExport.Write(opened, parse.GetRequiredValue(output));
-                Console.WriteLine($"wrote {documents:N0} documents to {parse.GetRequiredValue(output)}");
-                return 0;
+                case "pisa":
+                    var querySet = parse.GetValue(queries) is { } q ? QueryReader.Read(q.FullName, opened.Vocabulary, parse.GetValue(skipBad)).Queries : null;
+                    var report = ProgressDisplay.Run(progress => PisaExport.Write(opened, target, querySet, progress));
+                    Console.WriteLine($"wrote {target}.docs/.freqs/.sizes/.terms/.documents: {report.Terms:N0} non-empty terms, {report.Postings:N0} postings"
+                        + (querySet is null ? "" : $"; {target}.queries: {report.Queries:N0} queries"));
+                    break;
+                case "ciff":
+                    var ciff = ProgressDisplay.Run(progress => CiffExport.Write(opened, target, progress));
+                    Console.WriteLine($"wrote {target}: {ciff.PostingLists:N0} posting lists, {ciff.Postings:N0} postings, {ciff.Documents:N0} document records");
+                    break;
+                default:
+                    var vectorFormat = parse.GetRequiredValue(format) switch { "parquet" => VectorFormat.Parquet, "bulk" => VectorFormat.Bulk, _ => VectorFormat.JsonVectors };
+                    var options = bulk.Read(parse);
+                    long written = VectorFormats.Write(target, vectorFormat, () => IndexVectors.Read(opened), options);
+                    Console.WriteLine($"wrote {written:N0} documents to {target}");
+                    if (vectorFormat == VectorFormat.Bulk)
+                        Console.WriteLine($"wrote the index mapping to {bulk.WriteMapping(parse, target, options)}");
+                    break;
             }
-            var querySet = parse.GetValue(queries) is { } q ? QueryReader.Read(q.FullName, opened.Vocabulary, parse.GetValue(skipBad)).Queries : null;
-            string prefix = parse.GetRequiredValue(output);
-            var report = ProgressDisplay.Run(progress => PisaExport.Write(opened, prefix, querySet, progress));
-            Console.WriteLine($"wrote {prefix}.docs/.freqs/.sizes/.terms/.documents: {report.Terms:N0} non-empty terms, {report.Postings:N0} postings"
-                + (querySet is null ? "" : $"; {prefix}.queries: {report.Queries:N0} queries"));
             return 0;
         }));
         return command;
+    }
+}
+
+/// <summary>Options of the OpenSearch/Elasticsearch bulk format, shared by export and convert.</summary>
+internal sealed class BulkOptions
+{
+    public Option<string> IndexName { get; } = new("--index-name") { Description = "bulk: the OpenSearch/Elasticsearch index named in each action.", DefaultValueFactory = _ => "splade" };
+    public Option<string> Field { get; } = new("--field") { Description = "bulk: the document field holding the vector.", DefaultValueFactory = _ => "sparse_embedding" };
+    public Option<string> Engine { get; } = new Option<string>("--engine")
+    {
+        Description = "bulk: opensearch (rank_features mapping) or elasticsearch (sparse_vector mapping).",
+        DefaultValueFactory = _ => "opensearch",
+    }.AcceptOnlyFromAmong("opensearch", "elasticsearch");
+    public Option<FileInfo?> Mapping { get; } = new("--mapping") { Description = "bulk: where to write the index mapping (PUT body). Default: OUTPUT.mapping.json." };
+
+    public IEnumerable<Option> All => [IndexName, Field, Engine, Mapping];
+
+    public VectorFormatOptions Read(ParseResult parse, string? vocabularyPath = null) => new()
+    {
+        IndexName = parse.GetRequiredValue(IndexName),
+        Field = parse.GetRequiredValue(Field),
+        FieldType = parse.GetRequiredValue(Engine) == "elasticsearch" ? "sparse_vector" : "rank_features",
+        VocabularyPath = vocabularyPath,
+    };
+
+    public string WriteMapping(ParseResult parse, string output, VectorFormatOptions options)
+    {
+        string path = parse.GetValue(Mapping)?.FullName ?? output + ".mapping.json";
+        File.WriteAllText(path, BulkVectorFile.Mapping(options));
+        return path;
     }
 }

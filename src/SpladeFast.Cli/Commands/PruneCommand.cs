@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Index;
+using SpladeFast.Interop.Vectors;
 using SpladeFast.Interop;
 using SpladeFast.Prune;
 
@@ -32,7 +33,7 @@ internal static class PruneCommand
                 {
                     ProgressDisplay.Run(progress => new IndexBuilder(new IndexBuildOptions { Inputs = [vectors.FullName], Pruning = spec, Progress = progress }).Build(temporary));
                     using var pruned = SparseIndex.Open(temporary);
-                    long written = JsonVectorExport.Write(pruned, target);
+                    long written = JsonVectorFile.Write(target, IndexVectors.Read(pruned));
                     Console.WriteLine($"pruned {vectors.Name} with {spec}: {pruned.PostingCount:N0} postings kept in {written:N0} documents -> {target}");
                 }
                 finally

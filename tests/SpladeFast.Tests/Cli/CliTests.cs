@@ -92,6 +92,8 @@ public class CliTests
     [InlineData("bench", "latency")]
     [InlineData("export")]
     [InlineData("merge")]
+    [InlineData("import")]
+    [InlineData("convert")]
     public void Every_command_has_help(string command, string? subcommand = null)
     {
         var (code, output, _) = CliRunner.Run(subcommand is null ? [command, "--help"] : [command, subcommand, "--help"]);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using SpladeFast.Interop.Vectors;
+
+namespace SpladeFast.Cli.Commands;
+
+internal static class ConvertCommand
+{
+    public static Command Create()
+    {
+        string formats = string.Join("|", VectorFormats.Names.Keys);
+        var input = new Option<FileInfo>("--input", "-I") { Description = "Vectors to read.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors to write.", Required = true };
+        var from = new Option<string?>("--from") { Description = $"Input format ({formats}). Default: from the extension (.parquet, .ndjson/.bulk, .tsv, else jsonl)." };
+        var to = new Option<string?>("--to") { Description = $"Output format ({formats}). Default: from the extension." };
+        var vocab = new Option<FileInfo?>("--vocab") { Description = "parquet: BERT vocab.txt whose line numbers are the term_ids (written, or read when the file carries no vocabulary)." };
+        var scale = new Option<double>("--scale") { Description = "query-tsv: integer weight = round(weight x scale) when writing, weight = count / scale when reading.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
+        var bulk = new BulkOptions();
+        var command = new Command("convert", "Convert document or query vectors between Anserini JSONL, Parquet, OpenSearch/Elasticsearch bulk NDJSON and Anserini's pre-encoded query TSV.")
+        {
+            input, output, from, to, vocab, scale,
+        };
+        foreach (var option in bulk.All)
+            command.Add(option);
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            string source = parse.GetRequiredValue(input).FullName, target = parse.GetRequiredValue(output).FullName;
+            var sourceFormat = Format(parse.GetValue(from), source);
+            var targetFormat = Format(parse.GetValue(to), target);
+            var options = bulk.Read(parse, parse.GetValue(vocab)?.FullName) with { Scale = parse.GetValue(scale) };
+            long written = VectorFormats.Write(target, targetFormat, () => VectorFormats.Read(source, sourceFormat, options), options);
+            Console.WriteLine($"converted {written:N0} vectors: {source} ({sourceFormat}) -> {target} ({targetFormat})");
+            if (targetFormat == VectorFormat.Bulk)
+                Console.WriteLine($"wrote the index mapping to {bulk.WriteMapping(parse, target, options)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static VectorFormat Format(string? name, string path) =>
+        name is null ? VectorFormats.FromPath(path)
+        : VectorFormats.Names.TryGetValue(name, out var format) ? format
+        : throw new ArgumentException($"unknown vector format '{name}'; known: {string.Join(", ", VectorFormats.Names.Keys)}");
+}

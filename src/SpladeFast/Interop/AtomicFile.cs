@@ -1,0 +1,24 @@
+namespace SpladeFast.Interop;
+
+/// <summary>Writes a file under a temporary name and renames it on success: a failed export leaves nothing half-written.</summary>
+internal static class AtomicFile
+{
+    public static T Write<T>(string path, Func<Stream, T> write)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = $"{full}.tmp-{Environment.ProcessId}";
+        try
+        {
+            T result;
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+                result = write(stream);
+            File.Move(temporary, full, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

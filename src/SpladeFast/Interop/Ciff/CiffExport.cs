@@ -1,0 +1,72 @@
+using Google.Protobuf;
+using SpladeFast.Cursors;
+using SpladeFast.Index;
+
+namespace SpladeFast.Interop.Ciff;
+
+/// <summary>
+/// Writes an index as CIFF: every non-empty posting list (term, df, cf = sum of impacts, d-gapped docids, tf =
+/// impact), then a record per document (collection id, length = sum of its impacts, as impact indexes count
+/// "length"). Written under a temporary name and renamed.
+/// </summary>
+public static class CiffExport
+{
+    public sealed record Report(int PostingLists, long Postings, int Documents);
+
+    public static Report Write(SparseIndex index, string path, IProgress<Build.BuildProgress>? progress = null)
+    {
+        var lengths = new long[index.DocumentCount];
+        var cursor = new BlockPostingCursor[1];
+        int lists = 0;
+        for (int t = 0; t < index.TermCount; t++)
+        {
+            if (index.Postings(t).PostingCount == 0)
+                continue;
+            lists++;
+            ref var c = ref cursor[0];
+            for (c.Reset(index.Postings(t), 1); c.DocId != PostingCursor.End; c.Next())
+                lengths[c.DocId] += c.Score;
+        }
+        long totalLength = lengths.Sum();
+        return AtomicFile.Write(path, stream =>
+        {
+            new Header
+            {
+                Version = 1,
+                NumPostingsLists = lists,
+                TotalPostingsLists = lists,
+                NumDocRecords = index.DocumentCount,
+                TotalDocs = index.DocumentCount,
+                TotalTermsInCollection = totalLength,
+                AverageDoclength = index.DocumentCount == 0 ? 0 : (double)totalLength / index.DocumentCount,
+                Description = $"splade-fast export of {Path.GetFileName(index.Path)}: tf = quantized impact ({index.Metadata.Quantization})",
+            }.WriteDelimitedTo(stream);
+            var list = new PostingsList();
+            for (int t = 0; t < index.TermCount; t++)
+            {
+                var postings = index.Postings(t);
+                if (postings.PostingCount == 0)
+                    continue;
+                list.Term = index.Vocabulary[t];
+                list.Df = postings.PostingCount;
+                list.Cf = 0;
+                list.Postings.Clear();
+                ref var c = ref cursor[0];
+                uint previous = 0;
+                for (c.Reset(postings, 1); c.DocId != PostingCursor.End; c.Next())
+                {
+                    list.Postings.Add(new Posting { Docid = (int)(c.DocId - previous), Tf = (int)c.Score });
+                    list.Cf += c.Score;
+                    previous = c.DocId;
+                }
+                list.WriteDelimitedTo(stream);
+                if ((t & 1023) == 0)
+                    progress?.Report(new Build.BuildProgress("exporting", t, index.TermCount));
+            }
+            for (int d = 0; d < index.DocumentCount; d++)
+                new DocRecord { Docid = d, CollectionDocid = index.DocumentId((uint)d), Doclength = (int)Math.Min(int.MaxValue, lengths[d]) }.WriteDelimitedTo(stream);
+            progress?.Report(new Build.BuildProgress("exporting", index.TermCount, index.TermCount));
+            return new Report(lists, index.PostingCount, index.DocumentCount);
+        });
+    }
+}

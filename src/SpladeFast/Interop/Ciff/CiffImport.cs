@@ -1,0 +1,126 @@
+using Google.Protobuf;
+using SpladeFast.Build;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Quantize;
+
+namespace SpladeFast.Interop.Ciff;
+
+public sealed record CiffImportOptions
+{
+    /// <summary>Recorded as the impact scale: scores divided by it (and the query scale) give weight units.</summary>
+    public double Scale { get; init; } = 100;
+    /// <summary>A BERT vocab.txt fixing term ids; null keeps the CIFF's term order.</summary>
+    public string? VocabularyPath { get; init; }
+    /// <summary>Docs per bmp range; 0 builds none.</summary>
+    public int RangeSize { get; init; }
+    public IProgress<BuildProgress>? Progress { get; init; }
+}
+
+/// <summary>
+/// Builds an index from a CIFF file (Anserini, PISA or another engine's export): tf becomes the impact, so it must
+/// lie in 1..65535. Everything is validated before the index is written; errors name the file and the message
+/// number (1 = header).
+/// </summary>
+public static class CiffImport
+{
+    public static IndexBuildReport Import(string ciffPath, string outputPath, CiffImportOptions options)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var stream = new BufferedStream(File.OpenRead(ciffPath), 1 << 20);
+        long message = 1;
+        var header = Read(Header.Parser, stream, ciffPath, message);
+        if (header.NumPostingsLists < 0 || header.NumDocRecords < 0)
+            throw new InputException(ciffPath, message, "negative list or document count in the header");
+        var vocabulary = options.VocabularyPath is { } v ? Vocabulary.Load(v) : new Vocabulary();
+        var lists = new (uint[] DocIds, ushort[] Impacts)?[Math.Max(vocabulary.Count, header.NumPostingsLists)];
+        for (int l = 0; l < header.NumPostingsLists; l++)
+        {
+            var list = Read(PostingsList.Parser, stream, ciffPath, ++message);
+            int term;
+            if (vocabulary.IsFixed)
+            {
+                if (!vocabulary.TryGetId(list.Term, out term))
+                    throw new InputException(ciffPath, message, $"term '{list.Term}' is not in the vocabulary {options.VocabularyPath}");
+            }
+            else
+            {
+                term = vocabulary.GetOrAdd(list.Term);
+            }
+            if (lists[term] is not null)
+                throw new InputException(ciffPath, message, $"term '{list.Term}' has a second posting list");
+            lists[term] = Decode(list, header.NumDocRecords, ciffPath, message);
+            if ((l & 1023) == 0)
+                options.Progress?.Report(new BuildProgress("reading", l, header.NumPostingsLists));
+        }
+        var documentIds = new string?[header.NumDocRecords];
+        for (int d = 0; d < header.NumDocRecords; d++)
+        {
+            var record = Read(DocRecord.Parser, stream, ciffPath, ++message);
+            if ((uint)record.Docid >= (uint)documentIds.Length || documentIds[record.Docid] is not null)
+                throw new InputException(ciffPath, message, $"document record {record.Docid} is out of range or repeated");
+            documentIds[record.Docid] = record.CollectionDocid;
+        }
+        if (stream.ReadByte() >= 0)
+            throw new InputException(ciffPath, message + 1, "data after the last document record the header announces");
+
+        var starts = new long[vocabulary.Count + 1];
+        for (int t = 0; t < vocabulary.Count; t++)
+            starts[t + 1] = starts[t] + (lists[t]?.DocIds.Length ?? 0);
+        var postings = InvertedLists.Allocate(starts);
+        for (int t = 0; t < vocabulary.Count; t++)
+        {
+            if (lists[t] is not { } list)
+                continue;
+            list.DocIds.CopyTo(postings.DocIds, starts[t]);
+            list.Impacts.CopyTo(postings.Impacts, starts[t]);
+        }
+        var properties = new Dictionary<string, string> { ["ciff.description"] = header.Description };
+        if (options.RangeSize > 0)
+            properties["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var metadata = new IndexMetadata
+        {
+            Vocabulary = options.VocabularyPath is { } path ? Path.GetFileName(path) : "ciff",
+            Quantization = $"ciff tf as impact (scale {options.Scale:R})",
+            Inputs = [Path.GetFileName(ciffPath)],
+            Properties = properties,
+        };
+        using var forward = options.RangeSize > 0 ? ForwardIndexWriter.FromPostings(outputPath, postings, documentIds.Length) : null;
+        long bytes = IndexComposer.Write(outputPath, new IndexContents(metadata, vocabulary.Tokens, documentIds!, postings,
+            new ImpactQuantizer(options.Scale, 0), options.RangeSize, forward), options.Progress);
+        return new IndexBuildReport(documentIds.Length, vocabulary.Count, postings.Count, 0, 0, bytes, clock.Elapsed);
+    }
+
+    private static (uint[] DocIds, ushort[] Impacts) Decode(PostingsList list, int documents, string path, long message)
+    {
+        var docIds = new uint[list.Postings.Count];
+        var impacts = new ushort[list.Postings.Count];
+        long docId = -1;
+        for (int i = 0; i < docIds.Length; i++)
+        {
+            var posting = list.Postings[i];
+            if (i > 0 && posting.Docid <= 0 || posting.Docid < 0)
+                throw new InputException(path, message, $"term '{list.Term}': posting {i} has docid gap {posting.Docid}; docids must increase");
+            docId = (i == 0 ? 0 : docId) + posting.Docid;
+            if (docId >= documents)
+                throw new InputException(path, message, $"term '{list.Term}': docid {docId} is not below the header's {documents} documents");
+            if (posting.Tf is < 1 or > ushort.MaxValue)
+                throw new InputException(path, message, $"term '{list.Term}': tf {posting.Tf} of docid {docId} is not an impact in 1..65535");
+            docIds[i] = (uint)docId;
+            impacts[i] = (ushort)posting.Tf;
+        }
+        return (docIds, impacts);
+    }
+
+    private static T Read<T>(MessageParser<T> parser, Stream stream, string path, long message) where T : IMessage<T>
+    {
+        try
+        {
+            return parser.ParseDelimitedFrom(stream);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InputException(path, message, $"not a CIFF message ({e.Message})");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using SpladeFast.Index;
+using SpladeFast.Rewrite;
+
+namespace SpladeFast.Interop.Vectors;
+
+/// <summary>An index's documents as vectors in weight units (impact / impact scale), in docid order.</summary>
+public static class IndexVectors
+{
+    public static IEnumerable<SparseVectorRecord> Read(SparseIndex index)
+    {
+        var forward = ForwardLists.FromIndex(index);
+        for (int d = 0; d < forward.DocumentCount; d++)
+        {
+            var terms = forward.TermsOf(d);
+            var impacts = forward.ImpactsOf(d);
+            var tokens = new string[terms.Length];
+            var weights = new float[terms.Length];
+            for (int i = 0; i < terms.Length; i++)
+            {
+                tokens[i] = index.Vocabulary[terms[i]];
+                weights[i] = (float)(impacts[i] / index.ImpactScale);
+            }
+            yield return new SparseVectorRecord(index.DocumentId((uint)d), tokens, weights);
+        }
+    }
+}

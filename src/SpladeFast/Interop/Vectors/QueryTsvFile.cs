@@ -1,0 +1,56 @@
+using System.Text;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Interop.Vectors;
+
+/// <summary>
+/// Anserini's pre-encoded query TSV: <c>qid&lt;TAB&gt;tok tok ...</c>, a token repeated once per unit of its integer
+/// weight. Reading gives weight = count / scale; writing repeats each token round(weight x scale) times.
+/// </summary>
+public static class QueryTsvFile
+{
+    public static IEnumerable<SparseVectorRecord> Read(string path, double scale)
+    {
+        long lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            int tab = line.IndexOf('\t', StringComparison.Ordinal);
+            if (tab <= 0)
+                throw new InputException(path, lineNumber, "expected qid<TAB>tokens");
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (string token in line[(tab + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                counts[token] = counts.GetValueOrDefault(token) + 1;
+            yield return new SparseVectorRecord(line[..tab], [.. counts.Keys], counts.Values.Select(c => (float)(c / scale)).ToArray());
+        }
+    }
+
+    public static long Write(string path, IEnumerable<SparseVectorRecord> records, double scale) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            long count = 0;
+            var line = new StringBuilder();
+            foreach (var record in records)
+            {
+                if (record.Id.Contains('\t', StringComparison.Ordinal) || record.Tokens.Any(t => t.Contains(' ', StringComparison.Ordinal) || t.Contains('\t', StringComparison.Ordinal)))
+                    throw new InvalidOperationException($"query '{record.Id}': ids and tokens of a query TSV cannot hold tabs or spaces");
+                line.Clear().Append(record.Id).Append('\t');
+                bool first = true;
+                for (int i = 0; i < record.Tokens.Length; i++)
+                {
+                    uint repeats = Quantize.QueryWeights.Quantize(record.Weights[i], scale);
+                    for (uint r = 0; r < repeats; r++)
+                    {
+                        line.Append(first ? "" : " ").Append(record.Tokens[i]);
+                        first = false;
+                    }
+                }
+                writer.Write(line.Append('\n'));
+                count++;
+            }
+            return count;
+        });
+}
