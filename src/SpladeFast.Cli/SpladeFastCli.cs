@@ -22,6 +22,7 @@ public static class SpladeFastCli
             MergeCommand.Create(),
             ImportCommand.Create(),
             ConvertCommand.Create(),
+            ServeCommand.Create(),
             PruneCommand.Create(),
             ExperimentCommand.Create(),
         };

@@ -42,3 +42,17 @@ internal sealed class TextEncoderOptions
         B = parse.GetValue(B),
     });
 }
+
+/// <summary>How text queries become vectors: a SPLADE model directory or an inference-free encoder (query, serve).</summary>
+internal sealed class QueryEncoderOptions
+{
+    public Option<string?> QueryModel { get; } = new("--query-model") { Description = "SPLADE checkpoint directory encoding text queries." };
+    public Option<string?> QueryEncoder { get; } = new("--query-encoder") { Description = "Encoder for text queries instead of a model: idf:FILE (inference-free: token -> weight JSON) or tokens (token counts, for bm25 indexes); both need --vocab." };
+    public TextEncoderOptions Encoder { get; } = new(defaultMaxLength: 32);
+
+    public IEnumerable<Option> All => Encoder.All.Append(QueryModel).Append(QueryEncoder);
+
+    /// <summary>The encoder asked for, or null when neither --query-model nor --query-encoder was given.</summary>
+    public ITextEncoder? Create(ParseResult parse) =>
+        (parse.GetValue(QueryModel) ?? parse.GetValue(QueryEncoder)) is { } spec ? Encoder.Create(spec, parse) : null;
+}

@@ -19,9 +19,7 @@ internal static class QueryCommand
             Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
         };
         var topics = new Option<FileInfo?>("--topics") { Description = "Text queries (qid<TAB>text or JSONL), encoded on the fly with --query-model or --query-encoder." };
-        var queryModel = new Option<string?>("--query-model") { Description = "SPLADE checkpoint directory encoding --topics." };
-        var queryEncoder = new Option<string?>("--query-encoder") { Description = "Encoder for --topics instead of a model: idf:FILE (inference-free: token -> weight JSON) or tokens (token counts, for bm25 indexes); both need --vocab." };
-        var encoderOptions = new TextEncoderOptions(defaultMaxLength: 32);
+        var queryEncoder = new QueryEncoderOptions();
         var k = CommonOptions.K();
         var threads = CommonOptions.Threads();
         var algorithm = CommonOptions.Algorithm();
@@ -37,7 +35,7 @@ internal static class QueryCommand
         {
             index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
         };
-        foreach (var option in approximation.All.Concat(encoderOptions.All).Append(topics).Append(queryModel).Append(queryEncoder))
+        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics))
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -47,9 +45,8 @@ internal static class QueryCommand
             QuerySet querySet;
             if (parse.GetValue(topics) is { } topicFile)
             {
-                string spec = parse.GetValue(queryModel) ?? parse.GetValue(queryEncoder)
-                    ?? throw new ArgumentException("--topics needs --query-model DIR or --query-encoder idf:FILE|tokens");
-                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoderOptions.Create(spec, parse), opened.Vocabulary);
+                var encoder = queryEncoder.Create(parse) ?? throw new ArgumentException("--topics needs --query-model DIR or --query-encoder idf:FILE|tokens");
+                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoder, opened.Vocabulary);
             }
             else
             {
