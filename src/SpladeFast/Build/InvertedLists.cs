@@ -18,6 +18,23 @@ public sealed record InvertedLists(long[] Starts, uint[] DocIds, ushort[] Impact
         return new InvertedLists(starts, GC.AllocateUninitializedArray<uint>((int)count), GC.AllocateUninitializedArray<ushort>((int)count));
     }
 
+    /// <summary>Concatenates per-term lists (null: an empty list) into one allocation.</summary>
+    public static InvertedLists FromLists(int terms, Func<int, (uint[] DocIds, ushort[] Impacts)?> list)
+    {
+        var starts = new long[terms + 1];
+        for (int t = 0; t < terms; t++)
+            starts[t + 1] = starts[t] + (list(t)?.DocIds.Length ?? 0);
+        var postings = Allocate(starts);
+        for (int t = 0; t < terms; t++)
+        {
+            if (list(t) is not { } l)
+                continue;
+            l.DocIds.CopyTo(postings.DocIds, starts[t]);
+            l.Impacts.CopyTo(postings.Impacts, starts[t]);
+        }
+        return postings;
+    }
+
     public ReadOnlySpan<uint> DocIdsOf(int term) => DocIds.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
     public ReadOnlySpan<ushort> ImpactsOf(int term) => Impacts.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
 }

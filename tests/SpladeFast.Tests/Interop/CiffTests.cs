@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
+using SpladeFast.Interop;
 using SpladeFast.Interop.Ciff;
 using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
@@ -21,7 +22,7 @@ public class CiffTests
         var report = CiffExport.Write(original, dir.File("a.ciff"));
         Assert.Equal(original.PostingCount, report.Postings);
 
-        CiffImport.Import(dir.File("a.ciff"), dir.File("b.sfi"), new CiffImportOptions { VocabularyPath = collection.Vocabulary, RangeSize = rangeSize });
+        CiffImport.Import(dir.File("a.ciff"), dir.File("b.sfi"), new ListImportOptions { VocabularyPath = collection.Vocabulary, RangeSize = rangeSize });
         using var imported = SparseIndex.Open(dir.File("b.sfi"));
         Assert.Equal(rangeSize == 0, imported.Ranges is null);
         Assert.Equal(original.ImpactScale, imported.ImpactScale);
@@ -74,7 +75,7 @@ public class CiffTests
         WriteCiff("range.ciff", 2, List("a", (0, 1), (5, 1)));
         WriteCiff("twice.ciff", 2, List("a", (0, 1)), List("a", (1, 1)));
         WriteCiff("ok.ciff", 3, List("a", (0, 1)), List("b", (1, 1), (1, 2)));
-        Assert.Equal(3, CiffImport.Import(dir.File("ok.ciff"), dir.File("ok.sfi"), new CiffImportOptions()).Postings);
+        Assert.Equal(3, CiffImport.Import(dir.File("ok.ciff"), dir.File("ok.sfi"), new ListImportOptions()).Postings);
         File.WriteAllBytes(dir.File("truncated.ciff"), File.ReadAllBytes(dir.File("ok.ciff"))[..^3]);
         var expected = new Dictionary<string, string>
         {
@@ -86,7 +87,7 @@ public class CiffTests
         };
         foreach (var (name, message) in expected)
         {
-            var error = Assert.Throws<InputException>(() => CiffImport.Import(dir.File(name), dir.File("out.sfi"), new CiffImportOptions()));
+            var error = Assert.Throws<InputException>(() => CiffImport.Import(dir.File(name), dir.File("out.sfi"), new ListImportOptions()));
             Assert.True(error.Message.Contains(message, StringComparison.Ordinal), error.Message);
             Assert.False(File.Exists(dir.File("out.sfi")));
         }

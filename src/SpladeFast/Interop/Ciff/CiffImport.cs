@@ -1,21 +1,8 @@
 using Google.Protobuf;
 using SpladeFast.Build;
-using SpladeFast.Index;
 using SpladeFast.Ingest;
-using SpladeFast.Quantize;
 
 namespace SpladeFast.Interop.Ciff;
-
-public sealed record CiffImportOptions
-{
-    /// <summary>Recorded as the impact scale: scores divided by it (and the query scale) give weight units.</summary>
-    public double Scale { get; init; } = 100;
-    /// <summary>A BERT vocab.txt fixing term ids; null keeps the CIFF's term order.</summary>
-    public string? VocabularyPath { get; init; }
-    /// <summary>Docs per bmp range; 0 builds none.</summary>
-    public int RangeSize { get; init; }
-    public IProgress<BuildProgress>? Progress { get; init; }
-}
 
 /// <summary>
 /// Builds an index from a CIFF file (Anserini, PISA or another engine's export): tf becomes the impact, so it must
@@ -24,7 +11,7 @@ public sealed record CiffImportOptions
 /// </summary>
 public static class CiffImport
 {
-    public static IndexBuildReport Import(string ciffPath, string outputPath, CiffImportOptions options)
+    public static IndexBuildReport Import(string ciffPath, string outputPath, ListImportOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var stream = new BufferedStream(File.OpenRead(ciffPath), 1 << 20);
@@ -64,30 +51,10 @@ public static class CiffImport
         if (stream.ReadByte() >= 0)
             throw new InputException(ciffPath, message + 1, "data after the last document record the header announces");
 
-        var starts = new long[vocabulary.Count + 1];
-        for (int t = 0; t < vocabulary.Count; t++)
-            starts[t + 1] = starts[t] + (lists[t]?.DocIds.Length ?? 0);
-        var postings = InvertedLists.Allocate(starts);
-        for (int t = 0; t < vocabulary.Count; t++)
-        {
-            if (lists[t] is not { } list)
-                continue;
-            list.DocIds.CopyTo(postings.DocIds, starts[t]);
-            list.Impacts.CopyTo(postings.Impacts, starts[t]);
-        }
-        var properties = new Dictionary<string, string> { ["ciff.description"] = header.Description };
-        if (options.RangeSize > 0)
-            properties["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var metadata = new IndexMetadata
-        {
-            Vocabulary = options.VocabularyPath is { } path ? Path.GetFileName(path) : "ciff",
-            Quantization = $"ciff tf as impact (scale {options.Scale:R})",
-            Inputs = [Path.GetFileName(ciffPath)],
-            Properties = properties,
-        };
-        using var forward = options.RangeSize > 0 ? ForwardIndexWriter.FromPostings(outputPath, postings, documentIds.Length) : null;
-        long bytes = IndexComposer.Write(outputPath, new IndexContents(metadata, vocabulary.Tokens, documentIds!, postings,
-            new ImpactQuantizer(options.Scale, 0), options.RangeSize, forward), options.Progress);
+        var postings = InvertedLists.FromLists(vocabulary.Count, t => lists[t]);
+        long bytes = ListIndexWriter.Write(outputPath, new ListIndexContents(vocabulary.Tokens, documentIds!, postings, options.Scale, options.RangeSize,
+            options.VocabularyPath is { } path ? Path.GetFileName(path) : "ciff", ciffPath,
+            new Dictionary<string, string> { ["ciff.description"] = header.Description }), options.Progress);
         return new IndexBuildReport(documentIds.Length, vocabulary.Count, postings.Count, 0, 0, bytes, clock.Elapsed);
     }
 

@@ -1,0 +1,43 @@
+using System.Globalization;
+using SpladeFast.Build;
+using SpladeFast.Index;
+using SpladeFast.Quantize;
+
+namespace SpladeFast.Interop;
+
+/// <summary>How an index is built from another engine's postings (CIFF, PISA).</summary>
+public sealed record ListImportOptions
+{
+    /// <summary>Recorded as the impact scale: scores divided by it (and the query scale) give weight units.</summary>
+    public double Scale { get; init; } = 100;
+    /// <summary>A BERT vocab.txt fixing term ids; null keeps the CIFF's term order.</summary>
+    public string? VocabularyPath { get; init; }
+    /// <summary>Docs per bmp range; 0 builds none.</summary>
+    public int RangeSize { get; init; }
+    public IProgress<BuildProgress>? Progress { get; init; }
+}
+
+/// <summary>An index given as posting lists (imports from other engines), impacts already integers.</summary>
+public sealed record ListIndexContents(
+    IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds, InvertedLists Postings, double Scale, int RangeSize,
+    string VocabularySource, string InputPath, IReadOnlyDictionary<string, string> Properties);
+
+internal static class ListIndexWriter
+{
+    public static long Write(string outputPath, ListIndexContents contents, IProgress<BuildProgress>? progress)
+    {
+        var properties = new Dictionary<string, string>(contents.Properties);
+        if (contents.RangeSize > 0)
+            properties["bmp.rangeSize"] = contents.RangeSize.ToString(CultureInfo.InvariantCulture);
+        var metadata = new IndexMetadata
+        {
+            Vocabulary = contents.VocabularySource,
+            Quantization = $"imported impacts (scale {contents.Scale:R})",
+            Inputs = [Path.GetFileName(contents.InputPath)],
+            Properties = properties,
+        };
+        using var forward = contents.RangeSize > 0 ? ForwardIndexWriter.FromPostings(outputPath, contents.Postings, contents.DocumentIds.Count) : null;
+        return IndexComposer.Write(outputPath, new IndexContents(metadata, contents.Vocabulary, contents.DocumentIds, contents.Postings,
+            new ImpactQuantizer(contents.Scale, 0), contents.RangeSize, forward), progress);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using SpladeFast.Build;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Interop;
+
+/// <summary>
+/// Builds an index from a PISA binary collection (<c>PREFIX.docs</c>, <c>PREFIX.freqs</c> taken as impacts), with the
+/// lexicons <c>PREFIX.terms</c> and <c>PREFIX.documents</c> when present (otherwise terms and documents are named by
+/// their ids). The inverse of <see cref="PisaExport"/>; errors name the file and the sequence (1-based).
+/// </summary>
+public static class PisaImport
+{
+    public static IndexBuildReport Import(string prefix, string outputPath, ListImportOptions options)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string docsPath = prefix + ".docs", freqsPath = prefix + ".freqs";
+        using var docs = new SequenceReader(docsPath);
+        using var freqs = new SequenceReader(freqsPath);
+        var header = docs.Next() ?? throw new InputException(docsPath, 1, "empty file; expected the [document count] sequence");
+        if (header.Length != 1)
+            throw new InputException(docsPath, 1, $"the first sequence must hold only the document count, not {header.Length} integers");
+        int documents = checked((int)header[0]);
+        string[]? termNames = File.Exists(prefix + ".terms") ? File.ReadAllLines(prefix + ".terms") : null;
+        var lists = new List<(uint[] DocIds, ushort[] Impacts)>();
+        while (docs.Next() is { } docIds)
+        {
+            long sequence = docs.Sequences;
+            var impacts = freqs.Next() ?? throw new InputException(freqsPath, freqs.Sequences + 1, $"missing: {docsPath} has more lists");
+            if (impacts.Length != docIds.Length)
+                throw new InputException(freqsPath, freqs.Sequences, $"{impacts.Length} frequencies for {docIds.Length} docids");
+            var packed = new ushort[impacts.Length];
+            for (int i = 0; i < docIds.Length; i++)
+            {
+                if (docIds[i] >= documents || (i > 0 && docIds[i] <= docIds[i - 1]))
+                    throw new InputException(docsPath, sequence, $"docid {docIds[i]} at position {i} is out of order or not below {documents}");
+                if (impacts[i] is < 1 or > ushort.MaxValue)
+                    throw new InputException(freqsPath, freqs.Sequences, $"frequency {impacts[i]} is not an impact in 1..65535");
+                packed[i] = (ushort)impacts[i];
+            }
+            lists.Add((docIds, packed));
+        }
+        if (freqs.Next() is not null)
+            throw new InputException(freqsPath, freqs.Sequences, $"more lists than {docsPath}");
+        if (termNames is not null && termNames.Length != lists.Count)
+            throw new InputException(prefix + ".terms", 0, $"{termNames.Length} terms for {lists.Count} posting lists");
+        string[] documentIds = File.Exists(prefix + ".documents") ? File.ReadAllLines(prefix + ".documents")
+            : Enumerable.Range(0, documents).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (documentIds.Length != documents)
+            throw new InputException(prefix + ".documents", 0, $"{documentIds.Length} document names for {documents} documents");
+
+        var vocabulary = options.VocabularyPath is { } v ? Vocabulary.Load(v) : new Vocabulary();
+        var byTerm = new (uint[], ushort[])?[Math.Max(vocabulary.Count, lists.Count)];
+        for (int l = 0; l < lists.Count; l++)
+        {
+            string name = termNames?[l] ?? l.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            int term = vocabulary.IsFixed
+                ? vocabulary.TryGetId(name, out int id) ? id : throw new InputException(prefix + ".terms", l + 1, $"term '{name}' is not in the vocabulary {options.VocabularyPath}")
+                : vocabulary.GetOrAdd(name);
+            if (byTerm[term] is not null)
+                throw new InputException(prefix + ".terms", l + 1, $"term '{name}' is listed twice");
+            byTerm[term] = lists[l];
+        }
+        var postings = InvertedLists.FromLists(vocabulary.Count, t => byTerm[t]);
+        long bytes = ListIndexWriter.Write(outputPath, new ListIndexContents(vocabulary.Tokens, documentIds, postings, options.Scale, options.RangeSize,
+            options.VocabularyPath is { } path ? Path.GetFileName(path) : "pisa", docsPath, new Dictionary<string, string>()), options.Progress);
+        return new IndexBuildReport(documents, vocabulary.Count, postings.Count, 0, 0, bytes, clock.Elapsed);
+    }
+
+    /// <summary>PISA binary sequences: a u32 length, then that many u32, little-endian.</summary>
+    private sealed class SequenceReader(string path) : IDisposable
+    {
+        private readonly BufferedStream _stream = new(File.OpenRead(path), 1 << 20);
+        private readonly byte[] _word = new byte[4];
+
+        public long Sequences { get; private set; }
+
+        public uint[]? Next()
+        {
+            int read = _stream.ReadAtLeast(_word, 4, throwOnEndOfStream: false);
+            if (read == 0)
+                return null;
+            Sequences++;
+            if (read < 4)
+                throw new InputException(path, Sequences, "truncated sequence length");
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(_word);
+            if (length > (_stream.Length - _stream.Position) / 4)
+                throw new InputException(path, Sequences, $"sequence of {length} integers runs past the end of the file");
+            var values = new uint[length];
+            _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            if (!BitConverter.IsLittleEndian)
+                BinaryPrimitives.ReverseEndianness(values, values);
+            return values;
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+}
