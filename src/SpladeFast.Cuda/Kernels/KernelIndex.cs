@@ -1,0 +1,45 @@
+using SpladeFast.Cursors;
+using SpladeFast.Index;
+
+namespace SpladeFast.Cuda.Kernels;
+
+/// <summary>The index as the kernels read it: every posting list decoded, CSR over terms (6 bytes a posting).</summary>
+public sealed record KernelIndex(ulong[] TermStarts, uint[] DocIds, ushort[] Impacts, uint Documents)
+{
+    public static KernelIndex FromIndex(SparseIndex index)
+    {
+        var starts = new ulong[index.TermCount + 1];
+        for (int t = 0; t < index.TermCount; t++)
+            starts[t + 1] = starts[t] + index.Postings(t).PostingCount;
+        var docIds = GC.AllocateUninitializedArray<uint>(checked((int)starts[^1]));
+        var impacts = GC.AllocateUninitializedArray<ushort>(docIds.Length);
+        var cursor = new BlockPostingCursor[1];
+        for (int t = 0; t < index.TermCount; t++)
+        {
+            long slot = (long)starts[t];
+            ref var c = ref cursor[0];
+            for (c.Reset(index.Postings(t), 1); c.DocId != PostingCursor.End; c.Next(), slot++)
+            {
+                docIds[slot] = c.DocId;
+                impacts[slot] = (ushort)c.Score;
+            }
+        }
+        return new KernelIndex(starts, docIds, impacts, (uint)index.DocumentCount);
+    }
+}
+
+/// <summary>
+/// One batch of queries for the kernels: query term i is term <see cref="TermOfTerm"/>[i] of query
+/// <see cref="QueryOfTerm"/>[i] with weight <see cref="WeightOfTerm"/>[i]; top-k runs in <see cref="Parts"/> slices per query.
+/// </summary>
+public sealed record KernelBatch(uint Queries, uint[] QueryOfTerm, uint[] TermOfTerm, uint[] WeightOfTerm, uint K, uint Parts);
+
+/// <summary>The top k of every query of a batch, best first: query q's hits are [q x K, q x K + Counts[q]).</summary>
+public sealed record KernelResult(ulong[] Scores, uint[] DocIds, uint[] Counts);
+
+/// <summary>Where the kernels run: a CUDA device, or the host emulation of the same kernel sources.</summary>
+public interface IKernelBackend : IDisposable
+{
+    string Name { get; }
+    KernelResult Run(KernelBatch batch);
+}

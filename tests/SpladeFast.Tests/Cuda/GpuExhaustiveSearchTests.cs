@@ -1,0 +1,85 @@
+using CsCheck;
+using SpladeFast.Algorithms;
+using SpladeFast.Cuda.Kernels;
+using SpladeFast.Cuda.Search;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+using SpladeFast.Tests.Support;
+
+namespace SpladeFast.Tests.Cuda;
+
+public class GpuExhaustiveSearchTests
+{
+    private sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Batch, int BlockThreads);
+
+    private static readonly Gen<Case> Cases =
+        from vocabulary in Gen.Int[1, 16]
+        from documents in Gen.Select(Gen.Int[0, vocabulary - 1], Gen.OneOf(0.01, 0.5, 1.0, 655.35, 3.21)).Array[0, 6].Array[1, 300]
+        from queries in Gen.Select(Gen.Int[0, vocabulary + 1], Gen.UInt[1, 40000]).Array[0, 5].Array[1, 12]
+        from k in Gen.OneOf(1, 2, 10, 100, 1000)
+        from batch in Gen.Int[1, 12]
+        from blockThreads in Gen.OneOf(1, 7, 32)
+        select new Case(
+            documents.Select((terms, d) => new TestDocument($"d{d}", terms.DistinctBy(t => t.Item1).Select(t => ($"w{t.Item1}", t.Item2)).ToList())).ToArray(),
+            queries, k, batch, blockThreads);
+
+    [SkippableFact]
+    public void Emulated_kernels_equal_exhaustive_cpu_search_on_random_collections()
+    {
+        Skip.IfNot(EmulatedBackend.IsAvailable(out string reason), reason);
+        Cases.Sample(c =>
+        {
+            using var dir = new TempDirectory();
+            using var index = TestIndex.Build(dir, c.Documents);
+            using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount);
+            AssertSameAsCpu(index, gpu, Queries(index, c.Queries), c.K, c.Batch);
+        }, iter: 40, threads: 1);
+    }
+
+    [SkippableFact]
+    public void A_real_gpu_equals_exhaustive_cpu_search()
+    {
+        using var dir = new TempDirectory();
+        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 20000, Queries = 300, Seed = 2 }).Write(dir.Path);
+        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
+        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        using var gpu = GpuExhaustiveSearch.TryCreateOnCuda(index, out string reason);
+        Skip.If(gpu is null, $"no GPU here: {reason}");
+        var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
+        foreach (int k in new[] { 10, 1000 })
+            AssertSameAsCpu(index, gpu!, queries, k, batch: 128);
+    }
+
+    [Fact]
+    public void The_build_embeds_ptx_declaring_every_kernel()
+    {
+        using var stream = typeof(GpuExhaustiveSearch).Assembly.GetManifestResourceStream("splade_kernels.ptx");
+        Assert.NotNull(stream);
+        string ptx = new StreamReader(stream).ReadToEnd();
+        Assert.Contains(".target sm_80", ptx, StringComparison.Ordinal);
+        foreach (string kernel in new[] { "sf_score_batch", "sf_partial_topk", "sf_merge_topk" })
+            Assert.Contains($".visible .entry {kernel}(", ptx, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_gpu_the_cuda_backend_says_why()
+    {
+        using var dir = new TempDirectory();
+        using var index = TestIndex.Build(dir, [new TestDocument("a", [("x", 1.0)])]);
+        using var gpu = GpuExhaustiveSearch.TryCreateOnCuda(index, out string reason);
+        Skip.IfNot(gpu is null, "a GPU is present");
+        Assert.Matches("no CUDA driver|sees no device|cuInit failed", reason);
+    }
+
+    private static void AssertSameAsCpu(SparseIndex index, GpuExhaustiveSearch gpu, IReadOnlyList<QueryVector> queries, int k, int batch)
+    {
+        var context = new SearchContext(index);
+        var hits = gpu.Search(queries, k, batch);
+        for (int q = 0; q < queries.Count; q++)
+            Assert.Equal(context.Search(queries[q], k, SearchAlgorithms.Get("ranked_or")).ToArray(), hits[q]);
+    }
+
+    private static QueryVector[] Queries(SparseIndex index, (int Term, uint Weight)[][] queries) =>
+        queries.Select((terms, q) => new QueryVector($"q{q}", terms.Select(t =>
+            new QueryTerm(index.Vocabulary.TryGetId($"w{t.Term}", out int id) ? id : int.MaxValue, t.Weight)).ToArray())).ToArray();
+}
