@@ -17,7 +17,7 @@ internal static class CliAction
         catch (Exception ex) when (ex is InputException or IndexCorruptException or FileNotFoundException
                                        or DirectoryNotFoundException or IOException or UnauthorizedAccessException
                                        or ArgumentException or InvalidOperationException or InvalidDataException
-                                       or System.Text.Json.JsonException)
+                                       or System.Text.Json.JsonException or Cuda.Native.CudaException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return Failure;

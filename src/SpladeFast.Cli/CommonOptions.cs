@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpladeFast.Algorithms;
+using SpladeFast.Cuda.Search;
 
 namespace SpladeFast.Cli;
 
@@ -30,12 +31,14 @@ internal static class CommonOptions
     public static Option<int> K(int defaultK = 1000) =>
         new("--k", "-k") { Description = "Number of results per query.", DefaultValueFactory = _ => defaultK };
 
-    public static Option<string> Algorithm() =>
+    /// <param name="withGpu">Also offer gpu_exhaustive (batched exhaustive search on a CUDA device).</param>
+    public static Option<string> Algorithm(bool withGpu = false) =>
         new Option<string>("--algorithm", "-a")
         {
-            Description = "Query algorithm: " + string.Join(", ", SearchAlgorithms.All.Select(a => $"{a.Name} ({a.Summary})")) + ".",
+            Description = "Query algorithm: " + string.Join(", ", SearchAlgorithms.All.Select(a => $"{a.Name} ({a.Summary})"))
+                + (withGpu ? $", {GpuExhaustiveSearch.AlgorithmName} (exhaustive, batches of --batch queries on --device cuda)" : "") + ".",
             DefaultValueFactory = _ => "ranked_or",
-        }.AcceptOnlyFromAmong([.. SearchAlgorithms.Names]);
+        }.AcceptOnlyFromAmong([.. SearchAlgorithms.Names, .. withGpu ? new[] { GpuExhaustiveSearch.AlgorithmName } : []]);
 
     public static Option<bool> InMemory() =>
         new("--in-memory") { Description = "Copy the index into memory instead of memory-mapping it (no page faults while timing)." };

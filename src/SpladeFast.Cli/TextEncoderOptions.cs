@@ -7,11 +7,15 @@ namespace SpladeFast.Cli;
 internal sealed class TextEncoderOptions
 {
     public Option<int> MaxLength { get; }
-    public Option<int> Batch { get; } = new("--batch") { Description = "Texts per model batch (length-sorted).", DefaultValueFactory = _ => 32 };
+    public Option<int> Batch { get; } = new("--batch") { Description = "Texts per model batch (length-sorted); with query --algorithm gpu_exhaustive, queries per GPU batch.", DefaultValueFactory = _ => 32 };
     public Option<string> Pooling { get; } = new Option<string>("--pooling") { Description = "SPLADE pooling over positions: max (v2/++) or sum (v1).", DefaultValueFactory = _ => "max" }.AcceptOnlyFromAmong("max", "sum");
     public Option<int> MaxTerms { get; } = new("--max-terms") { Description = "Keep only each vector's N heaviest terms (0: all)." };
     public Option<float> MinWeight { get; } = new("--min-weight") { Description = "Drop weights at or below this." };
-    public Option<string> Device { get; } = new Option<string>("--device") { Description = "Where the model runs.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
+    public Option<string> Device { get; } = new Option<string>("--device")
+    {
+        Description = "Where the model (and query --algorithm gpu_exhaustive) runs: cpu, cuda (an error without a GPU), or auto (cuda when there is one, else cpu, saying so).",
+        DefaultValueFactory = _ => "cpu",
+    }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
     public Option<string> Precision { get; } = new Option<string>("--precision") { Description = "Model arithmetic: fp32, bf16, or fp16 (CUDA only).", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp32", "bf16", "fp16");
     public Option<FileInfo?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens)." };
     public Option<double> K1 { get; } = new("--k1") { Description = "BM25 k1.", DefaultValueFactory = _ => 0.9 };
@@ -36,7 +40,7 @@ internal sealed class TextEncoderOptions
     {
         VocabularyPath = parse.GetValue(Vocab)?.FullName,
         Encode = Encode(parse),
-        Device = parse.GetRequiredValue(Device),
+        Device = parse.GetRequiredValue(Device) switch { "auto" => TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu", var device => device },
         Precision = parse.GetRequiredValue(Precision),
         K1 = parse.GetValue(K1),
         B = parse.GetValue(B),

@@ -44,6 +44,44 @@ internal static class BenchCommand
                 Console.Error.WriteLine($"{(approximate is null ? "error" : "note")}: {mismatch}");
             return comparison.Mismatches.Count == 0 || approximate is not null ? 0 : CliAction.Failure;
         }));
-        return new Command("bench", "Benchmarks over an index (BenchmarkDotNet suites live in bench/).") { latency };
+        return new Command("bench", "Benchmarks over an index (BenchmarkDotNet suites live in bench/).") { latency, Gpu() };
+    }
+
+    /// <summary>bench gpu: queries/s of gpu_exhaustive by batch size, checked against the CPU; skipped without a GPU.</summary>
+    private static Command Gpu()
+    {
+        var index = CommonOptions.Index();
+        var queries = new Option<FileInfo>("--queries", "-q") { Description = "Queries (TSV or JSONL, as for query).", Required = true };
+        var k = CommonOptions.K(10);
+        var batches = new Option<int[]>("--batches") { Description = "Batch sizes to time.", DefaultValueFactory = _ => [1, 16, 64, 256], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("gpu", "Time gpu_exhaustive by batch size (queries/s) on CUDA device 0, each batch size checked against the CPU's ranked_or; says it is skipped without a GPU.")
+        {
+            index, queries, k, batches,
+        };
+        command.SetAction(parse => CliAction.Run(() =>
+        {
+            using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
+            using var gpu = Cuda.Search.GpuExhaustiveSearch.TryCreateOnCuda(opened, out string reason);
+            if (gpu is null)
+            {
+                Console.WriteLine($"bench gpu skipped: {reason}");
+                return 0;
+            }
+            var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary).Queries;
+            var expected = QueryRunner.Run(opened, querySet, new QueryRunOptions { Algorithm = SearchAlgorithms.Get("ranked_or"), K = parse.GetValue(k) }).Hits;
+            Console.WriteLine($"gpu_exhaustive on {gpu.Backend.Name}, {querySet.Count:N0} queries, k={parse.GetValue(k)}");
+            Console.WriteLine("| batch | seconds | queries/s | same as ranked_or |\n|--:|--:|--:|---|");
+            foreach (int batch in parse.GetRequiredValue(batches))
+            {
+                gpu.Search(querySet.Take(Math.Min(batch, querySet.Count)).ToList(), parse.GetValue(k), batch); // warm-up: first launch loads and JITs the module
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var hits = gpu.Search(querySet, parse.GetValue(k), batch);
+                double seconds = clock.Elapsed.TotalSeconds;
+                bool same = hits.Zip(expected).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+                Console.WriteLine($"| {batch} | {seconds:F3} | {querySet.Count / seconds:F0} | {(same ? "yes" : "NO")} |");
+            }
+            return 0;
+        }));
+        return command;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpladeFast.Algorithms;
+using SpladeFast.Cuda.Search;
 using SpladeFast.Cli.Output;
 using SpladeFast.Execution;
 using SpladeFast.Index;
@@ -22,7 +23,7 @@ internal static class QueryCommand
         var queryEncoder = new QueryEncoderOptions();
         var k = CommonOptions.K();
         var threads = CommonOptions.Threads();
-        var algorithm = CommonOptions.Algorithm();
+        var algorithm = CommonOptions.Algorithm(withGpu: true);
         var run = new Option<FileInfo?>("--run", "-r") { Description = "Write a TREC run file (qid Q0 docid rank score tag)." };
         var tag = new Option<string>("--tag") { Description = "Run tag of the TREC run file.", DefaultValueFactory = _ => "splade-fast" };
         var skipBad = CommonOptions.SkipBad();
@@ -57,14 +58,24 @@ internal static class QueryCommand
                 Console.Error.WriteLine($"skipped {querySet.SkippedQueries:N0} bad queries and {querySet.SkippedTokens:N0} unknown tokens");
             var (pruning, thresholdFactor, approximate) = approximation.Read(parse);
             var queryVectors = querySet.Queries.Select(pruning.Apply).ToList();
-            var result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
+            string algorithmName = parse.GetRequiredValue(algorithm);
+            QueryRunResult result;
+            if (algorithmName == GpuExhaustiveSearch.AlgorithmName
+                && GpuRun.TryRun(opened, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
             {
-                Algorithm = SearchAlgorithms.Get(parse.GetRequiredValue(algorithm)),
-                K = parse.GetValue(k),
-                Threads = parse.GetValue(threads),
-                ThresholdFactor = thresholdFactor,
-                Progress = progress,
-            }));
+                result = gpuResult;
+            }
+            else
+            {
+                result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
+                {
+                    Algorithm = SearchAlgorithms.Get(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName),
+                    K = parse.GetValue(k),
+                    Threads = parse.GetValue(threads),
+                    ThresholdFactor = thresholdFactor,
+                    Progress = progress,
+                }));
+            }
             if (parse.GetValue(run) is { } runFile)
             {
                 TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, opened.DocumentId,

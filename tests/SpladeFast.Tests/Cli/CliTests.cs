@@ -94,6 +94,8 @@ public class CliTests
     [InlineData("merge")]
     [InlineData("import")]
     [InlineData("convert")]
+    [InlineData("serve")]
+    [InlineData("bench", "gpu")]
     public void Every_command_has_help(string command, string? subcommand = null)
     {
         var (code, output, _) = CliRunner.Run(subcommand is null ? [command, "--help"] : [command, subcommand, "--help"]);
