@@ -40,9 +40,8 @@ public class GpuExhaustiveSearchTests
     public void A_real_gpu_equals_exhaustive_cpu_search()
     {
         using var dir = new TempDirectory();
-        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 20000, Queries = 300, Seed = 2 }).Write(dir.Path);
-        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
-        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        var (index, collection) = TestIndex.BuildSynthetic(dir, documents: 20000, queries: 300, seed: 2);
+        using var _ = index;
         using var gpu = GpuExhaustiveSearch.TryCreateOnCuda(index, out string reason);
         Skip.If(gpu is null, $"no GPU here: {reason}");
         var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;

@@ -3,7 +3,6 @@ using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Interop;
 using SpladeFast.Interop.Ciff;
-using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Interop;
@@ -16,9 +15,8 @@ public class CiffTests
     public void Export_then_import_gives_the_same_postings_and_document_ids(int rangeSize)
     {
         using var dir = new TempDirectory();
-        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 700, Queries = 5, Seed = 4 }).Write(dir.Path);
-        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("a.sfi"));
-        using var original = SparseIndex.Open(dir.File("a.sfi"));
+        var (original, collection) = TestIndex.BuildSynthetic(dir, documents: 700, queries: 5, seed: 4);
+        using var _ = original;
         var report = CiffExport.Write(original, dir.File("a.ciff"));
         Assert.Equal(original.PostingCount, report.Postings);
 
@@ -26,12 +24,7 @@ public class CiffTests
         using var imported = SparseIndex.Open(dir.File("b.sfi"));
         Assert.Equal(rangeSize == 0, imported.Ranges is null);
         Assert.Equal(original.ImpactScale, imported.ImpactScale);
-        Assert.Equal(Enumerable.Range(0, original.DocumentCount).Select(d => original.DocumentId((uint)d)), Enumerable.Range(0, imported.DocumentCount).Select(d => imported.DocumentId((uint)d)));
-        var a = ForwardLists.FromIndex(original);
-        var b = ForwardLists.FromIndex(imported);
-        Assert.Equal(a.Starts, b.Starts);
-        Assert.Equal(a.Terms, b.Terms);
-        Assert.Equal(a.Impacts, b.Impacts);
+        TestIndex.AssertSameDocuments(original, imported);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Interop;
-using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Interop;
@@ -12,18 +11,12 @@ public class PisaImportTests
     public void Export_then_import_gives_the_same_postings_and_document_ids()
     {
         using var dir = new TempDirectory();
-        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 600, Queries = 5, Seed = 8 }).Write(dir.Path);
-        new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("a.sfi"));
-        using var original = SparseIndex.Open(dir.File("a.sfi"));
+        var (original, collection) = TestIndex.BuildSynthetic(dir, documents: 600, queries: 5, seed: 8);
+        using var _ = original;
         PisaExport.Write(original, dir.File("pisa/a"));
         PisaImport.Import(dir.File("pisa/a"), dir.File("b.sfi"), new ListImportOptions { VocabularyPath = collection.Vocabulary, RangeSize = 32 });
         using var imported = SparseIndex.Open(dir.File("b.sfi"));
-        Assert.Equal(Enumerable.Range(0, original.DocumentCount).Select(d => original.DocumentId((uint)d)), Enumerable.Range(0, imported.DocumentCount).Select(d => imported.DocumentId((uint)d)));
-        var a = ForwardLists.FromIndex(original);
-        var b = ForwardLists.FromIndex(imported);
-        Assert.Equal(a.Starts, b.Starts);
-        Assert.Equal(a.Terms, b.Terms);
-        Assert.Equal(a.Impacts, b.Impacts);
+        TestIndex.AssertSameDocuments(original, imported);
     }
 
     [Fact]

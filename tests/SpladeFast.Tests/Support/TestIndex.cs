@@ -32,4 +32,23 @@ public static class TestIndex
         new IndexBuilder(new IndexBuildOptions { Inputs = [docs], VocabularyPath = vocabulary, QuantBits = quantBits, RangeSize = rangeSize }).Build(index);
         return SparseIndex.Open(index, storage);
     }
+
+    /// <summary>A synthetic collection written to <paramref name="dir"/> and indexed over its vocabulary.</summary>
+    public static (SparseIndex Index, SpladeFast.Synthetic.SynthReport Collection) BuildSynthetic(TempDirectory dir, int documents, int queries, int seed, string name = "synth.sfi")
+    {
+        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = documents, Queries = queries, Seed = seed }).Write(dir.Path);
+        new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File(name));
+        return (SparseIndex.Open(dir.File(name)), collection);
+    }
+
+    /// <summary>Same document ids in the same order, and the same terms and impacts per document.</summary>
+    public static void AssertSameDocuments(SparseIndex expected, SparseIndex actual)
+    {
+        Assert.Equal(Enumerable.Range(0, expected.DocumentCount).Select(d => expected.DocumentId((uint)d)), Enumerable.Range(0, actual.DocumentCount).Select(d => actual.DocumentId((uint)d)));
+        var a = SpladeFast.Rewrite.ForwardLists.FromIndex(expected);
+        var b = SpladeFast.Rewrite.ForwardLists.FromIndex(actual);
+        Assert.Equal(a.Starts, b.Starts);
+        Assert.Equal(a.Terms, b.Terms);
+        Assert.Equal(a.Impacts, b.Impacts);
+    }
 }
