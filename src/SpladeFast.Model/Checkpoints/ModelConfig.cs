@@ -39,6 +39,45 @@ public sealed record ModelConfig(
         return config;
     }
 
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    /// <summary>The config.json Hugging Face writes for this model (what <see cref="Load"/> reads back).</summary>
+    public string ToHuggingFaceJson()
+    {
+        var json = Kind == ModelKind.Bert
+            ? new Dictionary<string, object>
+            {
+                ["architectures"] = new[] { "BertForMaskedLM" },
+                ["model_type"] = "bert",
+                ["vocab_size"] = VocabularySize,
+                ["hidden_size"] = Hidden,
+                ["num_hidden_layers"] = Layers,
+                ["num_attention_heads"] = Heads,
+                ["intermediate_size"] = Intermediate,
+                ["max_position_embeddings"] = MaxPositions,
+                ["type_vocab_size"] = TypeVocabularySize,
+                ["layer_norm_eps"] = LayerNormEpsilon,
+                ["hidden_act"] = Activation,
+                ["pad_token_id"] = 0,
+                ["tie_word_embeddings"] = true,
+            }
+            : new Dictionary<string, object>
+            {
+                ["architectures"] = new[] { "DistilBertForMaskedLM" },
+                ["model_type"] = "distilbert",
+                ["vocab_size"] = VocabularySize,
+                ["dim"] = Hidden,
+                ["n_layers"] = Layers,
+                ["n_heads"] = Heads,
+                ["hidden_dim"] = Intermediate,
+                ["max_position_embeddings"] = MaxPositions,
+                ["activation"] = Activation,
+                ["pad_token_id"] = 0,
+                ["tie_word_embeddings"] = true,
+            };
+        return JsonSerializer.Serialize(json, IndentedJson);
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -115,23 +115,8 @@ public sealed class SpladeEncoder : IDisposable
     private float[] EncodeBatch(int[][] inputs, Pooling pooling)
     {
         using var scope = NewDisposeScope();
-        int length = inputs.Max(i => i.Length);
-        var ids = new long[inputs.Length * length];
-        var mask = new long[inputs.Length * length];
-        for (int b = 0; b < inputs.Length; b++)
-        {
-            for (int i = 0; i < length; i++)
-            {
-                bool real = i < inputs[b].Length;
-                ids[b * length + i] = real ? inputs[b][i] : Tokenizer.PadId;
-                mask[b * length + i] = real ? 1 : 0;
-            }
-        }
-        var idTensor = tensor(ids, [inputs.Length, length]).to(_device);
-        var maskTensor = tensor(mask, [inputs.Length, length]).to(_device);
-        var logits = _model.call(idTensor, maskTensor);
-        var activations = log1p(nn.functional.relu(logits)) * maskTensor.unsqueeze(-1).to_type(logits.dtype);
-        var pooled = pooling == Pooling.Max ? activations.max(1).values : activations.sum(1);
+        var (idTensor, maskTensor) = SpladePooling.Pad(inputs, Tokenizer.PadId, _device);
+        var pooled = SpladePooling.Pool(_model.call(idTensor, maskTensor), maskTensor, pooling);
         return pooled.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 

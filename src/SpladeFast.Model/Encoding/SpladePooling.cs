@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace SpladeFast.Model.Encoding;
+
+/// <summary>The SPLADE representation, shared by encoding and training: w_j = pool_i log(1 + ReLU(logit_ij)), masked positions excluded.</summary>
+public static class SpladePooling
+{
+    /// <param name="logits">[batch, positions, vocabulary].</param>
+    /// <param name="attentionMask">[batch, positions], 1 for real tokens.</param>
+    /// <returns>[batch, vocabulary].</returns>
+    public static Tensor Pool(Tensor logits, Tensor attentionMask, Pooling pooling)
+    {
+        using var scope = NewDisposeScope();
+        var activations = log1p(nn.functional.relu(logits)) * attentionMask.unsqueeze(-1).to_type(logits.dtype);
+        var pooled = pooling == Pooling.Max ? activations.max(1).values : activations.sum(1);
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Token id rows padded to the longest: ids and attention mask, [batch, positions], on <paramref name="device"/>.</summary>
+    public static (Tensor Ids, Tensor Mask) Pad(IReadOnlyList<int[]> inputs, int padId, Device device)
+    {
+        int length = inputs.Max(i => i.Length);
+        var ids = new long[inputs.Count * length];
+        var mask = new long[inputs.Count * length];
+        for (int b = 0; b < inputs.Count; b++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                bool real = i < inputs[b].Length;
+                ids[b * length + i] = real ? inputs[b][i] : padId;
+                mask[b * length + i] = real ? 1 : 0;
+            }
+        }
+        return (tensor(ids, [inputs.Count, length]).to(device), tensor(mask, [inputs.Count, length]).to(device));
+    }
+}

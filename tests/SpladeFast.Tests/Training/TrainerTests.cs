@@ -1,0 +1,141 @@
+using SpladeFast.Model.Encoding;
+using SpladeFast.Model.Training;
+using SpladeFast.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SpladeFast.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly string[] Words =
+        ["apple", "banana", "cherry", "river", "mountain", "ocean", "engine", "wheel", "brake", "violin", "piano", "drum", "tiger", "eagle", "shark", "planet", "comet", "orbit"];
+
+    /// <summary>A tiny model (2 layers, hidden 32) over a 40-token vocabulary, trained on word triples.</summary>
+    private static TrainingConfig Config(TempDirectory dir, Func<TrainingConfig, TrainingConfig>? adjust = null)
+    {
+        string vocab = dir.File("vocab.txt");
+        File.WriteAllLines(vocab, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", .. Words, "fruit", "water", "car", "music", "animal", "space"]);
+        string[] topics = ["fruit", "water", "car", "music", "animal", "space"];
+        var triples = Enumerable.Range(0, 6).Select(t => $"{topics[t]}\t{Words[3 * t]} {Words[3 * t + 1]} {Words[3 * t + 2]}\t{Words[(3 * t + 3) % 18]} {Words[(3 * t + 7) % 18]}");
+        File.WriteAllLines(dir.File("triples.tsv"), triples.Take(4));
+        File.WriteAllLines(dir.File("corpus.tsv"), Enumerable.Range(0, 12).Select(i => $"{i}\t{string.Join(' ', Enumerable.Range(0, 6).Select(j => Words[(i + j * 5) % 18]))}"));
+        var config = new TrainingConfig
+        {
+            OutputDir = dir.File("out"),
+            DocumentModel = new ModelSource { Vocab = vocab, Layers = 2, Hidden = 32, Heads = 2, Intermediate = 64, MaxPositions = 32 },
+            MaxLengthQuery = 8,
+            MaxLengthDocument = 16,
+            BatchSize = 4,
+            LearningRate = 3e-3,
+            WeightDecay = 0,
+            TotalSteps = 60,
+            LogEvery = 1,
+            QueryRegularizer = new RegularizerConfig { Type = RegularizerKind.L1, Lambda = 0 },
+            DocumentRegularizer = new RegularizerConfig { Type = RegularizerKind.Flops, Lambda = 0 },
+            Data = new DataConfig { Triples = dir.File("triples.tsv"), Corpus = dir.File("corpus.tsv") },
+        };
+        return adjust is null ? config : adjust(config);
+    }
+
+    private static List<TrainingStep> Run(TrainingConfig config, string? resumeFrom = null)
+    {
+        var steps = new List<TrainingStep>();
+        using var trainer = new SpladeTrainer(config, resumeFrom);
+        trainer.Train(steps.Add);
+        return steps;
+    }
+
+    [Fact]
+    public void A_tiny_model_overfits_a_fixed_batch()
+    {
+        using var dir = new TempDirectory();
+        var steps = Run(Config(dir));
+        double first = steps.Take(3).Average(s => s.Loss), last = steps.TakeLast(3).Average(s => s.Loss);
+        Assert.True(last < first / 10, $"loss fell from {first:F4} to {last:F4} only");
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_gives_the_same_next_step_loss_as_an_uninterrupted_run()
+    {
+        using var dir = new TempDirectory();
+        var config = Config(dir, c => c with { TotalSteps = 6, CheckpointEvery = 3, WarmupSteps = 2, DocumentRegularizer = new RegularizerConfig { Lambda = 1e-3, WarmupSteps = 4 } });
+        var uninterrupted = Run(config);
+        var resumed = Run(config with { OutputDir = dir.File("resumed") }, resumeFrom: dir.File("out/checkpoint-3"));
+        Assert.Equal(4, resumed[0].Step);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(uninterrupted[3 + i].Loss, resumed[i].Loss, 5);
+    }
+
+    [Fact]
+    public void A_saved_checkpoint_loads_in_the_encoder_and_gives_identical_vectors()
+    {
+        using var dir = new TempDirectory();
+        var config = Config(dir, c => c with { TotalSteps = 3 });
+        using var trainer = new SpladeTrainer(config);
+        trainer.Train();
+        string[] texts = ["apple river", "violin comet orbit", "unknownword tiger"];
+        float[] trained;
+        using (no_grad())
+            trained = trainer.DocumentModel.Represent(texts, 16).data<float>().ToArray();
+        using var encoder = SpladeEncoder.Load(dir.File("out/final"));
+        var vectors = encoder.Encode(texts, new EncodeOptions { MaxLength = 16 });
+        int vocabulary = encoder.Config.VocabularySize;
+        for (int t = 0; t < texts.Length; t++)
+        {
+            var dense = new float[vocabulary];
+            for (int i = 0; i < vectors[t].Terms.Length; i++)
+                dense[vectors[t].Terms[i]] = vectors[t].Weights[i];
+            Assert.Equal(trained.AsSpan(t * vocabulary, vocabulary).ToArray(), dense);
+        }
+    }
+
+    [Fact]
+    public void Middle_training_lowers_the_masked_lm_loss_and_flops_lowers_non_zeros()
+    {
+        using var dir = new TempDirectory();
+        var middle = Config(dir, c => c with { Mode = TrainingMode.Middle, TotalSteps = 40, MlmProbability = 0.3, Data = c.Data with { Triples = null } });
+        var plain = Run(middle);
+        var regularized = Run(middle with { OutputDir = dir.File("flops"), DocumentRegularizer = new RegularizerConfig { Type = RegularizerKind.Flops, Lambda = 5 } });
+        Assert.True(plain.TakeLast(5).Average(s => s.MainLoss) < plain.Take(5).Average(s => s.MainLoss));
+        Assert.True(regularized.TakeLast(5).Average(s => s.DocumentNonZeros) < plain.TakeLast(5).Average(s => s.DocumentNonZeros));
+        Assert.True(File.Exists(dir.File("out/final/model.safetensors")));
+        Assert.Equal(plain.Count, File.ReadAllLines(dir.File("out/training_log.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Disjoint_query_encoders_save_beside_the_document_encoder()
+    {
+        using var dir = new TempDirectory();
+        var config = Config(dir, c => c with { TotalSteps = 2, QueryModel = c.DocumentModel with { Layers = 1 } });
+        Run(config);
+        Assert.True(File.Exists(dir.File("out/final/document/model.safetensors")));
+        Assert.Contains("\"num_hidden_layers\": 1", File.ReadAllText(dir.File("out/final/query/config.json")));
+    }
+
+    [Fact]
+    public void Json_and_yaml_configs_read_alike_and_bad_ones_name_the_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("c.json"), """
+            {"name": "v", "document_model": {"vocab": "vocab.txt"}, "total_steps": 10, "loss": "margin_mse",
+             "document_regularizer": {"type": "flops", "lambda": 0.0003, "warmup_steps": 5},
+             "data": {"collection": "c.tsv", "queries": "q.tsv", "examples": "e.jsonl"}}
+            """);
+        File.WriteAllText(dir.File("c.yaml"), """
+            name: v
+            document_model: {vocab: vocab.txt}
+            total_steps: 10
+            loss: margin_mse
+            document_regularizer: {type: flops, lambda: 3.0e-4, warmup_steps: 5}
+            data: {collection: c.tsv, queries: q.tsv, examples: e.jsonl}
+            """);
+        var json = TrainingConfig.Load(dir.File("c.json"));
+        var yaml = TrainingConfig.Load(dir.File("c.yaml"));
+        Assert.Equal(json, yaml with { DocumentModel = json.DocumentModel, DocumentRegularizer = json.DocumentRegularizer, Data = json.Data, QueryRegularizer = json.QueryRegularizer });
+        Assert.Equal(json.DocumentRegularizer, yaml.DocumentRegularizer);
+        Assert.Equal(json.Data, yaml.Data);
+        Assert.Equal(dir.File("vocab.txt"), yaml.DocumentModel.Vocab);
+        File.WriteAllText(dir.File("bad.json"), """{"document_model": {"vocab": "v"}, "data": {"triples": "t"}, "lerning_rate": 1}""");
+        Assert.Contains("bad.json", Assert.Throws<InvalidDataException>(() => TrainingConfig.Load(dir.File("bad.json"))).Message);
+    }
+}
