@@ -23,6 +23,7 @@ public static class SpladeFastCli
             ImportCommand.Create(),
             ConvertCommand.Create(),
             ServeCommand.Create(),
+            TrainCommand.Create(),
             PruneCommand.Create(),
             ExperimentCommand.Create(),
         };

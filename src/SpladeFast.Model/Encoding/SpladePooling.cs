@@ -11,9 +11,15 @@ public static class SpladePooling
     public static Tensor Pool(Tensor logits, Tensor attentionMask, Pooling pooling)
     {
         using var scope = NewDisposeScope();
+        if (pooling == Pooling.Max)
+        {
+            // log(1 + ReLU(x)) never decreases, so the max commutes with it: take the max of the raw logits over
+            // real positions first, and transform [batch, vocabulary] values instead of [batch, positions, vocabulary].
+            var padding = attentionMask.unsqueeze(-1) == 0;
+            return log1p(nn.functional.relu(logits.masked_fill(padding, double.NegativeInfinity).max(1).values)).MoveToOuterDisposeScope();
+        }
         var activations = log1p(nn.functional.relu(logits)) * attentionMask.unsqueeze(-1).to_type(logits.dtype);
-        var pooled = pooling == Pooling.Max ? activations.max(1).values : activations.sum(1);
-        return pooled.MoveToOuterDisposeScope();
+        return activations.sum(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Token id rows padded to the longest: ids and attention mask, [batch, positions], on <paramref name="device"/>.</summary>

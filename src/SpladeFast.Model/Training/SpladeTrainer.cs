@@ -199,7 +199,10 @@ public sealed class SpladeTrainer : IDisposable
         var (ids, mask) = Encoding.SpladePooling.Pad(inputs, _documents.Tokenizer.PadId, _documents.Device);
         var (masked, labels) = MaskedLanguageModel.Mask(ids, mask, _documents.Tokenizer, _config.MlmProbability, MaskingSeed(step, micro));
         var logits = _documents.Module.call(masked, mask);
-        var mlm = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels.reshape(-1), ignore_index: MaskedLanguageModel.Ignore);
+        // Only the masked positions are predicted: softmax over those rows, not over every position's vocabulary.
+        var predicted = (labels.reshape(-1) != MaskedLanguageModel.Ignore).nonzero().squeeze(1);
+        var mlm = predicted.shape[0] == 0 ? (logits.sum() * 0) // nothing masked in this batch: no MLM signal
+            : nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).index_select(0, predicted), labels.reshape(-1).index_select(0, predicted));
         var representations = Encoding.SpladePooling.Pool(logits, mask, Encoding.Pooling.Max);
         var flops = Regularizers.Apply(_config.DocumentRegularizer.Type, representations);
         var total = mlm + lambdaDocument * flops;
