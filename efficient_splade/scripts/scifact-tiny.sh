@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end efficient-SPLADE on a CPU (about 15 minutes on 2 cores): BM25 baseline and hard negatives, middle
 # training of a tiny BERT (MLM + FLOPS), fine-tuning at two lambda settings (recipe V: L1 queries, FLOPS documents),
-# then for each model: encode SciFact's corpus, index, answer the 300 test claims, evaluate, and time retrieval.
+# then for each model (and the untrained one): encode SciFact's corpus, index, answer the 300 test claims,
+# evaluate, and time retrieval.
 # Needs ../shared/data (SciFact, bert-base-uncased vocab). Results: training/results/scifact-tiny/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,13 +50,14 @@ evaluate() { # name, document encoder (model directory or bm25), query encoder (
     --output "$WORK/$name.queries.jsonl" --max-length 32 > /dev/null
 }
 evaluate bm25 bm25 tokens
+evaluate untrained "$WORK/middle/initial" "$WORK/middle/initial"
 evaluate middle-only "$WORK/middle/final" "$WORK/middle/final"
 for lambda in low high; do
   evaluate "v-lambda-$lambda" "$WORK/v-lambda-$lambda/final" "$WORK/v-lambda-$lambda/final"
 done
 
 stage "report"
-python3 scripts/training_report.py "$WORK" "$RESULTS" bm25 middle-only v-lambda-low v-lambda-high
+python3 scripts/training_report.py "$WORK" "$RESULTS" bm25 untrained middle-only v-lambda-low v-lambda-high
 for lambda in low high; do
   cp "$WORK/v-lambda-$lambda/loss.png" "$RESULTS/v-lambda-$lambda-loss.png"
   cp "$WORK/v-lambda-$lambda/sparsity.png" "$RESULTS/v-lambda-$lambda-sparsity.png"

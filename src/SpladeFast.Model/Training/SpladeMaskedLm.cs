@@ -26,7 +26,7 @@ public sealed class SpladeMaskedLm : IDisposable
     public SpladeTokenizer Tokenizer { get; }
     public Device Device { get; }
 
-    /// <summary>From a checkpoint, or fresh BERT weights (normal(0, 0.02), LayerNorm 1, biases 0) over the source's vocab.</summary>
+    /// <summary>From a checkpoint, or fresh BERT weights (normal(0, 0.02), LayerNorm 1, biases 0; see <see cref="ModelInitialization"/>) over the source's vocab.</summary>
     public static SpladeMaskedLm Create(ModelSource source, Device device)
     {
         nn.Module<Tensor, Tensor, Tensor> module;
@@ -44,6 +44,8 @@ public sealed class SpladeMaskedLm : IDisposable
                 source.MaxPositions, 2, 1e-12, "gelu");
             module = new BertMaskedLm(config);
             InitializeLikeBert(module);
+            if (source.Initialization == ModelInitialization.Lexical)
+                InitializeLexically(module, config);
         }
         module.to(device);
         module.train();
@@ -81,7 +83,28 @@ public sealed class SpladeMaskedLm : IDisposable
             else if (name.EndsWith("bias", StringComparison.Ordinal))
                 parameter.zero_();
             else
-                nn.init.normal_(parameter, 0, 0.02);
+                nn.init.normal_(parameter, 0, InitialStd);
+        }
+    }
+
+    /// <summary>
+    /// The lexical start: the MLM head's transform begins as the identity, so (with the decoder tied to the word
+    /// embeddings and the small-initialised layers leaving the residual stream near the input embedding) each
+    /// position's logits start highest for its own token (own logit about hidden x 0.02 x 0.5, the others spread
+    /// with deviation 0.02 x sqrt(hidden)); an output bias of minus two such deviations keeps mostly the own
+    /// tokens above zero, so SPLADE vectors start as sparse bags of their words (needs hidden 64 or more).
+    /// </summary>
+    private const double InitialStd = 0.02;
+
+    private static void InitializeLexically(nn.Module module, ModelConfig config)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            if (name is "cls.predictions.transform.dense.weight" or "vocab_transform.weight")
+                parameter.copy_(eye(config.Hidden));
+            else if (name is "cls.predictions.bias" or "vocab_projector.bias")
+                parameter.fill_(-2 * InitialStd * Math.Sqrt(config.Hidden));
         }
     }
 

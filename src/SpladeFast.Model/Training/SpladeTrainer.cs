@@ -75,6 +75,8 @@ public sealed class SpladeTrainer : IDisposable
     {
         Directory.CreateDirectory(_config.OutputDir);
         using var log = new StreamWriter(Path.Combine(_config.OutputDir, "training_log.jsonl"), append: StartStep > 0);
+        if (StartStep == 0)
+            SaveModels(Path.Combine(_config.OutputDir, "initial")); // the untrained baseline, for comparisons
         var clock = Stopwatch.StartNew();
         long lastLogged = StartStep;
         for (long step = StartStep; step < _config.TotalSteps; step++)
@@ -122,8 +124,8 @@ public sealed class SpladeTrainer : IDisposable
         nn.utils.clip_grad_norm_(_parameters, _config.MaxGradNorm);
         _optimizer.step();
         string? note = null;
-        if (totals[5] < 1 && (_config.Mode == TrainingMode.Middle ? lambdaDocument : lambdaDocument + lambdaQuery) > 0)
-            note = GuardCollapse(step);
+        if (totals[5] < _config.MinDocumentTerms && (_config.Mode == TrainingMode.Middle ? lambdaDocument : lambdaDocument + lambdaQuery) > 0)
+            note = GuardCollapse(step, totals[5]);
         return new TrainingStep
         {
             Step = step + 1, Loss = totals[0], MainLoss = totals[1], QueryRegularization = totals[2], DocumentRegularization = totals[3],
@@ -139,14 +141,17 @@ public sealed class SpladeTrainer : IDisposable
 
     public void SaveCheckpoint(string directory, long step)
     {
-        DocumentModelSave(directory);
-        _queries?.Save(Path.Combine(directory, "query"));
+        SaveModels(directory);
         _optimizer.save_state_dict(Path.Combine(directory, OptimizerFile));
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new TrainerState(step, _collapseScale, _config.Name), TrainingConfig.JsonOptions));
         File.WriteAllText(Path.Combine(directory, "training_config.json"), _config.ToJson());
     }
 
-    private void DocumentModelSave(string directory) => _documents.Save(DocumentDirectory(directory));
+    private void SaveModels(string directory)
+    {
+        _documents.Save(DocumentDirectory(directory));
+        _queries?.Save(Path.Combine(directory, "query"));
+    }
 
     /// <summary>Shared encoders save at the checkpoint's root; disjoint ones in document/ and query/.</summary>
     private string DocumentDirectory(string checkpoint) => _config.QueryModel is null ? checkpoint : Path.Combine(checkpoint, "document");
@@ -233,15 +238,16 @@ public sealed class SpladeTrainer : IDisposable
     }
 
     /// <summary>
-    /// Every representation is empty: the regularizer won. Halve its weight (the guard's scale is saved with
-    /// checkpoints) and say so; give up when even 1/64 of the configured lambda collapses.
+    /// Document vectors are dying (fewer non-zero terms than min_document_terms): the regularizer is winning. Halve
+    /// both lambdas while gradients still flow (the scale is saved with checkpoints) and say so; once every vector
+    /// is empty no gradient passes the ReLU, so training stops with an error instead of saving a dead model.
     /// </summary>
-    private string GuardCollapse(long step)
+    private string GuardCollapse(long step, double documentTerms)
     {
+        if (documentTerms == 0)
+            throw new InvalidOperationException($"step {step + 1}: every document vector collapsed to zero (lambdas were x{_collapseScale} of the configured ones); lower the regularizer lambdas or raise their warmup_steps");
         _collapseScale /= 2;
-        if (_collapseScale < 1.0 / 64)
-            throw new InvalidOperationException($"step {step + 1}: document representations collapsed to zero vectors even at 1/64 of the configured lambda; lower the regularizer lambda or raise its warmup_steps");
-        return $"collapse guard: documents had no non-zero term; regularizer lambdas now x{_collapseScale}";
+        return FormattableString.Invariant($"collapse guard: {documentTerms:F2} terms per document; regularizer lambdas now x{_collapseScale}");
     }
 
     public void Dispose()

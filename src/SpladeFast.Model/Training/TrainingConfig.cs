@@ -38,9 +38,19 @@ public sealed record RegularizerConfig
     public int WarmupSteps { get; init; }
 }
 
+/// <summary>How fresh weights start.</summary>
+public enum ModelInitialization
+{
+    /// <summary>BERT's: normal(0, 0.02), LayerNorm 1, biases 0. Vectors start nearly the same for every input.</summary>
+    Bert,
+    /// <summary>BERT's, with the MLM head's transform set to the identity: vectors start as bags of their own tokens.</summary>
+    Lexical,
+}
+
 /// <summary>A model to start from: a Hugging Face directory, or fresh weights of a given size over a vocab.txt.</summary>
 public sealed record ModelSource
 {
+    public ModelInitialization Initialization { get; init; } = ModelInitialization.Lexical;
     public string? Checkpoint { get; init; }
     public string? Vocab { get; init; }
     public int Layers { get; init; } = 2;
@@ -94,12 +104,17 @@ public sealed record TrainingConfig
     public RegularizerConfig QueryRegularizer { get; init; } = new() { Type = RegularizerKind.L1 };
     public RegularizerConfig DocumentRegularizer { get; init; } = new() { Type = RegularizerKind.Flops };
     public double MlmProbability { get; init; } = 0.15;
+    /// <summary>Collapse guard: below this many non-zero terms per document (batch mean), the lambdas are halved.</summary>
+    public double MinDocumentTerms { get; init; } = 2;
     public int LogEvery { get; init; } = 10;
     public int EvalEvery { get; init; }
     public int EvalExamples { get; init; } = 64;
     public int CheckpointEvery { get; init; }
     public string Device { get; init; } = "cpu";
-    /// <summary>bf16 autocast-free mixed precision is not offered; true needs CUDA and runs the model in bf16.</summary>
+    /// <summary>
+    /// CUDA only: run the encoders in bf16 (weights and activations; TorchSharp 0.107 has no autocast, so this is
+    /// whole-model bf16 rather than per-op mixed precision, which bf16's fp32-sized exponent makes workable).
+    /// </summary>
     public bool MixedPrecision { get; init; }
     public required DataConfig Data { get; init; }
 
