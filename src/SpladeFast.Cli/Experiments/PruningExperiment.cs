@@ -75,8 +75,14 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         string? queries = config.Queries is null ? null : Resolve(config.Queries), qrels = config.Qrels is null ? null : Resolve(config.Qrels);
         if (config.Synth is { } synth)
         {
-            var collection = new SyntheticCollection(new SynthOptions { Documents = synth.Documents, Queries = synth.Queries, Seed = synth.Seed, Progress = progress }).Write(scratch);
-            (documents, vocabulary, queries, qrels) = (collection.Documents, collection.Vocabulary, collection.Queries, qrels ?? collection.Qrels);
+            var collection = new SyntheticCollection(new SynthOptions
+            {
+                Documents = synth.Documents, Queries = synth.Queries, Seed = synth.Seed, Progress = progress,
+                Tokens = vocabulary is null ? null : Vocabulary.Load(vocabulary).Tokens, // real tokens, so real queries match
+            }).Write(scratch);
+            // Given queries (e.g. real SPLADE++ vectors) replace the synthetic ones, and then the synthetic qrels do not apply.
+            (documents, vocabulary) = (collection.Documents, collection.Vocabulary);
+            (queries, qrels) = queries is null ? (collection.Queries, qrels ?? collection.Qrels) : (queries, qrels);
         }
         else if (config.Corpus is { } corpus)
         {
