@@ -95,6 +95,7 @@ public class CliTests
     [InlineData("import")]
     [InlineData("convert")]
     [InlineData("serve")]
+    [InlineData("train")]
     [InlineData("bench", "gpu")]
     public void Every_command_has_help(string command, string? subcommand = null)
     {
