@@ -27,7 +27,7 @@ public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, Search
     public ShardSet Shards => shards;
 
     public StatsResponse Stats() => new(
-        shards.Shards.Sum(s => (long)s.DocumentCount), shards.Vocabulary.Count, shards.PostingCount,
+        shards.TotalDocuments, shards.Vocabulary.Count, shards.PostingCount,
         shards.Shards.Select(s => Path.GetFileName(s.Path)).ToList(), options.DefaultAlgorithm,
         [.. SearchAlgorithms.Names], encoder?.Name, options.MaxK, Interlocked.Read(ref _requests));
 

@@ -18,7 +18,7 @@ internal static class MergeCommand
             using var shards = ShardSet.Open(CommonOptions.ReadShards(parse, index));
             string path = parse.GetRequiredValue(output).FullName;
             long bytes = ProgressDisplay.Run(progress => ShardMerger.Write(shards, path, parse.GetValue(rangeSize), progress));
-            Console.WriteLine($"merged {shards.Shards.Count} shards: {shards.Shards.Sum(s => (long)s.DocumentCount):N0} documents, {shards.Vocabulary.Count:N0} terms, {shards.PostingCount:N0} postings -> {path} ({bytes:N0} bytes)");
+            Console.WriteLine($"merged {shards.Shards.Count} shards: {shards.TotalDocuments:N0} documents, {shards.Vocabulary.Count:N0} terms, {shards.PostingCount:N0} postings -> {path} ({bytes:N0} bytes)");
             return 0;
         }));
         return command;

@@ -31,7 +31,7 @@ internal static class ServeCommand
             string url = $"http://{parse.GetRequiredValue(host)}:{parse.GetValue(port)}";
             using var app = SearchServer.Create(new SearchService(shards, encoder, options), url, options);
             app.Start();
-            Console.WriteLine($"serving {shards.Shards.Sum(s => (long)s.DocumentCount):N0} documents from {shards.Shards.Count} index file(s) on {string.Join(", ", SearchServer.Addresses(app))}"
+            Console.WriteLine($"serving {shards.TotalDocuments:N0} documents from {shards.Shards.Count} index file(s) on {string.Join(", ", SearchServer.Addresses(app))}"
                 + (encoder is null ? " (vector queries only)" : $" (text queries: {encoder.Name})") + "; Ctrl+C stops");
             app.WaitForShutdown();
             return 0;

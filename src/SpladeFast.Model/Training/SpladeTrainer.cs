@@ -14,6 +14,7 @@ namespace SpladeFast.Model.Training;
 public sealed class SpladeTrainer : IDisposable
 {
     private const string StateFile = "trainer_state.json", OptimizerFile = "optimizer.bin";
+    private static readonly JsonSerializerOptions LogLineOptions = new(TrainingConfig.JsonOptions) { WriteIndented = false };
     private readonly TrainingConfig _config;
     private readonly SpladeMaskedLm _documents;
     private readonly SpladeMaskedLm? _queries;
@@ -85,13 +86,13 @@ public sealed class SpladeTrainer : IDisposable
             var result = Step(step);
             bool logNow = (step + 1) % _config.LogEvery == 0 || step + 1 == _config.TotalSteps;
             if (_config.EvalEvery > 0 && (step + 1) % _config.EvalEvery == 0 && _evalExamples.Count > 0)
-                result = result with { EvalLoss = EvaluationLoss(), Note = result.Note };
+                result = result with { EvalLoss = EvaluationLoss() };
             if (logNow || result.EvalLoss is not null || result.Note is not null)
             {
                 result = result with { StepsPerSecond = (step + 1 - lastLogged) / Math.Max(1e-9, clock.Elapsed.TotalSeconds) };
                 clock.Restart();
                 lastLogged = step + 1;
-                log.WriteLine(JsonSerializer.Serialize(result, TrainingConfig.JsonOptions).ReplaceLineEndings("").Replace("  ", "", StringComparison.Ordinal));
+                log.WriteLine(JsonSerializer.Serialize(result, LogLineOptions));
                 log.Flush();
                 onStep?.Invoke(result);
             }

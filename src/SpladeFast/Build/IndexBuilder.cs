@@ -205,8 +205,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
     {
         var properties = new Dictionary<string, string>();
-        if (options.RangeSize > 0)
-            properties["bmp.rangeSize"] = options.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!options.Shard.IsWhole)
             properties[Shards.ShardSpec.PropertyName] = options.Shard.ToString();
         var metadata = new IndexMetadata

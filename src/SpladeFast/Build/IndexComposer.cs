@@ -5,7 +5,11 @@ using SpladeFast.Quantize;
 
 namespace SpladeFast.Build;
 
-/// <summary>Everything an index file holds, before compression.</summary>
+/// <summary>
+/// Everything an index file holds, before compression. With <paramref name="RangeSize"/> above 0 the bmp data is
+/// written: from <paramref name="Forward"/> when the caller collected it document by document, else derived from
+/// the postings.
+/// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
     InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, ForwardIndexWriter? Forward);
@@ -13,10 +17,20 @@ public sealed record IndexContents(
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
 {
+    /// <summary>The metadata property recording the docs per bmp range.</summary>
+    public const string RangeSizeProperty = "bmp.rangeSize";
+
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
     {
+        using var derivedForward = contents.RangeSize > 0 && contents.Forward is null
+            ? ForwardIndexWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count) : null;
+        var forwardIndex = contents.Forward ?? derivedForward;
+        var properties = new Dictionary<string, string>(contents.Metadata.Properties);
+        properties.Remove(RangeSizeProperty);
+        if (contents.RangeSize > 0)
+            properties[RangeSizeProperty] = contents.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var writer = new IndexFileWriter(path);
-        writer.WriteSection(SectionKind.Metadata, contents.Metadata.ToUtf8());
+        writer.WriteSection(SectionKind.Metadata, (contents.Metadata with { Properties = properties }).ToUtf8());
         StringTable.Write(writer.BeginSection(SectionKind.Vocabulary), contents.Vocabulary);
         writer.EndSection();
         StringTable.Write(writer.BeginSection(SectionKind.DocumentIds), contents.DocumentIds);
@@ -39,7 +53,7 @@ public static class IndexComposer
         progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
         writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
-        if (contents.Forward is { } forward)
+        if (contents.RangeSize > 0 && forwardIndex is { } forward)
         {
             forward.CopyTo(writer.BeginSection(SectionKind.Forward));
             writer.EndSection();

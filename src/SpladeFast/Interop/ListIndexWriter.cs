@@ -1,4 +1,3 @@
-using System.Globalization;
 using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Quantize;
@@ -26,18 +25,14 @@ internal static class ListIndexWriter
 {
     public static long Write(string outputPath, ListIndexContents contents, IProgress<BuildProgress>? progress)
     {
-        var properties = new Dictionary<string, string>(contents.Properties);
-        if (contents.RangeSize > 0)
-            properties["bmp.rangeSize"] = contents.RangeSize.ToString(CultureInfo.InvariantCulture);
         var metadata = new IndexMetadata
         {
             Vocabulary = contents.VocabularySource,
             Quantization = $"imported impacts (scale {contents.Scale:R})",
             Inputs = [Path.GetFileName(contents.InputPath)],
-            Properties = properties,
+            Properties = contents.Properties,
         };
-        using var forward = contents.RangeSize > 0 ? ForwardIndexWriter.FromPostings(outputPath, contents.Postings, contents.DocumentIds.Count) : null;
         return IndexComposer.Write(outputPath, new IndexContents(metadata, contents.Vocabulary, contents.DocumentIds, contents.Postings,
-            new ImpactQuantizer(contents.Scale, 0), contents.RangeSize, forward), progress);
+            new ImpactQuantizer(contents.Scale, 0), contents.RangeSize, Forward: null), progress);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 
 namespace SpladeFast.Run;
@@ -19,23 +20,16 @@ public static class TrecRun
     public static void Write(string path, IReadOnlyList<QueryVector> queries, IReadOnlyList<TopK.SearchHit[]> hits,
         Func<uint, string> documentId, double scoreDivisor, string tag)
     {
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false), 1 << 20))
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 20);
+            for (int q = 0; q < queries.Count; q++)
             {
-                for (int q = 0; q < queries.Count; q++)
-                {
-                    for (int r = 0; r < hits[q].Length; r++)
-                        WriteLine(writer, queries[q].Id, documentId(hits[q][r].DocId), r + 1, hits[q][r].Score / scoreDivisor, tag);
-                }
+                for (int r = 0; r < hits[q].Length; r++)
+                    WriteLine(writer, queries[q].Id, documentId(hits[q][r].DocId), r + 1, hits[q][r].Score / scoreDivisor, tag);
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            return queries.Count;
+        });
     }
 
     /// <summary>Entries grouped by query id, in file order.</summary>

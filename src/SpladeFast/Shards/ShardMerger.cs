@@ -1,4 +1,3 @@
-using System.Globalization;
 using SpladeFast.Build;
 using SpladeFast.Cursors;
 using SpladeFast.Index;
@@ -53,9 +52,6 @@ public static class ShardMerger
         var first = shards.Shards[0];
         var properties = new Dictionary<string, string>(first.Metadata.Properties);
         properties.Remove(ShardSpec.PropertyName);
-        properties.Remove("bmp.rangeSize");
-        if (ranges > 0)
-            properties["bmp.rangeSize"] = ranges.ToString(CultureInfo.InvariantCulture);
         properties["merged"] = string.Join(",", shards.Shards.Select(s => Path.GetFileName(s.Path)));
         var metadata = first.Metadata with
         {
@@ -63,9 +59,8 @@ public static class ShardMerger
             Inputs = shards.Shards.SelectMany(s => s.Metadata.Inputs).Distinct().ToList(),
             SkippedRecords = shards.Shards.Max(s => s.Metadata.SkippedRecords),
         };
-        using var forward = ranges > 0 ? ForwardIndexWriter.FromPostings(outputPath, postings, documentIds.Length) : null;
         var contents = new IndexContents(metadata, shards.Vocabulary.Tokens, documentIds, postings,
-            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), ranges, forward);
+            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), ranges, Forward: null);
         return IndexComposer.Write(outputPath, contents, progress);
     }
 
@@ -73,7 +68,7 @@ public static class ShardMerger
     private static (uint[][] NewIds, string[] DocumentIds) Renumber(ShardSet shards)
     {
         var newIds = shards.Shards.Select(s => new uint[s.DocumentCount]).ToArray();
-        var documentIds = new string[shards.Shards.Sum(s => (long)s.DocumentCount)];
+        var documentIds = new string[shards.TotalDocuments];
         uint next = 0;
         for (uint global = 0; global < shards.DocumentCount; global++)
         {

@@ -70,6 +70,9 @@ public sealed class ShardSet : IDisposable
     /// <summary>One past the largest global docid (with a missing round-robin part, some ids are unused).</summary>
     public uint DocumentCount { get; }
 
+    /// <summary>Documents held by all shards together.</summary>
+    public long TotalDocuments => _shards.Sum(s => (long)s.DocumentCount);
+
     public long PostingCount => _shards.Sum(s => s.PostingCount);
 
     public double ImpactScale => _shards[0].ImpactScale;

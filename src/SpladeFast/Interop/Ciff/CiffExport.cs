@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using SpladeFast.Cursors;
+using SpladeFast.Format;
 using SpladeFast.Index;
 
 namespace SpladeFast.Interop.Ciff;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 
 namespace SpladeFast.Interop.Vectors;

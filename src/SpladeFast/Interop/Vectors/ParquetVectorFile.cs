@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parquet;
 using Parquet.Serialization;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 
 namespace SpladeFast.Interop.Vectors;

@@ -1,4 +1,5 @@
 using System.Text;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 
 namespace SpladeFast.Interop.Vectors;

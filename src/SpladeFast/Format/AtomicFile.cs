@@ -1,4 +1,4 @@
-namespace SpladeFast.Interop;
+namespace SpladeFast.Format;
 
 /// <summary>Writes a file under a temporary name and renames it on success: a failed export leaves nothing half-written.</summary>
 internal static class AtomicFile
