@@ -41,12 +41,8 @@ public static class TrainingData
     private static List<RankingExample> ReadTriples(string path)
     {
         var examples = new List<RankingExample>();
-        long line = 0;
-        foreach (string text in File.ReadLines(path))
+        foreach (var (line, text) in InputFiles.NumberedLines(path))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-                continue;
             var fields = text.Split('\t');
             if (fields.Length != 3 || fields.Any(string.IsNullOrWhiteSpace))
                 throw new InputException(path, line, $"expected query<TAB>positive<TAB>negative, found {fields.Length} fields");
@@ -59,12 +55,8 @@ public static class TrainingData
     private static List<RankingExample> ReadExamplesJsonl(string path, Func<string, long, string, string> text)
     {
         var examples = new List<RankingExample>();
-        long line = 0;
-        foreach (string json in File.ReadLines(path))
+        foreach (var (line, json) in InputFiles.NumberedLines(path))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(json))
-                continue;
             Example? example;
             try
             {

@@ -31,12 +31,8 @@ public sealed class Qrels
     public static Qrels Load(string path, IReadOnlyDictionary<int, int>? grades = null, bool listedAreRelevant = false)
     {
         var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        long lineNumber = 0;
-        foreach (var line in Ingest.InputFiles.Open(path, out _).ReadLines())
+        foreach (var (lineNumber, line) in Ingest.InputFiles.NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (lineNumber == 1 && fields.Length == 3 && !int.TryParse(fields[2], out _))
                 continue;
@@ -56,15 +52,5 @@ public sealed class Qrels
             docs[doc] = relevance;
         }
         return new Qrels(judgments);
-    }
-}
-
-internal static class StreamLines
-{
-    public static IEnumerable<string> ReadLines(this Stream stream)
-    {
-        using var reader = new StreamReader(stream);
-        while (reader.ReadLine() is { } line)
-            yield return line;
     }
 }

@@ -18,6 +18,19 @@ public static class InputFiles
             : file;
     }
 
+    /// <summary>The non-blank lines of a text file (plain or gzip), each with its 1-based line number for errors.</summary>
+    public static IEnumerable<(long Number, string Text)> NumberedLines(string path)
+    {
+        using var reader = new StreamReader(Open(path, out _));
+        long number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (!string.IsNullOrWhiteSpace(line))
+                yield return (number, line);
+        }
+    }
+
     /// <summary>Expands directories (all files inside, sorted by name, as Anserini collections) into files.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths)
     {

@@ -36,12 +36,8 @@ public static class TrecRun
     public static Dictionary<string, List<RunEntry>> Read(string path)
     {
         var run = new Dictionary<string, List<RunEntry>>(StringComparer.Ordinal);
-        long lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in InputFiles.NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length != 6)
                 throw new InputException(path, lineNumber, $"expected 6 fields 'qid Q0 docid rank score tag', found {fields.Length}");

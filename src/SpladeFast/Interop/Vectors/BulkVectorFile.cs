@@ -73,11 +73,9 @@ public static class BulkVectorFile
     {
         long lineNumber = 0;
         string? id = null;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (number, line) in InputFiles.NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
+            lineNumber = number;
             JsonDocument document;
             try
             {

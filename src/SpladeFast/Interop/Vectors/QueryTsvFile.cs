@@ -12,12 +12,8 @@ public static class QueryTsvFile
 {
     public static IEnumerable<SparseVectorRecord> Read(string path, double scale)
     {
-        long lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in InputFiles.NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
             int tab = line.IndexOf('\t', StringComparison.Ordinal);
             if (tab <= 0)
                 throw new InputException(path, lineNumber, "expected qid<TAB>tokens");
