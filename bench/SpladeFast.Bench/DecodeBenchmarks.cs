@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using SpladeFast.Codecs;
+using SpladeFast.Simd;
 
 namespace SpladeFast.Bench;
 
@@ -25,9 +26,9 @@ public class DecodeBenchmarks
     public int Bits { get; set; }
 
     [ParamsSource(nameof(Paths))]
-    public UnpackPath Path { get; set; }
+    public VectorPath Path { get; set; }
 
-    public static IEnumerable<UnpackPath> Paths() => Enum.GetValues<UnpackPath>().Where(BlockUnpacker.IsSupported);
+    public static IEnumerable<VectorPath> Paths() => Enum.GetValues<VectorPath>().Where(BlockUnpacker.IsSupported);
 
     [GlobalSetup]
     public void Setup()

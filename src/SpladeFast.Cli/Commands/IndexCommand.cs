@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
+using SpladeFast.Format;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -53,8 +54,8 @@ internal static class IndexCommand
                 Pruning = CommonOptions.ReadPruning(parse, pruning),
                 Shard = parse.GetValue(shard) is { } text ? Shards.ShardSpec.Parse(text) : Shards.ShardSpec.Whole,
             };
-            if (options.RangeSize is < 0 or > 1 << 20 || (parse.GetValue(bmp) && options.RangeSize == 0))
-                throw new ArgumentException("--bmp-range must be between 1 and 1048576.");
+            if (options.RangeSize is < 0 or > IndexLayout.MaxRangeSize || (parse.GetValue(bmp) && options.RangeSize == 0))
+                throw new ArgumentException($"--bmp-range must be between 1 and {IndexLayout.MaxRangeSize}.");
             var report = Build(options, parse.GetRequiredValue(output).FullName);
             Console.WriteLine($"indexed {report.Documents:N0} documents, {report.Terms:N0} terms, {report.Postings:N0} postings -> {parse.GetRequiredValue(output)} ({report.IndexBytes:N0} bytes) in {report.Elapsed.TotalSeconds:F1} s");
             if (report.SkippedRecords > 0)

@@ -24,7 +24,8 @@ public sealed record PruningPoint(
 /// algorithm and k (one thread), quality against the qrels and top-k overlap with the unpruned index; writes
 /// results.csv, results.md and plots (PNG and SVG) of quality against latency and against index size.
 /// </summary>
-public sealed class PruningExperiment(PruningExperimentConfig config, string configDirectory, IProgress<BuildProgress> progress)
+/// <param name="baseIndex">An index built beforehand to use as the base instead of the config's source.</param>
+public sealed class PruningExperiment(PruningExperimentConfig config, string configDirectory, IProgress<BuildProgress> progress, string? baseIndex = null)
 {
     private string Resolve(string path) => Path.GetFullPath(Path.Combine(configDirectory, path));
 
@@ -37,7 +38,8 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         try
         {
             var (basePath, queriesPath, qrelsPath) = PrepareBase(scratch);
-            using var baseIndex = SparseIndex.Open(basePath, IndexStorageKind.InMemory);
+            // Memory-mapped: opening verifies every checksum, which also brings the pages into memory before timing.
+            using var baseIndex = SparseIndex.Open(basePath);
             var queries = LoadQueries(baseIndex, queriesPath);
             var grades = config.QrelsGrades?.ToDictionary(g => int.Parse(g.Key, CultureInfo.InvariantCulture), g => g.Value);
             var qrels = qrelsPath is null ? null : Qrels.Load(qrelsPath, grades, config.QrelsListedAreRelevant);
@@ -52,7 +54,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
                     var spec = PruningSpec.Parse(sweep.Strategy, value);
                     string prunedPath = Path.Combine(scratch, "pruned.sfi");
                     StaticPruning.Write(baseIndex, prunedPath, spec);
-                    using (var pruned = SparseIndex.Open(prunedPath, IndexStorageKind.InMemory))
+                    using (var pruned = SparseIndex.Open(prunedPath))
                         points.Add(Measure(pruned, queries, qrels, baseline.Hits, sweep.Strategy, value).Point);
                     File.Delete(prunedPath);
                 }
@@ -68,8 +70,8 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
 
     private (string Index, string? Queries, string? Qrels) PrepareBase(string scratch)
     {
-        if (config.Index is { } index)
-            return (Resolve(index), config.Queries is null ? null : Resolve(config.Queries), config.Qrels is null ? null : Resolve(config.Qrels));
+        if ((baseIndex ?? config.Index) is { } index)
+            return (baseIndex ?? Resolve(index), config.Queries is null ? null : Resolve(config.Queries), config.Qrels is null ? null : Resolve(config.Qrels));
         string documents, basePath = Path.Combine(scratch, "base.sfi");
         string? vocabulary = config.Vocabulary is null ? null : Resolve(config.Vocabulary);
         string? queries = config.Queries is null ? null : Resolve(config.Queries), qrels = config.Qrels is null ? null : Resolve(config.Qrels);
@@ -93,7 +95,11 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         {
             documents = Resolve(config.Documents!);
         }
-        new IndexBuilder(new IndexBuildOptions { Inputs = [documents], VocabularyPath = vocabulary, RangeSize = config.RangeSize, Progress = progress }).Build(basePath);
+        new IndexBuilder(new IndexBuildOptions
+        {
+            Inputs = [documents], VocabularyPath = vocabulary, RangeSize = config.RangeSize, Progress = progress,
+            Reorder = config.Reorder == "bp" ? new Reorder.BisectionOptions() : null,
+        }).Build(basePath);
         return (basePath, queries, qrels);
     }
 

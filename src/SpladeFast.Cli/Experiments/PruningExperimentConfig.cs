@@ -32,6 +32,8 @@ public sealed record PruningExperimentConfig
     public IReadOnlyList<string> Algorithms { get; init; } = ["maxscore", "block_max_maxscore", "bmp"];
     public IReadOnlyList<int> K { get; init; } = [10, 1000];
     public int RangeSize { get; init; } = 64;
+    /// <summary>"bp": renumber the base index by recursive graph bisection when it is built here.</summary>
+    public string? Reorder { get; init; }
     public IReadOnlyList<StrategySweep> Strategies { get; init; } = [];
     public string Output { get; init; } = "results";
 
@@ -58,6 +60,8 @@ public sealed record PruningExperimentConfig
                 throw new Ingest.InputException(path, 0, "give exactly one of index, documents, corpus or synth");
             if (config.Synth is null && config.Queries is null && config.Topics is null)
                 throw new Ingest.InputException(path, 0, "give queries (vectors) or topics (texts with queryEncoder)");
+            if (config.Reorder is not (null or "bp" or "none"))
+                throw new Ingest.InputException(path, 0, $"reorder must be bp or none, not '{config.Reorder}'");
             if (config.Strategies.Count == 0)
                 throw new Ingest.InputException(path, 0, "no strategies to sweep");
             foreach (var sweep in config.Strategies)

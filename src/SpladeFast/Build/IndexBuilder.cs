@@ -40,7 +40,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             throw new InvalidOperationException($"block-max ranges need at most 65,536 terms; this vocabulary has {_vocabulary.Count:N0}");
         var postings = InvertedLists.Allocate(starts);
         long postingCount = postings.Count;
-        using var forward = options.RangeSize > 0 ? new ForwardIndexWriter(outputPath, _documentIds.Count) : null;
+        using var forward = options.RangeSize > 0 ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize) : null;
         FillPass(files, quantizer, postings, forward);
         // Pruning and reordering read a finished index: build under a temporary name first, then rewrite.
         var rewrites = new List<Func<SparseIndex, string, long>>();
@@ -140,7 +140,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     }
 
     /// <summary>Pass 2: the input was accepted; place each posting at its term's next free slot.</summary>
-    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
+    private void FillPass(IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)
     {
         long[] next = (long[])postings.Starts.Clone();
         uint docId = 0;
@@ -202,7 +202,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         options.Progress?.Report(new BuildProgress(stage, total, total));
     }
 
-    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, ForwardIndexWriter? forward)
+    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)
     {
         var properties = new Dictionary<string, string>();
         if (!options.Shard.IsWhole)

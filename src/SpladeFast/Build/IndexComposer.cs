@@ -12,7 +12,7 @@ namespace SpladeFast.Build;
 /// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
-    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, ForwardIndexWriter? Forward);
+    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward);
 
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
@@ -23,7 +23,7 @@ public static class IndexComposer
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
     {
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null
-            ? ForwardIndexWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count) : null;
+            ? RangeForwardWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count, contents.RangeSize) : null;
         var forwardIndex = contents.Forward ?? derivedForward;
         var properties = new Dictionary<string, string>(contents.Metadata.Properties);
         properties.Remove(RangeSizeProperty);
@@ -55,9 +55,11 @@ public static class IndexComposer
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
         if (contents.RangeSize > 0 && forwardIndex is { } forward)
         {
-            forward.CopyTo(writer.BeginSection(SectionKind.Forward));
+            if (forward.RangeSize != contents.RangeSize)
+                throw new ArgumentException($"the forward index has ranges of {forward.RangeSize} documents, not {contents.RangeSize}");
+            forward.CopyTo(writer.BeginSection(SectionKind.RangeForward));
             writer.EndSection();
-            RangeMaximaWriter.Write(writer.BeginSection(SectionKind.RangeMaxima), contents.RangeSize, contents.DocumentIds.Count, postings);
+            RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), contents.RangeSize, contents.DocumentIds.Count, postings);
             writer.EndSection();
         }
         writer.Commit(new IndexHeader

@@ -1,17 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using SpladeFast.Simd;
 
 namespace SpladeFast.Codecs;
-
-/// <summary>Which implementation decodes full blocks; <see cref="BlockUnpacker.Best"/> is picked at start-up.</summary>
-public enum UnpackPath
-{
-    Scalar,
-    Vector128,
-    Vector256,
-    Vector512,
-}
 
 /// <summary>
 /// Decodes a full 128-value vertical block (see <see cref="BitPacking"/>). One kernel struct per vector width,
@@ -24,26 +16,19 @@ public static class BlockUnpacker
     /// (four 128-bit loads and four stores per step) decodes 3.7 integers/ns against 5.5-6.7 for 256 bits
     /// (docs/performance.md). Vector512 stays available, tested and benchmarked.
     /// </remarks>
-    public static UnpackPath Best { get; } =
-        Vector256.IsHardwareAccelerated && Avx2.IsSupported ? UnpackPath.Vector256
-        : Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? UnpackPath.Vector512
-        : Vector128.IsHardwareAccelerated ? UnpackPath.Vector128
-        : UnpackPath.Scalar;
+    public static VectorPath Best { get; } =
+        Vector256.IsHardwareAccelerated && Avx2.IsSupported ? VectorPath.Vector256
+        : Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? VectorPath.Vector512
+        : Vector128.IsHardwareAccelerated ? VectorPath.Vector128
+        : VectorPath.Scalar;
 
-    public static bool IsSupported(UnpackPath path) => path switch
-    {
-        UnpackPath.Scalar => true,
-        UnpackPath.Vector128 => Vector128.IsHardwareAccelerated,
-        UnpackPath.Vector256 => Vector256.IsHardwareAccelerated && Avx2.IsSupported,
-        UnpackPath.Vector512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
-        _ => false,
-    };
+    public static bool IsSupported(VectorPath path) => VectorPaths.IsSupported(path);
 
     /// <summary>Unpacks 128 values of <paramref name="bits"/> bits with the best path.</summary>
     public static void Unpack(ReadOnlySpan<byte> source, int bits, Span<uint> destination) =>
         Unpack(Best, source, bits, destination);
 
-    public static void Unpack(UnpackPath path, ReadOnlySpan<byte> source, int bits, Span<uint> destination)
+    public static void Unpack(VectorPath path, ReadOnlySpan<byte> source, int bits, Span<uint> destination)
     {
         if ((uint)bits > 32)
             ThrowHelper.ArgumentOutOfRange(nameof(bits), "Bit width must be 0..32.");
@@ -62,7 +47,7 @@ public static class BlockUnpacker
         UnpackUnchecked(Best, ref source, bits, ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void UnpackUnchecked(UnpackPath path, ref byte source, int bits, ref uint destination)
+    internal static void UnpackUnchecked(VectorPath path, ref byte source, int bits, ref uint destination)
     {
         if (bits == 0)
         {
@@ -71,9 +56,9 @@ public static class BlockUnpacker
         }
         switch (path)
         {
-            case UnpackPath.Vector512: Run<Vector512Kernel>(ref source, bits, ref destination); break;
-            case UnpackPath.Vector256: Run<Vector256Kernel>(ref source, bits, ref destination); break;
-            case UnpackPath.Vector128: Run<Vector128Kernel>(ref source, bits, ref destination); break;
+            case VectorPath.Vector512: Run<Vector512Kernel>(ref source, bits, ref destination); break;
+            case VectorPath.Vector256: Run<Vector256Kernel>(ref source, bits, ref destination); break;
+            case VectorPath.Vector128: Run<Vector128Kernel>(ref source, bits, ref destination); break;
             default:
                 BitPacking.UnpackScalar(
                     MemoryMarshal.CreateReadOnlySpan(ref source, BitPacking.PackedBytes(BitPacking.BlockSize, bits)),

@@ -21,6 +21,8 @@ public static class IndexLayout
     public const int SectionAlignment = 64;
     /// <summary>Zero bytes after the last block, so vector decoders may read past any block.</summary>
     public const int PostingsPadding = 64;
+    /// <summary>The largest bmp range: entries store a document's offset in its range in one byte.</summary>
+    public const int MaxRangeSize = 256;
 }
 
 public enum SectionKind : uint
@@ -31,10 +33,12 @@ public enum SectionKind : uint
     Postings = 4,
     Skips = 5,
     Terms = 6,
-    /// <summary>Optional (index --bmp): each document's (term, impact) pairs, for block-max pruning.</summary>
-    Forward = 7,
-    /// <summary>Optional (index --bmp): per term, the maximum impact in each docid range it occurs in.</summary>
-    RangeMaxima = 8,
+    // 7 and 8 held an earlier bmp layout (document-major forward index, 16-bit range maxima); indexes that still
+    // carry them open and search without bmp data.
+    /// <summary>Optional (index --bmp): the forward index, term-major within each docid range.</summary>
+    RangeForward = 9,
+    /// <summary>Optional (index --bmp): per term, its quantized maximum impact in each docid range.</summary>
+    RangeBounds = 10,
 }
 
 /// <summary>
@@ -97,32 +101,48 @@ public struct TermEntry
 }
 
 /// <summary>
-/// A posting of the forward index (Forward section).
+/// The bmp forward index, document ranges one after another and term-major inside each range, so scoring a range
+/// touches only the query's terms (BMP's block-forward index).
 /// <code>
-///   Forward section:  0 EntryCount u64   8 DocumentOffsets u64[DocumentCount + 1] (entry index)   then ForwardEntry[EntryCount]
-///   ForwardEntry:     0 Term u16   2 Impact u16
+///   0  RangeSize u32      4  RangeCount u32      8  PairCount u64      16 EntryCount u64
+///   24 RangePairs u64[RangeCount + 1]    index of each range's first (term, range) pair
+///   .. RangeEntries u64[RangeCount + 1]  index of each range's first entry
+///   .. PairTerms u16[PairCount]          a range's terms, increasing                       (then zeros to 4 bytes)
+///   .. PairStarts u32[PairCount]         each pair's first entry, from its range's first entry
+///   .. EntryDocs u8[EntryCount]          docid - range's first docid, increasing within a pair
+///   .. EntryImpacts u16[EntryCount]      at a 2-byte boundary (zeros before)
 /// </code>
+/// A pair's entries end where the next pair of its range starts, the last at the range's end.
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 4)]
-public struct ForwardEntry
+public static class RangeForwardLayout
 {
-    [FieldOffset(0)] public ushort Term;
-    [FieldOffset(2)] public ushort Impact;
+    public const int HeaderSize = 24;
 }
 
 /// <summary>
-/// A term's maximum impact within one docid range [Range x RangeSize, (Range + 1) x RangeSize).
+/// Per term, its maximum impact in every docid range it occurs in, quantized to a byte rounding up:
+/// q = ceil(255 x max / TermMax), so q x TermMax / 255 never understates the range's maximum. Terms found in many
+/// ranges keep a dense row (one byte per range, zero where absent) that vector code adds whole; the others keep
+/// their ranges as a sparse list.
 /// <code>
-///   RangeMaxima section: 0 RangeSize u32   4 RangeCount u32   8 TermCount u64   16 TermOffsets u64[TermCount + 1]
-///                        then RangeMax[...], each term's in increasing range order
-///   RangeMax:            0 Range u32   4 MaxImpact u16   (6 bytes, unaligned)
+///   RangeBounds section: 0 RangeSize u32   4 RangeCount u32   8 TermCount u64   16 DataLength u64
+///                        24 TermRangeBounds[TermCount]   then the data bytes
+///   dense row:   u8[RangeCount]
+///   sparse list: Range u32[Count] then q u8[Count]   (ranges increasing)
 /// </code>
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 6)]
-public struct RangeMax
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+public struct TermRangeBounds
 {
-    [FieldOffset(0)] public uint Range;
-    [FieldOffset(4)] public ushort MaxImpact;
+    public const int HeaderSize = 24;
+    public const uint Dense = uint.MaxValue;
+
+    /// <summary>Ranges in the sparse list, or <see cref="Dense"/>.</summary>
+    [FieldOffset(0)] public uint Count;
+    /// <summary>The term's largest impact: the scale of its quantized maxima.</summary>
+    [FieldOffset(4)] public uint MaxImpact;
+    /// <summary>Where the row or list starts in the data bytes.</summary>
+    [FieldOffset(8)] public ulong Offset;
 }
 
 /// <summary>

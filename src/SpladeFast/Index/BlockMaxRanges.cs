@@ -2,53 +2,127 @@ using SpladeFast.Format;
 
 namespace SpladeFast.Index;
 
+/// <summary>The forward postings of one bmp range, term-major (<see cref="RangeForwardLayout"/>).</summary>
+public readonly ref struct RangePostings
+{
+    private readonly ReadOnlySpan<uint> _starts;
+    private readonly ReadOnlySpan<byte> _docs;
+    private readonly ReadOnlySpan<ushort> _impacts;
+
+    public RangePostings(ReadOnlySpan<ushort> terms, ReadOnlySpan<uint> starts, ReadOnlySpan<byte> docs, ReadOnlySpan<ushort> impacts)
+    {
+        Terms = terms;
+        _starts = starts;
+        _docs = docs;
+        _impacts = impacts;
+    }
+
+    /// <summary>The range's terms, increasing.</summary>
+    public ReadOnlySpan<ushort> Terms { get; }
+
+    /// <summary>Offsets from the range's first document of the entries of the <paramref name="pair"/>-th term.</summary>
+    public ReadOnlySpan<byte> Docs(int pair) => _docs[Start(pair)..End(pair)];
+
+    /// <summary>Impacts of the entries of the <paramref name="pair"/>-th term.</summary>
+    public ReadOnlySpan<ushort> Impacts(int pair) => _impacts[Start(pair)..End(pair)];
+
+    private int Start(int pair) => (int)_starts[pair];
+    private int End(int pair) => pair + 1 < _starts.Length ? (int)_starts[pair + 1] : _docs.Length;
+}
+
 /// <summary>
-/// The optional data of block-at-a-time pruning: a forward index (each document's terms and impacts) and,
-/// per term, the maximum impact in every docid range where the term occurs. Offsets are validated when the
-/// index opens; term ids in entries are bounds-checked where they are used.
+/// The optional data of block-at-a-time pruning: a forward index grouped by docid range and by term within a range,
+/// and per term its quantized maximum impact in each range. Headers and offsets are validated when the index opens;
+/// everything inside a range or a term's row is read through bounds-checked spans.
 /// </summary>
 public sealed unsafe class BlockMaxRanges
 {
-    private readonly ulong* _documentOffsets;
-    private readonly ForwardEntry* _entries;
-    private readonly ulong* _termOffsets;
-    private readonly RangeMax* _ranges;
+    private readonly ulong* _rangePairs;
+    private readonly ulong* _rangeEntries;
+    private readonly ushort* _pairTerms;
+    private readonly uint* _pairStarts;
+    private readonly byte* _entryDocs;
+    private readonly ushort* _entryImpacts;
+    private readonly TermRangeBounds* _bounds;
+    private readonly byte* _boundData;
+    private readonly ulong _boundDataLength;
+    private readonly ulong _termCount;
 
-    internal BlockMaxRanges(string path, byte* forward, ulong forwardLength, byte* ranges, ulong rangesLength, ulong documents, ulong terms)
+    internal BlockMaxRanges(string path, byte* forward, ulong forwardLength, byte* bounds, ulong boundsLength, ulong documents, ulong terms)
     {
-        if (forwardLength < 8 + (documents + 1) * 8 || rangesLength < 16 + (terms + 1) * 8)
-            ThrowHelper.Corrupt(path, "forward or range-maxima section is truncated");
-        ulong entries = *(ulong*)forward;
-        _documentOffsets = (ulong*)(forward + 8);
-        _entries = (ForwardEntry*)(forward + 8 + (documents + 1) * 8);
-        if (entries > (forwardLength - 8 - (documents + 1) * 8) / (ulong)sizeof(ForwardEntry))
-            ThrowHelper.Corrupt(path, "forward section is truncated");
-        CheckOffsets(path, "forward", _documentOffsets, documents, entries);
+        if (forwardLength < RangeForwardLayout.HeaderSize || boundsLength < TermRangeBounds.HeaderSize)
+            ThrowHelper.Corrupt(path, "bmp sections are truncated");
+        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4);
+        ulong pairs = *(ulong*)(forward + 8), entries = *(ulong*)(forward + 16);
+        if (rangeSize is 0 or > IndexLayout.MaxRangeSize || (ulong)rangeCount != (documents + rangeSize - 1) / rangeSize)
+            ThrowHelper.Corrupt(path, "bmp forward header does not match the index");
+        ulong offsetsEnd = RangeForwardLayout.HeaderSize + 16 * ((ulong)rangeCount + 1);
+        ulong pairsEnd = offsetsEnd + (pairs * 2 + 3 & ~3ul) + pairs * 4;
+        ulong entriesEnd = pairsEnd + (entries + 1 & ~1ul) + entries * 2;
+        if (pairs > forwardLength || entries > forwardLength || entriesEnd > forwardLength)
+            ThrowHelper.Corrupt(path, "bmp forward section is truncated");
+        _rangePairs = (ulong*)(forward + RangeForwardLayout.HeaderSize);
+        _rangeEntries = _rangePairs + rangeCount + 1;
+        _pairTerms = (ushort*)(forward + offsetsEnd);
+        _pairStarts = (uint*)(forward + offsetsEnd + (pairs * 2 + 3 & ~3ul));
+        _entryDocs = forward + pairsEnd;
+        _entryImpacts = (ushort*)(forward + pairsEnd + (entries + 1 & ~1ul));
+        CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs);
+        CheckOffsets(path, "bmp range entry", _rangeEntries, rangeCount, entries);
 
-        uint rangeSize = *(uint*)ranges, rangeCount = *(uint*)(ranges + 4);
-        if (rangeSize is 0 or > 1 << 20 || rangeCount > int.MaxValue || *(ulong*)(ranges + 8) != terms || (ulong)rangeCount * rangeSize < documents)
-            ThrowHelper.Corrupt(path, "range-maxima section header does not match the index");
-        RangeSize = (int)rangeSize;
-        RangeCount = (int)rangeCount;
-        _termOffsets = (ulong*)(ranges + 16);
-        _ranges = (RangeMax*)(ranges + 16 + (terms + 1) * 8);
-        ulong rangeEntries = (rangesLength - 16 - (terms + 1) * 8) / (ulong)sizeof(RangeMax);
-        CheckOffsets(path, "range-maxima", _termOffsets, terms, rangeEntries);
-        for (ulong i = 0; i < _termOffsets[terms]; i++)
+        if (*(uint*)bounds != rangeSize || *(uint*)(bounds + 4) != rangeCount || *(ulong*)(bounds + 8) != terms)
+            ThrowHelper.Corrupt(path, "bmp range-bounds header does not match the forward index");
+        _boundDataLength = *(ulong*)(bounds + 16);
+        if (terms > boundsLength / (ulong)sizeof(TermRangeBounds)
+            || TermRangeBounds.HeaderSize + terms * (ulong)sizeof(TermRangeBounds) + _boundDataLength > boundsLength)
+            ThrowHelper.Corrupt(path, "bmp range-bounds section is truncated");
+        _bounds = (TermRangeBounds*)(bounds + TermRangeBounds.HeaderSize);
+        _boundData = bounds + TermRangeBounds.HeaderSize + terms * (ulong)sizeof(TermRangeBounds);
+        for (ulong t = 0; t < terms; t++)
         {
-            if (_ranges[i].Range >= rangeCount)
-                ThrowHelper.Corrupt(path, "range-maxima entry names a range past the end");
+            var term = _bounds[t];
+            ulong length = term.Count == TermRangeBounds.Dense ? rangeCount : term.Count * 5ul;
+            if (term.Offset > _boundDataLength || length > _boundDataLength - term.Offset || (term.Count != TermRangeBounds.Dense && term.Offset % 4 != 0))
+                ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} lie outside the section");
         }
+        (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
     }
 
     public int RangeSize { get; }
     public int RangeCount { get; }
 
-    public ReadOnlySpan<ForwardEntry> Document(uint docId) =>
-        new(_entries + _documentOffsets[docId], (int)(_documentOffsets[docId + 1] - _documentOffsets[docId]));
+    public RangePostings Range(int range)
+    {
+        ulong firstPair = _rangePairs[range], pairs = _rangePairs[range + 1] - firstPair;
+        ulong firstEntry = _rangeEntries[range], entries = _rangeEntries[range + 1] - firstEntry;
+        return new RangePostings(new(_pairTerms + firstPair, (int)pairs), new(_pairStarts + firstPair, (int)pairs),
+            new(_entryDocs + firstEntry, (int)entries), new(_entryImpacts + firstEntry, (int)entries));
+    }
 
-    public ReadOnlySpan<RangeMax> TermRanges(int termId) =>
-        new(_ranges + _termOffsets[termId], (int)(_termOffsets[termId + 1] - _termOffsets[termId]));
+    /// <summary>The term's largest impact, the scale of its quantized range maxima.</summary>
+    public uint TermMaxImpact(int term) => _bounds[CheckTerm(term)].MaxImpact;
+
+    /// <summary>Whether the term keeps a dense row (<see cref="DenseBounds"/>) rather than a sparse list.</summary>
+    public bool IsDense(int term) => _bounds[CheckTerm(term)].Count == TermRangeBounds.Dense;
+
+    /// <summary>One quantized bound per range, zero where the term is absent.</summary>
+    public ReadOnlySpan<byte> DenseBounds(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, RangeCount);
+
+    /// <summary>The ranges a sparse term occurs in, increasing.</summary>
+    public ReadOnlySpan<uint> SparseRanges(int term)
+    {
+        var entry = _bounds[CheckTerm(term)];
+        return new(_boundData + entry.Offset, (int)entry.Count);
+    }
+
+    /// <summary>A sparse term's quantized bound in each of its <see cref="SparseRanges"/>.</summary>
+    public ReadOnlySpan<byte> SparseBounds(int term)
+    {
+        var entry = _bounds[CheckTerm(term)];
+        return new(_boundData + entry.Offset + 4 * entry.Count, (int)entry.Count);
+    }
+
+    private int CheckTerm(int term) => (ulong)term < _termCount ? term : throw new ArgumentOutOfRangeException(nameof(term));
 
     private static void CheckOffsets(string path, string name, ulong* offsets, ulong count, ulong limit)
     {

@@ -81,7 +81,7 @@ public sealed unsafe class SparseIndex : IDisposable
         _skips = (BlockSkip*)(storage.Pointer + (long)skips.Offset);
         _postings = storage.Pointer + (long)postings.Offset;
         ValidateStructure(path, skips.Length / (ulong)sizeof(BlockSkip), postings.Length - IndexLayout.PostingsPadding);
-        if (OptionalSection(SectionKind.Forward) is { } forward && OptionalSection(SectionKind.RangeMaxima) is { } ranges)
+        if (OptionalSection(SectionKind.RangeForward) is { } forward && OptionalSection(SectionKind.RangeBounds) is { } ranges)
         {
             Ranges = new BlockMaxRanges(path, storage.Pointer + (long)forward.Offset, forward.Length,
                 storage.Pointer + (long)ranges.Offset, ranges.Length, header.DocumentCount, header.TermCount);

@@ -1,4 +1,5 @@
 using SpladeFast.Build;
+using SpladeFast.Cursors;
 using SpladeFast.Index;
 using SpladeFast.Rewrite;
 
@@ -10,128 +11,139 @@ public sealed record PruningReport(long PostingsBefore, long PostingsAfter, long
 /// Static index pruning (Lassance et al., SIGIR 2023): removes postings by a document-centric, term-centric or
 /// agnostic rule and writes a normal, checksummed index whose metadata records the rule. Ties are broken
 /// deterministically: among equal impacts the smaller term id (document-centric) or docid (term-centric) stays.
+/// Memory: the source's documents (4 bytes a posting) and the kept postings (6 bytes each); term-centric rules
+/// read their cut-offs from the source's lists one at a time.
 /// </summary>
 public static class StaticPruning
 {
     public static PruningReport Write(SparseIndex source, string outputPath, PruningSpec spec, IProgress<BuildProgress>? progress = null)
     {
         spec.Validate();
+        var cutoffs = IsTermCentric(spec.Strategy) ? TermCutoffs(source, spec, progress) : null;
         var forward = ForwardLists.FromIndex(source, progress);
         long before = forward.Count;
-        var pruned = Apply(forward, source.TermCount, spec);
+        var pruned = Filter(forward, spec, cutoffs);
         long bytes = IndexRewriter.Write(source, pruned, null, outputPath, new Dictionary<string, string> { ["pruning"] = spec.ToString() }, progress);
         return new PruningReport(before, pruned.Count, bytes);
     }
 
+    private static bool IsTermCentric(PruningStrategy strategy) =>
+        strategy is PruningStrategy.TermTop or PruningStrategy.TermQuantile or PruningStrategy.MaxDocumentFrequency;
+
     /// <summary>
-    /// The postings each strategy keeps (documents unchanged, entries filtered). Filters in place: the input's
-    /// arrays are reused, so <paramref name="forward"/> must not be used afterwards.
+    /// What a term-centric rule keeps of one list: postings above <see cref="Impact"/>, and those equal to it up to
+    /// docid <see cref="LastTiedDoc"/>.
     /// </summary>
-    public static ForwardLists Apply(ForwardLists forward, int termCount, PruningSpec spec)
+    private readonly record struct TermCutoff(int Impact, uint LastTiedDoc)
     {
-        var keep = new bool[forward.Count];
+        public static TermCutoff All => new(-1, uint.MaxValue);
+        public static TermCutoff None => new(int.MaxValue, 0);
+
+        public bool Keeps(uint doc, ushort impact) => impact > Impact || (impact == Impact && doc <= LastTiedDoc);
+    }
+
+    private static TermCutoff[] TermCutoffs(SparseIndex source, PruningSpec spec, IProgress<BuildProgress>? progress)
+    {
+        var cutoffs = new TermCutoff[source.TermCount];
+        var docs = new List<uint>();
+        var impacts = new List<ushort>();
+        var sorted = new List<ushort>();
+        var cursor = new BlockPostingCursor[1];
+        for (int t = 0; t < cutoffs.Length; t++)
+        {
+            docs.Clear();
+            impacts.Clear();
+            for (cursor[0].Reset(source.Postings(t), 1); cursor[0].DocId != PostingCursor.End; cursor[0].Next())
+            {
+                docs.Add(cursor[0].DocId);
+                impacts.Add((ushort)cursor[0].Score);
+            }
+            sorted.Clear();
+            sorted.AddRange(impacts);
+            sorted.Sort();
+            cutoffs[t] = Cutoff(spec, CollectionsMarshal.AsSpan(docs), CollectionsMarshal.AsSpan(impacts), CollectionsMarshal.AsSpan(sorted));
+            if ((t & 1023) == 0)
+                progress?.Report(new BuildProgress("term cut-offs", t, cutoffs.Length));
+        }
+        return cutoffs;
+    }
+
+    /// <param name="ascending">The list's impacts sorted increasing.</param>
+    private static TermCutoff Cutoff(PruningSpec spec, ReadOnlySpan<uint> docs, ReadOnlySpan<ushort> impacts, ReadOnlySpan<ushort> ascending)
+    {
+        int n = docs.Length;
         switch (spec.Strategy)
         {
-            case PruningStrategy.DocumentTop:
-            case PruningStrategy.DocumentMass:
-                KeepPerDocument(forward, spec, keep);
-                break;
-            case PruningStrategy.MinImpact:
-                for (int i = 0; i < keep.Length; i++)
-                    keep[i] = forward.Impacts[i] >= spec.Value;
-                break;
+            case PruningStrategy.MaxDocumentFrequency:
+                return n <= spec.Value ? TermCutoff.All : TermCutoff.None;
+            case PruningStrategy.TermQuantile:
+                return n == 0 ? TermCutoff.All : new TermCutoff(ascending[(int)Math.Floor(spec.Value * (n - 1))], uint.MaxValue);
             default:
-                KeepPerTerm(forward, termCount, spec, keep);
-                break;
-        }
-        return Filter(forward, keep);
-    }
-
-    private static void KeepPerDocument(ForwardLists forward, PruningSpec spec, bool[] keep)
-    {
-        var order = new List<int>();
-        for (int d = 0; d < forward.DocumentCount; d++)
-        {
-            int start = (int)forward.Starts[d], count = (int)(forward.Starts[d + 1] - start);
-            order.Clear();
-            for (int i = 0; i < count; i++)
-                order.Add(start + i);
-            order.Sort((a, b) => forward.Impacts[a] != forward.Impacts[b] ? forward.Impacts[b].CompareTo(forward.Impacts[a]) : forward.Terms[a].CompareTo(forward.Terms[b]));
-            if (spec.Strategy == PruningStrategy.DocumentTop)
-            {
-                for (int i = 0; i < Math.Min(count, (int)spec.Value); i++)
-                    keep[order[i]] = true;
-                continue;
-            }
-            double total = 0, kept = 0;
-            foreach (int entry in order)
-                total += forward.Impacts[entry];
-            for (int i = 0; i < order.Count && kept < spec.Value * total; i++)
-            {
-                keep[order[i]] = true;
-                kept += forward.Impacts[order[i]];
-            }
-        }
-    }
-
-    private static void KeepPerTerm(ForwardLists forward, int termCount, PruningSpec spec, bool[] keep)
-    {
-        // Group entry positions by term; within a term they come in docid order.
-        var starts = new int[termCount + 1];
-        int count = (int)forward.Count;
-        foreach (int term in forward.Terms.AsSpan(0, count))
-            starts[term + 1]++;
-        for (int t = 0; t < termCount; t++)
-            starts[t + 1] += starts[t];
-        var byTerm = new int[count];
-        var next = (int[])starts.Clone();
-        for (int i = 0; i < count; i++)
-            byTerm[next[forward.Terms[i]]++] = i;
-        for (int t = 0; t < termCount; t++)
-        {
-            var entries = byTerm.AsSpan(starts[t], starts[t + 1] - starts[t]);
-            if (spec.Strategy == PruningStrategy.MaxDocumentFrequency)
-            {
-                if (entries.Length <= spec.Value)
+                int keep = (int)spec.Value;
+                if (n <= keep)
+                    return TermCutoff.All;
+                ushort threshold = ascending[n - keep];
+                int above = n - ascending.LastIndexOf(threshold) - 1;
+                int tied = keep - above;
+                for (int i = 0; i < n; i++)
                 {
-                    foreach (int e in entries)
-                        keep[e] = true;
+                    if (impacts[i] == threshold && --tied == 0)
+                        return new TermCutoff(threshold, docs[i]);
                 }
-                continue;
-            }
-            if (spec.Strategy == PruningStrategy.TermTop)
-            {
-                // Stable sort keeps docid order among equal impacts.
-                var sorted = entries.ToArray().OrderByDescending(e => forward.Impacts[e]).Take((int)spec.Value);
-                foreach (int e in sorted)
-                    keep[e] = true;
-                continue;
-            }
-            if (entries.IsEmpty)
-                continue;
-            var impacts = entries.ToArray().Select(e => forward.Impacts[e]).Order().ToArray();
-            ushort threshold = impacts[(int)Math.Floor(spec.Value * (impacts.Length - 1))];
-            foreach (int e in entries)
-                keep[e] = forward.Impacts[e] >= threshold;
+                throw new InvalidOperationException("unreachable: the k-th impact occurs in the list");
         }
     }
 
     /// <summary>Compacts kept entries to the front of the same arrays (output never overtakes input).</summary>
-    private static ForwardLists Filter(ForwardLists forward, bool[] keep)
+    private static ForwardLists Filter(ForwardLists forward, PruningSpec spec, TermCutoff[]? cutoffs)
     {
         var starts = new long[forward.Starts.Length];
+        var keys = new List<uint>();
         long output = 0;
         for (int d = 0; d < forward.DocumentCount; d++)
         {
-            for (long i = forward.Starts[d]; i < forward.Starts[d + 1]; i++)
+            var terms = forward.TermsOf(d);
+            var impacts = forward.ImpactsOf(d);
+            long lastKept = spec.Strategy is PruningStrategy.DocumentTop or PruningStrategy.DocumentMass ? DocumentCutoff(terms, impacts, spec, keys) : 0;
+            long first = forward.Starts[d];
+            for (int i = 0; i < terms.Length; i++)
             {
-                if (!keep[i])
+                bool keep = spec.Strategy switch
+                {
+                    PruningStrategy.DocumentTop or PruningStrategy.DocumentMass => Key(terms[i], impacts[i]) <= lastKept,
+                    PruningStrategy.MinImpact => impacts[i] >= spec.Value,
+                    _ => cutoffs![terms[i]].Keeps((uint)d, impacts[i]),
+                };
+                if (!keep)
                     continue;
-                forward.Terms[output] = forward.Terms[i];
-                forward.Impacts[output++] = forward.Impacts[i];
+                forward.Terms[output] = forward.Terms[first + i];
+                forward.Impacts[output++] = forward.Impacts[first + i];
             }
             starts[d + 1] = output;
         }
         return new ForwardLists(starts, forward.Terms, forward.Impacts);
+    }
+
+    /// <summary>Orders a document's entries heaviest first, then by smaller term id.</summary>
+    private static uint Key(ushort term, ushort impact) => (uint)(ushort.MaxValue - impact) << 16 | term;
+
+    /// <summary>The largest <see cref="Key"/> a document-centric rule keeps in this document (-1: none).</summary>
+    private static long DocumentCutoff(ReadOnlySpan<ushort> terms, ReadOnlySpan<ushort> impacts, PruningSpec spec, List<uint> keys)
+    {
+        keys.Clear();
+        double total = 0;
+        for (int i = 0; i < terms.Length; i++)
+        {
+            keys.Add(Key(terms[i], impacts[i]));
+            total += impacts[i];
+        }
+        keys.Sort();
+        if (spec.Strategy == PruningStrategy.DocumentTop)
+            return keys.Count == 0 ? -1 : keys[Math.Min(keys.Count, (int)spec.Value) - 1];
+        double kept = 0;
+        int count = 0;
+        while (count < keys.Count && kept < spec.Value * total)
+            kept += ushort.MaxValue - (keys[count++] >> 16);
+        return count == 0 ? -1 : keys[count - 1];
     }
 }

@@ -23,7 +23,7 @@ public static class IndexRewriter
         var postings = InvertedLists.Allocate(starts);
         var next = (long[])starts.Clone();
         int rangeSize = source.Ranges?.RangeSize ?? 0;
-        using var forwardWriter = rangeSize > 0 ? new ForwardIndexWriter(outputPath, source.DocumentCount) : null;
+        using var forwardWriter = rangeSize > 0 ? new RangeForwardWriter(outputPath, source.DocumentCount, rangeSize) : null;
         var documentIds = new string[forward.DocumentCount];
         for (int newId = 0; newId < documentIds.Length; newId++)
         {

@@ -1,5 +1,6 @@
 using CsCheck;
 using SpladeFast.Codecs;
+using SpladeFast.Simd;
 
 namespace SpladeFast.Tests.Codecs;
 
@@ -41,8 +42,8 @@ public class BitPackingTests
     public void Every_vector_path_equals_the_scalar_path(int bits)
     {
         var random = new Random(1000 + bits);
-        var paths = Enum.GetValues<UnpackPath>().Where(BlockUnpacker.IsSupported).ToArray();
-        Assert.Contains(UnpackPath.Scalar, paths);
+        var paths = Enum.GetValues<VectorPath>().Where(BlockUnpacker.IsSupported).ToArray();
+        Assert.Contains(VectorPath.Scalar, paths);
         for (int trial = 0; trial < 20; trial++)
         {
             var values = RandomValues(random, BitPacking.BlockSize, bits);
@@ -66,7 +67,7 @@ public class BitPackingTests
     public void The_machine_gets_a_vector_path_where_it_has_one()
     {
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
-            Assert.NotEqual(UnpackPath.Scalar, BlockUnpacker.Best);
+            Assert.NotEqual(VectorPath.Scalar, BlockUnpacker.Best);
         Assert.True(BlockUnpacker.IsSupported(BlockUnpacker.Best));
     }
 
@@ -77,8 +78,8 @@ public class BitPackingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => BitPacking.Pack(values, 33, new byte[1024]));
         Assert.Throws<ArgumentException>(() => BitPacking.Pack([5u], 2, new byte[16]));
         Assert.Throws<ArgumentException>(() => BitPacking.Pack(values, 8, new byte[10]));
-        Assert.Throws<ArgumentException>(() => BlockUnpacker.Unpack(UnpackPath.Scalar, new byte[16 * 8], 8, new uint[128]));
-        Assert.Throws<ArgumentException>(() => BlockUnpacker.Unpack(UnpackPath.Scalar, new byte[16 * 8 + 16], 8, new uint[127]));
+        Assert.Throws<ArgumentException>(() => BlockUnpacker.Unpack(VectorPath.Scalar, new byte[16 * 8], 8, new uint[128]));
+        Assert.Throws<ArgumentException>(() => BlockUnpacker.Unpack(VectorPath.Scalar, new byte[16 * 8 + 16], 8, new uint[127]));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class ExactSearchPropertyTests
         from documents in Document(vocabulary, density, tied).Array[documentCount]
         from queries in Gen.Select(Gen.Int[0, vocabulary + 2], Gen.UInt[1, 300]).Array[0, 6].Array[1, 6]
         from k in Gen.OneOf(1, 2, 10, 100, 1000)
-        from rangeSize in Gen.OneOf(1, 3, 16, 64)
+        from rangeSize in Gen.OneOf(1, 3, 16, 64, 256)
         select new Case(documents.Select((v, i) => new TestDocument($"doc{i}", v)).ToArray(), queries, k, vocabulary, rangeSize);
 
     private static Gen<(string, double)[]> Document(int vocabulary, double density, bool tied) =>

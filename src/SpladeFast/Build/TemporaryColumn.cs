@@ -1,0 +1,34 @@
+namespace SpladeFast.Build;
+
+/// <summary>
+/// An array of unmanaged values streamed to a temporary file next to the index being written, deleted on dispose:
+/// bmp data of a billion postings would not fit in memory beside the postings themselves.
+/// </summary>
+internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
+{
+    private readonly FileStream _file;
+
+    public TemporaryColumn(string indexPath, string name)
+    {
+        string path = $"{Path.GetFullPath(indexPath)}.{name}-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
+    }
+
+    public long Count { get; private set; }
+
+    public void Append(ReadOnlySpan<T> values)
+    {
+        _file.Write(MemoryMarshal.AsBytes(values));
+        Count += values.Length;
+    }
+
+    public void CopyTo(Stream destination)
+    {
+        _file.Flush();
+        _file.Position = 0;
+        _file.CopyTo(destination, 1 << 20);
+        _file.Position = _file.Length;
+    }
+
+    public void Dispose() => _file.Dispose();
+}
