@@ -23,26 +23,16 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     {
         var ranges = context.Index.Ranges
             ?? throw new InvalidOperationException($"{context.Index.Path} has no block-max ranges: rebuild it with 'index --bmp' to use bmp");
-        var query = context.DistinctQueryTerms();
+        var scratch = context.RangeScratch;
+        var query = scratch.SetQuery(context.Query, context.Index.TermCount);
         if (query.IsEmpty)
             return;
-        var sums = context.RangeSums;
+        var sums = scratch.Sums;
         ulong divisor = AddRangeBounds(ranges, query, sums);
-        var heap = context.RangeCandidates(sums.Length);
-        int count = 0;
-        for (int r = 0; r < sums.Length; r++)
-        {
-            if (sums[r] == 0)
-                continue;
-            heap[count++] = Key(sums[r], r);
-            sums[r] = 0;
-        }
-        var candidates = heap.AsSpan(0, count);
-        for (int i = candidates.Length / 2 - 1; i >= 0; i--)
-            SiftDown(candidates, i);
+        var candidates = scratch.TakeCandidates();
 
         var topK = context.TopK;
-        var scores = context.RangeScores(ranges.RangeSize);
+        var scores = scratch.Scores.AsSpan(0, ranges.RangeSize);
         long scored = 0, entries = 0;
         int documents = context.Index.DocumentCount;
         while (candidates.Length > 0)
@@ -56,7 +46,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             candidates = candidates[..^1];
             SiftDown(candidates, 0);
 
-            entries += ScoreRange(ranges.Range(range), query, scores);
+            entries += ScoreRange(ranges.Range(range), query, scratch, scores);
             int size = Math.Min(ranges.RangeSize, documents - (int)first);
             for (int d = 0; d < size; d++)
             {
@@ -112,25 +102,20 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     private static long Bound(uint sum, ulong divisor) => (long)((sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
 
     /// <summary>Adds each query term's entries of the range to the per-document scores; returns the entries read.</summary>
-    private static long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Span<long> scores)
+    private static long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Scratch scratch, Span<long> scores)
     {
+        var found = scratch.Found.AsSpan(0, query.Length);
+        SortedSearch.Locate(postings.Terms, scratch.TermIds.AsSpan(0, query.Length), found);
         long entries = 0;
-        var terms = postings.Terms;
-        int from = 0;
-        foreach (var term in query)
+        for (int q = 0; q < query.Length; q++)
         {
-            int found = terms[from..].BinarySearch((ushort)term.TermId);
-            if (found < 0)
-            {
-                from += ~found;
+            if (found[q] < 0)
                 continue;
-            }
-            int pair = from + found;
-            from = pair + 1;
-            var docs = postings.Docs(pair);
-            var impacts = postings.Impacts(pair);
+            var docs = postings.Docs(found[q]);
+            var impacts = postings.Impacts(found[q]);
+            long weight = query[q].Weight;
             for (int i = 0; i < docs.Length; i++)
-                scores[docs[i]] += (long)term.Weight * impacts[i];
+                scores[docs[i]] += weight * impacts[i];
             entries += docs.Length;
         }
         return entries;
@@ -157,5 +142,69 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             index = child;
         }
         heap[index] = item;
+    }
+
+    /// <summary>Per-thread buffers, reused across queries.</summary>
+    internal sealed class Scratch(int rangeCount)
+    {
+        private QueryTerm[] _query = new QueryTerm[64];
+        private ulong[] _candidates = new ulong[256];
+
+        /// <summary>One zeroed sum per range; left zeroed.</summary>
+        public uint[] Sums { get; } = new uint[rangeCount];
+
+        /// <summary>One zeroed score per document of a range; left zeroed.</summary>
+        public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];
+
+        public ushort[] TermIds { get; private set; } = new ushort[64];
+        public int[] Found { get; private set; } = new int[64];
+
+        /// <summary>
+        /// The query's terms that are in the index with a non-zero weight, by increasing term id, a repeated term
+        /// merged into one with the weights summed; their ids also go to <see cref="TermIds"/>.
+        /// </summary>
+        public ReadOnlySpan<QueryTerm> SetQuery(Ingest.QueryVector query, int termCount)
+        {
+            if (_query.Length < query.Terms.Length)
+                (_query, TermIds, Found) = (new QueryTerm[query.Terms.Length], new ushort[query.Terms.Length], new int[query.Terms.Length]);
+            int count = 0;
+            foreach (var term in query.Terms)
+            {
+                if ((uint)term.TermId < (uint)termCount && term.Weight != 0)
+                    _query[count++] = term;
+            }
+            var terms = _query.AsSpan(0, count);
+            terms.Sort(static (a, b) => a.TermId.CompareTo(b.TermId));
+            int distinct = 0;
+            for (int i = 0; i < terms.Length; i++)
+            {
+                if (distinct > 0 && terms[distinct - 1].TermId == terms[i].TermId)
+                    terms[distinct - 1] = terms[distinct - 1] with { Weight = terms[distinct - 1].Weight + terms[i].Weight };
+                else
+                    terms[distinct++] = terms[i];
+            }
+            for (int i = 0; i < distinct; i++)
+                TermIds[i] = (ushort)terms[i].TermId;
+            return terms[..distinct];
+        }
+
+        /// <summary>Ranges with a non-zero sum as a max-heap of keys; zeroes the sums.</summary>
+        public Span<ulong> TakeCandidates()
+        {
+            if (_candidates.Length < Sums.Length)
+                _candidates = new ulong[Sums.Length];
+            int count = 0;
+            for (int r = 0; r < Sums.Length; r++)
+            {
+                if (Sums[r] == 0)
+                    continue;
+                _candidates[count++] = Key(Sums[r], r);
+                Sums[r] = 0;
+            }
+            var heap = _candidates.AsSpan(0, count);
+            for (int i = heap.Length / 2 - 1; i >= 0; i--)
+                SiftDown(heap, i);
+            return heap;
+        }
     }
 }

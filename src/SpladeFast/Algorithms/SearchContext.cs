@@ -17,10 +17,7 @@ public sealed class SearchContext : Shards.IQuerySearcher
     private SearchHit[] _results = new SearchHit[16];
     private int[] _order = new int[64];
     private long[] _bounds = new long[64];
-    private uint[]? _rangeSums;
-    private ulong[] _rangeCandidates = new ulong[256];
-    private long[] _rangeScores = new long[Format.IndexLayout.MaxRangeSize];
-    private QueryTerm[] _distinctTerms = new QueryTerm[64];
+    private BlockMaxPruning.Scratch? _rangeScratch;
 
     public SearchContext(SparseIndex index) => Index = index;
 
@@ -42,46 +39,8 @@ public sealed class SearchContext : Shards.IQuerySearcher
     /// <summary>The query being answered.</summary>
     public QueryVector Query { get; private set; } = new("", []);
 
-    /// <summary>One zeroed sum per docid range of the block-max ranges; users leave it zeroed.</summary>
-    public uint[] RangeSums => _rangeSums ??= new uint[Index.Ranges?.RangeCount ?? 0];
-
-    /// <summary>A buffer of at least <paramref name="count"/> range candidates.</summary>
-    public ulong[] RangeCandidates(int count)
-    {
-        if (_rangeCandidates.Length < count)
-            _rangeCandidates = new ulong[Math.Max(count, _rangeCandidates.Length * 2)];
-        return _rangeCandidates;
-    }
-
-    /// <summary>One zeroed score per document of a range; users leave it zeroed.</summary>
-    public Span<long> RangeScores(int rangeSize) => _rangeScores.AsSpan(0, rangeSize);
-
-    /// <summary>
-    /// The query's terms that are in the index with a non-zero weight, by increasing term id, repeated terms
-    /// merged into one with their weights summed.
-    /// </summary>
-    public ReadOnlySpan<QueryTerm> DistinctQueryTerms()
-    {
-        if (_distinctTerms.Length < Query.Terms.Length)
-            _distinctTerms = new QueryTerm[Query.Terms.Length];
-        int count = 0;
-        foreach (var term in Query.Terms)
-        {
-            if ((uint)term.TermId < (uint)Index.TermCount && term.Weight != 0)
-                _distinctTerms[count++] = term;
-        }
-        var terms = _distinctTerms.AsSpan(0, count);
-        terms.Sort(static (a, b) => a.TermId.CompareTo(b.TermId));
-        int distinct = 0;
-        for (int i = 0; i < terms.Length; i++)
-        {
-            if (distinct > 0 && terms[distinct - 1].TermId == terms[i].TermId)
-                terms[distinct - 1] = terms[distinct - 1] with { Weight = terms[distinct - 1].Weight + terms[i].Weight };
-            else
-                terms[distinct++] = terms[i];
-        }
-        return terms[..distinct];
-    }
+    /// <summary>The buffers of <see cref="BlockMaxPruning"/>, made on first use.</summary>
+    internal BlockMaxPruning.Scratch RangeScratch => _rangeScratch ??= new(Index.Ranges?.RangeCount ?? 0);
 
     public long DocumentsScored { get; set; }
     public long PostingsDecoded { get; set; }
