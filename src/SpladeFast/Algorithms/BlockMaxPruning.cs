@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Simd;
@@ -29,23 +31,22 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             return;
         var sums = scratch.Sums;
         ulong divisor = AddRangeBounds(ranges, query, sums);
-        var candidates = scratch.TakeCandidates();
-
+        var queue = scratch.Queue;
         var topK = context.TopK;
+        queue.Start(sums, firstBatch: Math.Max(256, 4 * topK.K));
         var scores = scratch.Scores.AsSpan(0, ranges.RangeSize);
         long scored = 0, entries = 0;
         int documents = context.Index.DocumentCount;
-        while (candidates.Length > 0)
+        while (true)
         {
-            ulong top = candidates[0];
-            int range = (int)(uint.MaxValue - (uint)top);
-            uint first = (uint)(range * ranges.RangeSize);
-            if (!topK.CouldEnter(Bound((uint)(top >> 32), divisor), first))
+            if (queue.NeedsGather && !topK.CouldEnter(Bound((uint)(queue.UngatheredLimit - 1), divisor), 0))
                 break;
-            candidates[0] = candidates[^1];
-            candidates = candidates[..^1];
-            SiftDown(candidates, 0);
-
+            if (!queue.TryPeek(out uint sum, out int range))
+                break;
+            uint first = (uint)(range * ranges.RangeSize);
+            if (!topK.CouldEnter(Bound(sum, divisor), first))
+                break;
+            queue.Pop();
             entries += ScoreRange(ranges.Range(range), query, scratch, scores);
             int size = Math.Min(ranges.RangeSize, documents - (int)first);
             for (int d = 0; d < size; d++)
@@ -57,6 +58,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 scored++;
             }
         }
+        queue.Finish();
         context.DocumentsScored += scored;
         context.PostingsDecoded += entries;
     }
@@ -101,63 +103,66 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     /// <summary>The bound in score units, rounded up.</summary>
     private static long Bound(uint sum, ulong divisor) => (long)((sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
 
-    /// <summary>Adds each query term's entries of the range to the per-document scores; returns the entries read.</summary>
-    private static long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Scratch scratch, Span<long> scores)
+    /// <summary>
+    /// Adds each query term's entries of the range to the per-document scores; returns the entries read. A visited
+    /// range is cold in cache: the pair offsets are all read first and every pair's first entry line is
+    /// prefetched before scoring, so the misses overlap instead of following one another.
+    /// </summary>
+    private static unsafe long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Scratch scratch, Span<long> scores)
     {
         var found = scratch.Found.AsSpan(0, query.Length);
         SortedSearch.Locate(postings.Terms, scratch.TermIds.AsSpan(0, query.Length), found);
-        long entries = 0;
+        var entries = scratch.Entries.AsSpan(0, query.Length);
+        var docs = postings.Docs;
+        var impacts = postings.Impacts;
+        int matched = 0;
         for (int q = 0; q < query.Length; q++)
         {
-            if (found[q] < 0)
-                continue;
-            var docs = postings.Docs(found[q]);
-            var impacts = postings.Impacts(found[q]);
-            long weight = query[q].Weight;
-            for (int i = 0; i < docs.Length; i++)
-                scores[docs[i]] += weight * impacts[i];
-            entries += docs.Length;
+            if (found[q] >= 0)
+                entries[matched++] = (postings.Entries(found[q]), query[q].Weight);
         }
-        return entries;
-    }
-
-    /// <summary>Max-heap order: larger sum first, then the smaller range (lower docids are seen earlier).</summary>
-    private static ulong Key(uint sum, int range) => (ulong)sum << 32 | (uint.MaxValue - (uint)range);
-
-    private static void SiftDown(Span<ulong> heap, int index)
-    {
-        if (index >= heap.Length)
-            return;
-        ulong item = heap[index];
-        while (true)
+        if (Sse.IsSupported)
         {
-            int child = 2 * index + 1;
-            if (child >= heap.Length)
-                break;
-            if (child + 1 < heap.Length && heap[child + 1] > heap[child])
-                child++;
-            if (heap[child] <= item)
-                break;
-            heap[index] = heap[child];
-            index = child;
+            foreach (var (range, _) in entries[..matched])
+            {
+                int start = range.Start.Value;
+                if (start < docs.Length)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in docs[start])));
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in impacts[start])));
+                }
+            }
         }
-        heap[index] = item;
+        long read = 0;
+        foreach (var (range, weight) in entries[..matched])
+        {
+            var pairDocs = docs[range];
+            var pairImpacts = impacts[range];
+            for (int i = 0; i < pairDocs.Length; i++)
+                scores[pairDocs[i]] += (long)weight * pairImpacts[i];
+            read += pairDocs.Length;
+        }
+        return read;
     }
 
     /// <summary>Per-thread buffers, reused across queries.</summary>
     internal sealed class Scratch(int rangeCount)
     {
         private QueryTerm[] _query = new QueryTerm[64];
-        private ulong[] _candidates = new ulong[256];
 
         /// <summary>One zeroed sum per range; left zeroed.</summary>
         public uint[] Sums { get; } = new uint[rangeCount];
+
+        public RangeQueue Queue { get; } = new();
 
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];
 
         public ushort[] TermIds { get; private set; } = new ushort[64];
         public int[] Found { get; private set; } = new int[64];
+
+        /// <summary>Per matched query term, its entries in the current range and its weight.</summary>
+        public (Range Entries, uint Weight)[] Entries { get; private set; } = new (Range, uint)[64];
 
         /// <summary>
         /// The query's terms that are in the index with a non-zero weight, by increasing term id, a repeated term
@@ -166,7 +171,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         public ReadOnlySpan<QueryTerm> SetQuery(Ingest.QueryVector query, int termCount)
         {
             if (_query.Length < query.Terms.Length)
-                (_query, TermIds, Found) = (new QueryTerm[query.Terms.Length], new ushort[query.Terms.Length], new int[query.Terms.Length]);
+                (_query, TermIds, Found, Entries) = (new QueryTerm[query.Terms.Length], new ushort[query.Terms.Length], new int[query.Terms.Length], new (Range, uint)[query.Terms.Length]);
             int count = 0;
             foreach (var term in query.Terms)
             {
@@ -186,25 +191,6 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             for (int i = 0; i < distinct; i++)
                 TermIds[i] = (ushort)terms[i].TermId;
             return terms[..distinct];
-        }
-
-        /// <summary>Ranges with a non-zero sum as a max-heap of keys; zeroes the sums.</summary>
-        public Span<ulong> TakeCandidates()
-        {
-            if (_candidates.Length < Sums.Length)
-                _candidates = new ulong[Sums.Length];
-            int count = 0;
-            for (int r = 0; r < Sums.Length; r++)
-            {
-                if (Sums[r] == 0)
-                    continue;
-                _candidates[count++] = Key(Sums[r], r);
-                Sums[r] = 0;
-            }
-            var heap = _candidates.AsSpan(0, count);
-            for (int i = heap.Length / 2 - 1; i >= 0; i--)
-                SiftDown(heap, i);
-            return heap;
         }
     }
 }

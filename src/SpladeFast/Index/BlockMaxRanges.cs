@@ -20,14 +20,14 @@ public readonly ref struct RangePostings
     /// <summary>The range's terms, increasing.</summary>
     public ReadOnlySpan<ushort> Terms { get; }
 
-    /// <summary>Offsets from the range's first document of the entries of the <paramref name="pair"/>-th term.</summary>
-    public ReadOnlySpan<byte> Docs(int pair) => _docs[Start(pair)..End(pair)];
+    /// <summary>Every entry's document, as an offset from the range's first docid; a pair's are <see cref="Entries"/>.</summary>
+    public ReadOnlySpan<byte> Docs => _docs;
 
-    /// <summary>Impacts of the entries of the <paramref name="pair"/>-th term.</summary>
-    public ReadOnlySpan<ushort> Impacts(int pair) => _impacts[Start(pair)..End(pair)];
+    /// <summary>Every entry's impact.</summary>
+    public ReadOnlySpan<ushort> Impacts => _impacts;
 
-    private int Start(int pair) => (int)_starts[pair];
-    private int End(int pair) => pair + 1 < _starts.Length ? (int)_starts[pair + 1] : _docs.Length;
+    /// <summary>The entries of the <paramref name="pair"/>-th term.</summary>
+    public Range Entries(int pair) => new((int)_starts[pair], pair + 1 < _starts.Length ? (int)_starts[pair + 1] : _docs.Length);
 }
 
 /// <summary>
