@@ -48,6 +48,9 @@ internal static class CommonOptions
 
     public static ApproximationOptions Approximation() => new();
 
+    public static Option<bool> NoInitialThreshold() =>
+        new("--no-initial-threshold") { Description = "Do not start from the index's safe per-term k-th impact thresholds (results are exact either way; to measure what they save)." };
+
     /// <summary>One option per static pruning strategy (--doc-top K, --term-quantile Q, ...); at most one may be given.</summary>
     public static IReadOnlyList<Option<double?>> Pruning() =>
     [

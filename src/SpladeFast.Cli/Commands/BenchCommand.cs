@@ -23,9 +23,10 @@ internal static class BenchCommand
         var report = CommonOptions.Report();
         var skipBad = CommonOptions.SkipBad();
         var approximation = CommonOptions.Approximation();
+        var noInitialThreshold = CommonOptions.NoInitialThreshold();
         var latency = new Command("latency", "Run every algorithm on the same queries, check each against the first, and print one side-by-side latency table.")
         {
-            index, queries, k, threads, algorithms, report, skipBad,
+            index, queries, k, threads, algorithms, report, skipBad, noInitialThreshold,
         };
         foreach (var option in approximation.All)
             latency.Add(option);
@@ -36,7 +37,7 @@ internal static class BenchCommand
             var (pruning, factor, approximate) = approximation.Read(parse);
             var chosen = parse.GetValue(algorithms) is { Length: > 0 } names ? names.Select(SearchAlgorithms.Get).ToList() : SearchAlgorithms.All.ToList();
             var comparison = AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen,
-                parse.GetValue(k), parse.GetValue(threads), factor, ProgressDisplay.Run);
+                parse.GetValue(k), parse.GetValue(threads), factor, ProgressDisplay.Run, initialThreshold: !parse.GetValue(noInitialThreshold));
             string note = $"{opened.Path}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
                 + (comparison.Mismatches.Count == 0 ? "all identical" : "DIFFERENT") + (approximate is null ? "" : $"; {approximate}");
             Console.Write(LatencyReport.Render(comparison.Runs, parse.GetRequiredValue(report), note));

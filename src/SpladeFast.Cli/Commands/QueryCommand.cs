@@ -31,12 +31,13 @@ internal static class QueryCommand
         var inMemory = CommonOptions.InMemory();
         var noVerify = CommonOptions.NoVerify();
         var approximation = CommonOptions.Approximation();
+        var noInitialThreshold = CommonOptions.NoInitialThreshold();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
             index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
         };
-        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics))
+        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics).Append(noInitialThreshold))
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -73,6 +74,7 @@ internal static class QueryCommand
                     K = parse.GetValue(k),
                     Threads = parse.GetValue(threads),
                     ThresholdFactor = thresholdFactor,
+                    InitialThreshold = !parse.GetValue(noInitialThreshold),
                     Progress = progress,
                 }));
             }

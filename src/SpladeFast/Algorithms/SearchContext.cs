@@ -42,13 +42,32 @@ public sealed class SearchContext : Shards.IQuerySearcher
     /// <summary>The buffers of <see cref="BlockMaxPruning"/>, made on first use.</summary>
     internal BlockMaxPruning.Scratch RangeScratch => _rangeScratch ??= new(Index.Ranges?.RangeCount ?? 0);
 
+    public bool InitialThreshold { get; set; } = true;
+
+    /// <summary>
+    /// max over the query's terms of weight x the term's k'-th largest impact, k' the smallest stored cut at least
+    /// k: that many documents score at least this, so the k-th best does too (0 without thresholds).
+    /// </summary>
+    private long SafeFloor(QueryVector query, int k)
+    {
+        if (Index.TermThresholds is not { } thresholds || thresholds.CutFor(k) is var cut && cut < 0)
+            return 0;
+        long floor = 0;
+        foreach (var term in query.Terms)
+        {
+            if ((uint)term.TermId < (uint)Index.TermCount)
+                floor = Math.Max(floor, (long)term.Weight * thresholds.KthImpact(term.TermId, cut));
+        }
+        return floor;
+    }
+
     public long DocumentsScored { get; set; }
     public long PostingsDecoded { get; set; }
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
-        TopK.Reset(k, thresholdFactor);
+        TopK.Reset(k, thresholdFactor, InitialThreshold ? SafeFloor(query, k) : 0);
         Query = query;
         if (algorithm.UsesCursors)
             OpenCursors(query);

@@ -53,6 +53,8 @@ public static class IndexComposer
         progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
         writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
+        TermThresholdsWriter.Write(writer.BeginSection(SectionKind.TermThresholds), postings);
+        writer.EndSection();
         if (contents.RangeSize > 0 && forwardIndex is { } forward)
         {
             if (forward.RangeSize != contents.RangeSize)

@@ -11,7 +11,8 @@ public static class AlgorithmComparison
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
     public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms,
-        int k, int threads, double thresholdFactor, Func<Func<IProgress<BuildProgress>, QueryRunResult>, QueryRunResult> withProgress)
+        int k, int threads, double thresholdFactor, Func<Func<IProgress<BuildProgress>, QueryRunResult>, QueryRunResult> withProgress,
+        bool initialThreshold = true)
     {
         var runs = new List<QueryRunResult>();
         var mismatches = new List<string>();
@@ -20,6 +21,7 @@ public static class AlgorithmComparison
             var run = withProgress(progress => QueryRunner.Run(index, queries, new QueryRunOptions
             {
                 Algorithm = algorithm, K = k, Threads = threads, ThresholdFactor = thresholdFactor, Progress = progress,
+                InitialThreshold = initialThreshold,
             }));
             int wrong = Enumerable.Range(0, queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(runs.FirstOrDefault()?.Hits[q] ?? run.Hits[q]));
             if (wrong > 0)

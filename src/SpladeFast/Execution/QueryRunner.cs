@@ -15,6 +15,8 @@ public sealed record QueryRunOptions
     public int Threads { get; init; } = 1;
     /// <summary>Above 1: pruning algorithms overestimate the threshold (approximate).</summary>
     public double ThresholdFactor { get; init; } = 1;
+    /// <summary>Start from the index's safe per-term thresholds (exact; off only to measure their effect).</summary>
+    public bool InitialThreshold { get; init; } = true;
     /// <summary>Queries answered once before timing (caches, JIT tiering); excluded from the report.</summary>
     public int WarmupQueries { get; init; } = -1;
     public IProgress<BuildProgress>? Progress { get; init; }
@@ -48,6 +50,8 @@ public static class QueryRunner
             ThrowHelper.ArgumentOutOfRange(nameof(options), "threads must be at least 1.");
         int threads = Math.Min(options.Threads, Math.Max(1, queries.Count));
         var contexts = Enumerable.Range(0, threads).Select(_ => createSearcher()).ToArray();
+        foreach (var context in contexts)
+            context.InitialThreshold = options.InitialThreshold;
         int warmup = options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10);
         for (int q = 0; q < warmup; q++)
             contexts[q % threads].Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);

@@ -39,6 +39,22 @@ public enum SectionKind : uint
     RangeForward = 9,
     /// <summary>Optional (index --bmp): per term, its quantized maximum impact in each docid range.</summary>
     RangeBounds = 10,
+    /// <summary>Optional: per term, its 10th, 100th and 1000th largest impact (safe initial top-k thresholds).</summary>
+    TermThresholds = 11,
+}
+
+/// <summary>
+/// Per term, its k-th largest impact for a few k ("cuts"), 0 where the list is shorter than k. A query's k-th best
+/// score is at least max over its terms of weight x the term's k'-th largest impact for any cut k' &gt;= k, since
+/// those k' documents score at least that much from that term alone: a safe threshold to start from.
+/// <code>
+///   0 CutCount u32   4 reserved u32   8 Cuts u32[CutCount] (increasing)   then zeros to 8 bytes
+///   .. KthImpacts u16[TermCount x CutCount] (term-major)
+/// </code>
+/// </summary>
+public static class TermThresholdsLayout
+{
+    public static IReadOnlyList<int> DefaultCuts { get; } = [10, 100, 1000];
 }
 
 /// <summary>

@@ -86,6 +86,8 @@ public sealed unsafe class SparseIndex : IDisposable
             Ranges = new BlockMaxRanges(path, storage.Pointer + (long)forward.Offset, forward.Length,
                 storage.Pointer + (long)ranges.Offset, ranges.Length, header.DocumentCount, header.TermCount);
         }
+        if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
+            TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
     }
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
@@ -123,6 +125,9 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Forward index and range maxima for block-at-a-time pruning; null unless built with them.</summary>
     public BlockMaxRanges? Ranges { get; }
+
+    /// <summary>Per-term k-th largest impacts for safe initial thresholds; null in indexes written before them.</summary>
+    public TermThresholds? TermThresholds { get; }
 
     public ref readonly TermEntry Term(int termId)
     {

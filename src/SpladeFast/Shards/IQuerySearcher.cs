@@ -10,6 +10,12 @@ public interface IQuerySearcher
     /// <summary>The hits, best first; valid until the next call.</summary>
     ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1);
 
+    /// <summary>
+    /// Whether queries start from the safe threshold of the index's per-term k-th impacts (exact either way; on by
+    /// default, off to measure what it saves).
+    /// </summary>
+    bool InitialThreshold { get; set; }
+
     long DocumentsScored { get; }
     long PostingsDecoded { get; }
     void ResetCounters();

@@ -15,6 +15,16 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
     private readonly TopKQueue _merged = new();
     private SearchHit[] _results = new SearchHit[16];
 
+    public bool InitialThreshold
+    {
+        get => _contexts.All(c => c.InitialThreshold);
+        set
+        {
+            foreach (var context in _contexts)
+                context.InitialThreshold = value;
+        }
+    }
+
     public long DocumentsScored => _contexts.Sum(c => c.DocumentsScored);
     public long PostingsDecoded => _contexts.Sum(c => c.PostingsDecoded);
 

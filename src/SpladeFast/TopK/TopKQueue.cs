@@ -10,6 +10,7 @@ public sealed class TopKQueue
 {
     private SearchHit[] _heap = new SearchHit[16];
     private double _thresholdFactor = 1;
+    private long _floorThreshold;
 
     public int K { get; private set; }
     public int Count { get; private set; }
@@ -18,13 +19,18 @@ public sealed class TopKQueue
     /// <param name="thresholdFactor">
     /// Above 1, pruning algorithms see an overestimated threshold and skip more: faster, approximate.
     /// </param>
-    public void Reset(int k, double thresholdFactor = 1)
+    /// <param name="floor">
+    /// A score every one of the k best reaches (a safe lower bound on the k-th best score, 0 when none is known):
+    /// documents below it are pruned from the start.
+    /// </param>
+    public void Reset(int k, double thresholdFactor = 1, long floor = 0)
     {
         if (k < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(k), "k must be at least 1.");
         if (!(thresholdFactor >= 1))
             ThrowHelper.ArgumentOutOfRange(nameof(thresholdFactor), "The threshold factor must be at least 1.");
         _thresholdFactor = thresholdFactor;
+        _floorThreshold = Math.Max(0, floor - 1); // integer scores: "at least floor" is "above floor - 1"
         if (_heap.Length < k)
             _heap = new SearchHit[k];
         K = k;
@@ -35,13 +41,15 @@ public sealed class TopKQueue
 
     /// <summary>
     /// A document must score strictly above this to enter when documents arrive in increasing docid order
-    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full. Multiplied by the
-    /// threshold factor, which is 1 for exact search.
+    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full, or just below the floor
+    /// given to <see cref="Reset"/>. The queue's own part is multiplied by the threshold factor, which is 1 for
+    /// exact search.
     /// </summary>
     public long Threshold
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Count < K ? 0 : _thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor);
+        get => Count < K ? _floorThreshold
+            : Math.Max(_floorThreshold, _thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor));
     }
 
     /// <summary>

@@ -111,9 +111,13 @@ public class ExactSearchPropertyTests
             var expected = BruteForce.Search(c.Documents, TermId, query, c.K, ImpactQuantizer.Fixed());
             foreach (var algorithm in SearchAlgorithms.All)
             {
-                var actual = context.Search(query, c.K, algorithm).ToArray();
-                Assert.True(expected.AsSpan().SequenceEqual(actual),
-                    $"{algorithm.Name} k={c.K}: expected [{string.Join(", ", expected.Take(10))}] got [{string.Join(", ", actual.Take(10))}]");
+                foreach (bool initialThreshold in new[] { true, false })
+                {
+                    context.InitialThreshold = initialThreshold;
+                    var actual = context.Search(query, c.K, algorithm).ToArray();
+                    Assert.True(expected.AsSpan().SequenceEqual(actual),
+                        $"{algorithm.Name} k={c.K} initial threshold {initialThreshold}: expected [{string.Join(", ", expected.Take(10))}] got [{string.Join(", ", actual.Take(10))}]");
+                }
             }
         }
     }
