@@ -5,7 +5,8 @@ namespace SpladeFast.Simd;
 
 /// <summary>
 /// sums[i] += weight x bounds[i] over a dense row of byte bounds: the inner loop of bmp's range upper bounds. One
-/// loop per vector width, each widening bytes to 32-bit lanes; the scalar loop finishes every tail.
+/// kernel struct per vector width widens a vector of bytes to 32-bit lanes; one driver runs it over the row and
+/// the scalar loop finishes every tail.
 /// </summary>
 public static class RangeBoundSums
 {
@@ -23,66 +24,83 @@ public static class RangeBoundSums
         ref uint destination = ref MemoryMarshal.GetReference(sums);
         int done = path switch
         {
-            VectorPath.Vector512 => AddVector512(ref source, bounds.Length, weight, ref destination),
-            VectorPath.Vector256 => AddVector256(ref source, bounds.Length, weight, ref destination),
-            VectorPath.Vector128 => AddVector128(ref source, bounds.Length, weight, ref destination),
+            VectorPath.Vector512 => Run<Vector512Kernel>(ref source, bounds.Length, weight, ref destination),
+            VectorPath.Vector256 => Run<Vector256Kernel>(ref source, bounds.Length, weight, ref destination),
+            VectorPath.Vector128 => Run<Vector128Kernel>(ref source, bounds.Length, weight, ref destination),
             _ => 0,
         };
         for (int i = done; i < bounds.Length; i++)
             Unsafe.Add(ref destination, i) += weight * Unsafe.Add(ref source, i);
     }
 
-    private static int AddVector512(ref byte source, int length, uint weight, ref uint destination)
+    /// <summary>Adds whole vectors of bytes; returns how many bytes it covered.</summary>
+    private static int Run<TKernel>(ref byte source, int length, uint weight, ref uint destination) where TKernel : struct, IKernel
     {
-        var scale = Vector512.Create(weight);
         int i = 0;
-        for (; i <= length - Vector512<byte>.Count; i += Vector512<byte>.Count)
+        for (; i <= length - TKernel.Bytes; i += TKernel.Bytes)
+            TKernel.AddScaled(ref Unsafe.Add(ref source, i), weight, ref Unsafe.Add(ref destination, i));
+        return i;
+    }
+
+    private interface IKernel
+    {
+        /// <summary>Bytes of bounds one step reads (four vectors of sums).</summary>
+        static abstract int Bytes { get; }
+
+        static abstract void AddScaled(ref byte source, uint weight, ref uint destination);
+    }
+
+    private readonly struct Vector512Kernel : IKernel
+    {
+        public static int Bytes => Vector512<byte>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScaled(ref byte source, uint weight, ref uint destination)
         {
-            var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref source, (nuint)i));
-            ref uint target = ref Unsafe.Add(ref destination, i);
+            var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref source));
             var (a, b) = Vector512.Widen(low);
             var (c, d) = Vector512.Widen(high);
-            (Vector512.LoadUnsafe(ref target) + a * scale).StoreUnsafe(ref target);
-            (Vector512.LoadUnsafe(ref target, 16) + b * scale).StoreUnsafe(ref target, 16);
-            (Vector512.LoadUnsafe(ref target, 32) + c * scale).StoreUnsafe(ref target, 32);
-            (Vector512.LoadUnsafe(ref target, 48) + d * scale).StoreUnsafe(ref target, 48);
+            var scale = Vector512.Create(weight);
+            (Vector512.LoadUnsafe(ref destination) + a * scale).StoreUnsafe(ref destination);
+            (Vector512.LoadUnsafe(ref destination, 16) + b * scale).StoreUnsafe(ref destination, 16);
+            (Vector512.LoadUnsafe(ref destination, 32) + c * scale).StoreUnsafe(ref destination, 32);
+            (Vector512.LoadUnsafe(ref destination, 48) + d * scale).StoreUnsafe(ref destination, 48);
         }
-        return i;
     }
 
-    private static int AddVector256(ref byte source, int length, uint weight, ref uint destination)
+    private readonly struct Vector256Kernel : IKernel
     {
-        var scale = Vector256.Create(weight);
-        int i = 0;
-        for (; i <= length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+        public static int Bytes => Vector256<byte>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScaled(ref byte source, uint weight, ref uint destination)
         {
-            var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
-            ref uint target = ref Unsafe.Add(ref destination, i);
+            var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source));
             var (a, b) = Vector256.Widen(low);
             var (c, d) = Vector256.Widen(high);
-            (Vector256.LoadUnsafe(ref target) + a * scale).StoreUnsafe(ref target);
-            (Vector256.LoadUnsafe(ref target, 8) + b * scale).StoreUnsafe(ref target, 8);
-            (Vector256.LoadUnsafe(ref target, 16) + c * scale).StoreUnsafe(ref target, 16);
-            (Vector256.LoadUnsafe(ref target, 24) + d * scale).StoreUnsafe(ref target, 24);
+            var scale = Vector256.Create(weight);
+            (Vector256.LoadUnsafe(ref destination) + a * scale).StoreUnsafe(ref destination);
+            (Vector256.LoadUnsafe(ref destination, 8) + b * scale).StoreUnsafe(ref destination, 8);
+            (Vector256.LoadUnsafe(ref destination, 16) + c * scale).StoreUnsafe(ref destination, 16);
+            (Vector256.LoadUnsafe(ref destination, 24) + d * scale).StoreUnsafe(ref destination, 24);
         }
-        return i;
     }
 
-    private static int AddVector128(ref byte source, int length, uint weight, ref uint destination)
+    private readonly struct Vector128Kernel : IKernel
     {
-        var scale = Vector128.Create(weight);
-        int i = 0;
-        for (; i <= length - Vector128<byte>.Count; i += Vector128<byte>.Count)
+        public static int Bytes => Vector128<byte>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScaled(ref byte source, uint weight, ref uint destination)
         {
-            var (low, high) = Vector128.Widen(Vector128.LoadUnsafe(ref source, (nuint)i));
-            ref uint target = ref Unsafe.Add(ref destination, i);
+            var (low, high) = Vector128.Widen(Vector128.LoadUnsafe(ref source));
             var (a, b) = Vector128.Widen(low);
             var (c, d) = Vector128.Widen(high);
-            (Vector128.LoadUnsafe(ref target) + a * scale).StoreUnsafe(ref target);
-            (Vector128.LoadUnsafe(ref target, 4) + b * scale).StoreUnsafe(ref target, 4);
-            (Vector128.LoadUnsafe(ref target, 8) + c * scale).StoreUnsafe(ref target, 8);
-            (Vector128.LoadUnsafe(ref target, 12) + d * scale).StoreUnsafe(ref target, 12);
+            var scale = Vector128.Create(weight);
+            (Vector128.LoadUnsafe(ref destination) + a * scale).StoreUnsafe(ref destination);
+            (Vector128.LoadUnsafe(ref destination, 4) + b * scale).StoreUnsafe(ref destination, 4);
+            (Vector128.LoadUnsafe(ref destination, 8) + c * scale).StoreUnsafe(ref destination, 8);
+            (Vector128.LoadUnsafe(ref destination, 12) + d * scale).StoreUnsafe(ref destination, 12);
         }
-        return i;
     }
 }

@@ -7,7 +7,8 @@ namespace SpladeFast.Simd;
 /// <summary>
 /// Finds where each of several increasing keys sits in an increasing array (a bmp range's terms): one forward sweep
 /// that skips a vector's worth of the array while its last element is smaller than the key, then compares the key
-/// with a whole vector at once. The scalar path walks element by element.
+/// with a whole vector at once (one kernel struct per width). The scalar path walks element by element, and
+/// finishes the last, partial vector of every path.
 /// </summary>
 public static class SortedSearch
 {
@@ -22,62 +23,77 @@ public static class SortedSearch
             ThrowHelper.DestinationTooShort(nameof(found));
         if (!VectorPaths.IsSupported(path))
             ThrowHelper.Argument(nameof(path), $"{path} is not supported on this machine.");
-        ref ushort start = ref MemoryMarshal.GetReference(sorted);
-        int position = 0;
-        for (int k = 0; k < keys.Length; k++)
+        switch (path)
         {
-            ushort key = keys[k];
-            int index = path switch
-            {
-                VectorPath.Vector512 => FindVector512(ref start, sorted.Length, key, ref position),
-                VectorPath.Vector256 => FindVector256(ref start, sorted.Length, key, ref position),
-                VectorPath.Vector128 => FindVector128(ref start, sorted.Length, key, ref position),
-                _ => -2,
-            };
-            found[k] = index != -2 ? index : FindScalar(ref start, sorted.Length, key, ref position);
+            case VectorPath.Vector512: Run<Vector512Kernel>(sorted, keys, found); break;
+            case VectorPath.Vector256: Run<Vector256Kernel>(sorted, keys, found); break;
+            case VectorPath.Vector128: Run<Vector128Kernel>(sorted, keys, found); break;
+            default: Run<ScalarKernel>(sorted, keys, found); break;
         }
     }
 
-    /// <summary>Advances <paramref name="position"/> past every element below the key; the key's index or -1.</summary>
-    private static int FindScalar(ref ushort sorted, int length, ushort key, ref int position)
+    private static void Run<TKernel>(ReadOnlySpan<ushort> sorted, ReadOnlySpan<ushort> keys, Span<int> found) where TKernel : struct, IKernel
     {
-        while (position < length && Unsafe.Add(ref sorted, position) < key)
-            position++;
-        return position < length && Unsafe.Add(ref sorted, position) == key ? position : -1;
+        ref ushort start = ref MemoryMarshal.GetReference(sorted);
+        int length = sorted.Length, position = 0;
+        for (int k = 0; k < keys.Length; k++)
+        {
+            ushort key = keys[k];
+            while (TKernel.Width > 0 && position + TKernel.Width <= length && Unsafe.Add(ref start, position + TKernel.Width - 1) < key)
+                position += TKernel.Width;
+            if (TKernel.Width > 0 && position + TKernel.Width <= length)
+            {
+                int at = TKernel.IndexOf(ref Unsafe.Add(ref start, position), key);
+                found[k] = at < 0 ? -1 : position + at;
+                continue;
+            }
+            while (position < length && Unsafe.Add(ref start, position) < key)
+                position++;
+            found[k] = position < length && Unsafe.Add(ref start, position) == key ? position : -1;
+        }
     }
 
-    // Each vector finder returns -2 when fewer than a vector's worth of elements remain: the scalar walk finishes.
-
-    private static int FindVector512(ref ushort sorted, int length, ushort key, ref int position)
+    private interface IKernel
     {
-        int width = Vector512<ushort>.Count;
-        while (position + width <= length && Unsafe.Add(ref sorted, position + width - 1) < key)
-            position += width;
-        if (position + width > length)
-            return -2;
-        ulong equal = Vector512.Equals(Vector512.LoadUnsafe(ref sorted, (nuint)position), Vector512.Create(key)).ExtractMostSignificantBits();
-        return equal == 0 ? -1 : position + BitOperations.TrailingZeroCount(equal);
+        /// <summary>Elements compared at once (0 for the scalar walk, which never takes the vector branch).</summary>
+        static abstract int Width { get; }
+
+        /// <summary>The key's index among the <see cref="Width"/> elements, or -1.</summary>
+        static abstract int IndexOf(ref ushort elements, ushort key);
     }
 
-    private static int FindVector256(ref ushort sorted, int length, ushort key, ref int position)
+    private readonly struct ScalarKernel : IKernel
     {
-        int width = Vector256<ushort>.Count;
-        while (position + width <= length && Unsafe.Add(ref sorted, position + width - 1) < key)
-            position += width;
-        if (position + width > length)
-            return -2;
-        uint equal = Vector256.Equals(Vector256.LoadUnsafe(ref sorted, (nuint)position), Vector256.Create(key)).ExtractMostSignificantBits();
-        return equal == 0 ? -1 : position + BitOperations.TrailingZeroCount(equal);
+        public static int Width => 0;
+        public static int IndexOf(ref ushort elements, ushort key) => -1;
     }
 
-    private static int FindVector128(ref ushort sorted, int length, ushort key, ref int position)
+    private readonly struct Vector512Kernel : IKernel
     {
-        int width = Vector128<ushort>.Count;
-        while (position + width <= length && Unsafe.Add(ref sorted, position + width - 1) < key)
-            position += width;
-        if (position + width > length)
-            return -2;
-        uint equal = Vector128.Equals(Vector128.LoadUnsafe(ref sorted, (nuint)position), Vector128.Create(key)).ExtractMostSignificantBits();
-        return equal == 0 ? -1 : position + BitOperations.TrailingZeroCount(equal);
+        public static int Width => Vector512<ushort>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int IndexOf(ref ushort elements, ushort key) =>
+            FirstSet(Vector512.Equals(Vector512.LoadUnsafe(ref elements), Vector512.Create(key)).ExtractMostSignificantBits());
     }
+
+    private readonly struct Vector256Kernel : IKernel
+    {
+        public static int Width => Vector256<ushort>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int IndexOf(ref ushort elements, ushort key) =>
+            FirstSet(Vector256.Equals(Vector256.LoadUnsafe(ref elements), Vector256.Create(key)).ExtractMostSignificantBits());
+    }
+
+    private readonly struct Vector128Kernel : IKernel
+    {
+        public static int Width => Vector128<ushort>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int IndexOf(ref ushort elements, ushort key) =>
+            FirstSet(Vector128.Equals(Vector128.LoadUnsafe(ref elements), Vector128.Create(key)).ExtractMostSignificantBits());
+    }
+
+    private static int FirstSet(ulong mask) => mask == 0 ? -1 : BitOperations.TrailingZeroCount(mask);
 }
