@@ -122,6 +122,43 @@ public sealed unsafe class BlockMaxRanges
         return new(_boundData + entry.Offset + 4 * entry.Count, (int)entry.Count);
     }
 
+    /// <summary>
+    /// Walks every range and term list (what opening does not): terms increasing, entry offsets increasing and
+    /// inside the range, documents inside the range and increasing per term, sparse ranges increasing and in bounds.
+    /// </summary>
+    public void Validate(string path)
+    {
+        for (int r = 0; r < RangeCount; r++)
+        {
+            ulong firstPair = _rangePairs[r], pairs = _rangePairs[r + 1] - firstPair;
+            ulong entries = _rangeEntries[r + 1] - _rangeEntries[r];
+            for (ulong p = 0; p < pairs; p++)
+            {
+                ulong start = _pairStarts[firstPair + p], end = p + 1 < pairs ? _pairStarts[firstPair + p + 1] : entries;
+                if ((p > 0 && _pairTerms[firstPair + p] <= _pairTerms[firstPair + p - 1]) || (ulong)_pairTerms[firstPair + p] >= _termCount
+                    || start >= end || end > entries || (p == 0 && start != 0))
+                    ThrowHelper.Corrupt(path, $"bmp range {r} has a bad term list");
+                for (ulong e = start; e < end; e++)
+                {
+                    byte doc = _entryDocs[_rangeEntries[r] + e];
+                    if (doc >= RangeSize || (e > start && doc <= _entryDocs[_rangeEntries[r] + e - 1]))
+                        ThrowHelper.Corrupt(path, $"bmp range {r} has a bad document offset");
+                }
+            }
+        }
+        for (int t = 0; t < (int)_termCount; t++)
+        {
+            if (IsDense(t))
+                continue;
+            var ranges = SparseRanges(t);
+            for (int i = 0; i < ranges.Length; i++)
+            {
+                if (ranges[i] >= RangeCount || (i > 0 && ranges[i] <= ranges[i - 1]))
+                    ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} are not increasing ranges");
+            }
+        }
+    }
+
     private int CheckTerm(int term) => (ulong)term < _termCount ? term : throw new ArgumentOutOfRangeException(nameof(term));
 
     private static void CheckOffsets(string path, string name, ulong* offsets, ulong count, ulong limit)

@@ -106,4 +106,33 @@ public class CorruptionTests
         var ex = Assert.Throws<IndexCorruptException>(unverified.VerifyChecksums);
         Assert.Contains("checksum mismatch in section Postings", ex.Message);
     }
+
+    [Fact]
+    public void Check_finds_bmp_structure_damage_that_opening_without_checksums_lets_through()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, _, _) = SmallIndex(dir);
+        using (var good = SparseIndex.Open(new InMemoryStorage("good.sfi", bytes)))
+            good.Ranges!.Validate(good.Path);
+
+        using var opened = SparseIndex.Open(new InMemoryStorage("good.sfi", bytes));
+        var section = opened.Sections.Single(s => s.Kind == SectionKind.RangeForward);
+        int ranges = opened.Ranges!.RangeCount;
+        long pairs = BitConverter.ToInt64(bytes, (int)section.Offset + 8), entries = BitConverter.ToInt64(bytes, (int)section.Offset + 16);
+        long pairTerms = (long)section.Offset + RangeForwardLayout.HeaderSize + 16L * (ranges + 1);
+        long entryDocs = pairTerms + ((pairs * 2 + 3) & ~3L) + pairs * 4;
+
+        var unordered = bytes.ToArray();
+        unordered[pairTerms + 2] = unordered[pairTerms]; // the range's second term equals its first
+        unordered[pairTerms + 3] = unordered[pairTerms + 1];
+        var outside = bytes.ToArray();
+        outside[entryDocs] = 255; // a document offset past the range of 8 documents
+        foreach (var damaged in new[] { unordered, outside })
+        {
+            using var index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged), verifyChecksums: false);
+            var ex = Assert.Throws<IndexCorruptException>(() => index.Ranges!.Validate(index.Path));
+            Assert.Contains("damaged.sfi", ex.Message);
+        }
+        Assert.True(entries > 0);
+    }
 }
