@@ -30,35 +30,43 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         if (query.IsEmpty)
             return;
         var sums = scratch.Sums;
-        ulong divisor = AddRangeBounds(ranges, query, sums);
         var queue = scratch.Queue;
-        var topK = context.TopK;
-        queue.Start(sums, firstBatch: Math.Max(256, 4 * topK.K));
         var scores = scratch.Scores.AsSpan(0, ranges.RangeSize);
+        var topK = context.TopK;
         long scored = 0, entries = 0;
         int documents = context.Index.DocumentCount;
-        while (true)
+        try
         {
-            if (queue.NeedsGather && !topK.CouldEnter(Bound((uint)(queue.UngatheredLimit - 1), divisor), 0))
-                break;
-            if (!queue.TryPeek(out uint sum, out int range))
-                break;
-            uint first = (uint)(range * ranges.RangeSize);
-            if (!topK.CouldEnter(Bound(sum, divisor), first))
-                break;
-            queue.Pop();
-            entries += ScoreRange(ranges.Range(range), query, scratch, scores);
-            int size = Math.Min(ranges.RangeSize, documents - (int)first);
-            for (int d = 0; d < size; d++)
+            ulong divisor = AddRangeBounds(ranges, query, sums);
+            queue.Start(sums, firstBatch: Math.Max(256, 4 * topK.K));
+            while (true)
             {
-                if (scores[d] == 0)
-                    continue;
-                topK.Insert(first + (uint)d, scores[d]);
-                scores[d] = 0;
-                scored++;
+                if (queue.NeedsGather && !topK.CouldEnter(Bound((uint)(queue.UngatheredLimit - 1), divisor), 0))
+                    break;
+                if (!queue.TryPeek(out uint sum, out int range))
+                    break;
+                uint first = (uint)(range * ranges.RangeSize);
+                if (!topK.CouldEnter(Bound(sum, divisor), first))
+                    break;
+                queue.Pop();
+                entries += ScoreRange(ranges.Range(range), query, scratch, scores);
+                int size = Math.Min(ranges.RangeSize, documents - (int)first);
+                for (int d = 0; d < size; d++)
+                {
+                    if (scores[d] == 0)
+                        continue;
+                    topK.Insert(first + (uint)d, scores[d]);
+                    scores[d] = 0;
+                    scored++;
+                }
             }
         }
-        queue.Finish();
+        finally
+        {
+            // The buffers are the next query's too: they go back zeroed even when a damaged index throws.
+            Array.Clear(sums);
+            scores.Clear();
+        }
         context.DocumentsScored += scored;
         context.PostingsDecoded += entries;
     }

@@ -6,7 +6,7 @@ namespace SpladeFast.Algorithms;
 /// The ranges of a bmp query in falling upper-bound order (then increasing range), handed out a batch at a time:
 /// a histogram of the sums picks the highest buckets holding about a batch of ranges, and only those are gathered
 /// into a heap. A top-10 query visits a few hundred of 138,000 ranges, so heaping them all would cost more than the
-/// visit. Each further batch is twice as large. Leaves the sums zeroed.
+/// visit. Each further batch is twice as large. The sums are the caller's, left as they are.
 /// </summary>
 internal sealed class RangeQueue
 {
@@ -60,9 +60,6 @@ internal sealed class RangeQueue
         _heap[0] = _heap[--_count];
         SiftDown(_heap.AsSpan(0, _count), 0);
     }
-
-    /// <summary>Zeroes the sums for the next query.</summary>
-    public void Finish() => Array.Clear(_sums);
 
     /// <summary>
     /// Whether the next <see cref="TryPeek"/> gathers a batch: callers first check that a sum just below
