@@ -14,9 +14,9 @@ using SpladeFast.TopK;
 
 namespace SpladeFast.Cli.Experiments;
 
-/// <summary>One point of the sweep: a pruned index and what it costs and keeps.</summary>
+/// <summary>One point of the sweep: a pruned index and what it costs and keeps (quality measures null without qrels).</summary>
 public sealed record PruningPoint(
-    string Strategy, double Value, long Postings, long IndexBytes, double MrrAt10, double NdcgAt10, double RecallAt1000,
+    string Strategy, double Value, long Postings, long IndexBytes, double? MrrAt10, double? NdcgAt10, double? RecallAt1000,
     IReadOnlyDictionary<int, double> Overlap, IReadOnlyDictionary<(string Algorithm, int K), LatencyStatistics> Latency);
 
 /// <summary>
@@ -156,7 +156,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
             }
         }
         int deepest = config.K.Max();
-        double mrr = 0, ndcg = 0, recall = 0;
+        double? mrr = null, ndcg = null, recall = null; // no qrels: quality is the overlap alone
         if (qrels is not null)
         {
             var run = new Dictionary<string, List<RunEntry>>(StringComparer.Ordinal);

@@ -22,7 +22,7 @@ public static class PruningReport
             csv.Append(CultureInfo.InvariantCulture, $"{p.Strategy},{p.Value},{p.Postings},{p.IndexBytes},{p.MrrAt10:F4},{p.NdcgAt10:F4},{p.RecallAt1000:F4},");
             csv.Append(string.Join(",", config.K.Select(k => p.Overlap[k].ToString("F4", CultureInfo.InvariantCulture)))).Append(',');
             csv.Append(string.Join(",", columns.Select(c => string.Create(CultureInfo.InvariantCulture, $"{p.Latency[c].Mean:F4},{p.Latency[c].P99:F4}")))).Append('\n');
-            markdown.Append(CultureInfo.InvariantCulture, $"| {p.Strategy} | {p.Value} | {p.Postings:N0} | {p.IndexBytes / 1e6:F1} | {p.MrrAt10:F4} | {p.NdcgAt10:F4} | {p.RecallAt1000:F4} | ");
+            markdown.Append(CultureInfo.InvariantCulture, $"| {p.Strategy} | {p.Value} | {p.Postings:N0} | {p.IndexBytes / 1e6:F1} | {Measure(p.MrrAt10)} | {Measure(p.NdcgAt10)} | {Measure(p.RecallAt1000)} | ");
             markdown.Append(string.Join(" | ", config.K.Select(k => p.Overlap[k].ToString("F3", CultureInfo.InvariantCulture)))).Append(" | ");
             markdown.Append(string.Join(" | ", columns.Select(c => string.Create(CultureInfo.InvariantCulture, $"{p.Latency[c].Mean:F3} / {p.Latency[c].P99:F3}")))).Append(" |\n");
         }
@@ -30,14 +30,17 @@ public static class PruningReport
         File.WriteAllText(Path.Combine(directory, "results.md"), markdown.ToString());
 
         // Quality is nDCG@10 when judgments exist, else the top-10 overlap with the unpruned index.
-        bool judged = points.Any(p => p.NdcgAt10 > 0);
+        bool judged = points.Any(p => p.NdcgAt10 is not null);
         string qualityName = judged ? "nDCG@10" : $"overlap@{config.K.Min()} with the unpruned index";
-        double Quality(PruningPoint p) => judged ? p.NdcgAt10 : p.Overlap[config.K.Min()];
+        double Quality(PruningPoint p) => judged ? p.NdcgAt10!.Value : p.Overlap[config.K.Min()];
         var latencyKey = (config.Algorithms[0], config.K.Min());
         Plot(directory, "quality-vs-latency", config.Name, points, p => p.Latency[latencyKey].Mean, Quality,
             $"mean latency, {latencyKey.Item1} k={latencyKey.Item2} (ms)", qualityName);
         Plot(directory, "quality-vs-size", config.Name, points, p => p.IndexBytes / 1e6, Quality, "index size (MB)", qualityName);
     }
+
+    /// <summary>A quality measure for the table: "n/a" where no qrels apply (the CSV leaves the cell empty).</summary>
+    private static string Measure(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture) ?? "n/a";
 
     private static void Plot(string directory, string file, string title, IReadOnlyList<PruningPoint> points,
         Func<PruningPoint, double> x, Func<PruningPoint, double> y, string xLabel, string yLabel)

@@ -48,6 +48,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 uint first = (uint)(range * ranges.RangeSize);
                 if (!topK.CouldEnter(Bound(sum, divisor), first))
                     break;
+                ranges.Prefetch(queue.PeekSecond()); // loads while this range is scored
                 queue.Pop();
                 entries += ScoreRange(ranges.Range(range), query, scratch, scores);
                 int size = Math.Min(ranges.RangeSize, documents - (int)first);

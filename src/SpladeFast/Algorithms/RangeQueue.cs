@@ -55,6 +55,10 @@ internal sealed class RangeQueue
         return true;
     }
 
+    /// <summary>The range that follows the next one among those gathered, or -1: worth prefetching.</summary>
+    public int PeekSecond() =>
+        _count < 2 ? -1 : (int)(uint.MaxValue - (uint)(_count > 2 && _heap[2] > _heap[1] ? _heap[2] : _heap[1]));
+
     public void Pop()
     {
         _heap[0] = _heap[--_count];

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using SpladeFast.Format;
 
 namespace SpladeFast.Index;
@@ -97,6 +98,20 @@ public sealed unsafe class BlockMaxRanges
         ulong firstEntry = _rangeEntries[range], entries = _rangeEntries[range + 1] - firstEntry;
         return new RangePostings(new(_pairTerms + firstPair, (int)pairs), new(_pairStarts + firstPair, (int)pairs),
             new(_entryDocs + firstEntry, (int)entries), new(_entryImpacts + firstEntry, (int)entries));
+    }
+
+    /// <summary>
+    /// Asks the cache for the start of a range's data (its offsets, the first lines of its term list and of its
+    /// entry offsets), so that a range about to be visited is not read cold.
+    /// </summary>
+    public void Prefetch(int range)
+    {
+        if (!Sse.IsSupported || (uint)range >= (uint)RangeCount)
+            return;
+        ulong firstPair = _rangePairs[range];
+        for (int line = 0; line < 4; line++)
+            Sse.Prefetch0((byte*)(_pairTerms + firstPair) + 64 * line);
+        Sse.Prefetch0(_pairStarts + firstPair);
     }
 
     /// <summary>The term's largest impact, the scale of its quantized range maxima.</summary>

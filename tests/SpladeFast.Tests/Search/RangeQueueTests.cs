@@ -22,7 +22,10 @@ public class RangeQueueTests
                     if (!queue.TryPeek(out uint sum, out int range))
                         break;
                     actual.Add((sum, range));
+                    int second = queue.PeekSecond();
                     queue.Pop();
+                    if (second >= 0)
+                        Assert.True(queue.TryPeek(out _, out int next) && next == second, "PeekSecond names the range handed out next");
                 }
                 Assert.Equal(expected, actual);
                 Assert.Equal(sums, given);
