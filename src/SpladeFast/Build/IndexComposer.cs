@@ -61,7 +61,7 @@ public static class IndexComposer
                 throw new ArgumentException($"the forward index has ranges of {forward.RangeSize} documents, not {contents.RangeSize}");
             forward.CopyTo(writer.BeginSection(SectionKind.RangeForward));
             writer.EndSection();
-            RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), contents.RangeSize, contents.DocumentIds.Count, postings);
+            RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), contents.RangeSize, contents.DocumentIds.Count, postings, terms);
             writer.EndSection();
         }
         writer.Commit(new IndexHeader

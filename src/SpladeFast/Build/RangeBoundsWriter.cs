@@ -13,7 +13,8 @@ public static class RangeBoundsWriter
     /// <summary>Bytes of a sparse list entry: a u32 range and a u8 bound.</summary>
     private const int SparseEntryBytes = 5;
 
-    public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings)
+    /// <param name="termEntries">The Terms section being written: each term's largest impact scales its bounds.</param>
+    public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries)
     {
         int rangeCount = (documents + rangeSize - 1) / rangeSize;
         var terms = new TermRangeBounds[postings.TermCount];
@@ -31,7 +32,7 @@ public static class RangeBoundsWriter
             bool dense = (long)ranges * SparseEntryBytes >= rangeCount;
             if (!dense)
                 dataLength = (dataLength + 3) & ~3ul; // the list's ranges are u32s
-            terms[t] = new TermRangeBounds { Count = dense ? TermRangeBounds.Dense : ranges, MaxImpact = Max(postings.ImpactsOf(t)), Offset = dataLength };
+            terms[t] = new TermRangeBounds { Count = dense ? TermRangeBounds.Dense : ranges, MaxImpact = termEntries[t].MaxImpact, Offset = dataLength };
             dataLength += dense ? (ulong)rangeCount : (ulong)ranges * SparseEntryBytes;
         }
 
@@ -86,12 +87,4 @@ public static class RangeBoundsWriter
 
     /// <summary>ceil(255 x max / termMax): never below the true maximum once scaled back by termMax / 255.</summary>
     public static byte Quantize(uint max, uint termMax) => termMax == 0 ? (byte)0 : (byte)((255ul * max + termMax - 1) / termMax);
-
-    private static uint Max(ReadOnlySpan<ushort> impacts)
-    {
-        uint max = 0;
-        foreach (ushort impact in impacts)
-            max = Math.Max(max, impact);
-        return max;
-    }
 }

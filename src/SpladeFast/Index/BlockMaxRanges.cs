@@ -101,8 +101,8 @@ public sealed unsafe class BlockMaxRanges
     }
 
     /// <summary>
-    /// Asks the cache for the start of a range's data (its offsets, the first lines of its term list and of its
-    /// entry offsets), so that a range about to be visited is not read cold.
+    /// Asks the cache for the start of a range's data (the first lines of its term list and of its pair starts), so
+    /// that a range about to be visited is not read cold; reads the range's pair offset to find them.
     /// </summary>
     public void Prefetch(int range)
     {
