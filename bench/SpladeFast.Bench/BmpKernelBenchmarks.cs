@@ -1,22 +1,20 @@
 using BenchmarkDotNet.Attributes;
+using SpladeFast.Build;
+using SpladeFast.Format;
+using SpladeFast.Index;
 using SpladeFast.Simd;
 
 namespace SpladeFast.Bench;
 
 /// <summary>
-/// The two vector kernels of bmp, per path, on MS MARCO-sized shapes: adding a dense row of byte range bounds to
-/// the sums (138,155 ranges of 64 documents), and locating 45 query terms among a range's 4,000 sorted terms.
+/// The vector kernel of bmp, per path, on MS MARCO-sized shapes: adding a dense row of byte range bounds to the
+/// sums (138,155 ranges of 64 documents).
 /// </summary>
 public class BmpKernelBenchmarks
 {
     private const int Ranges = 138_155;
-    private const int RangeTerms = 4_000;
-    private const int QueryTerms = 45;
     private byte[] _row = [];
     private uint[] _sums = [];
-    private ushort[] _rangeTerms = [];
-    private ushort[] _queryTerms = [];
-    private readonly int[] _found = new int[QueryTerms];
 
     [ParamsSource(nameof(Paths))]
     public VectorPath Path { get; set; }
@@ -30,22 +28,41 @@ public class BmpKernelBenchmarks
         _row = new byte[Ranges];
         random.NextBytes(_row);
         _sums = new uint[Ranges];
-        _rangeTerms = Sample(random, RangeTerms);
-        _queryTerms = Sample(random, QueryTerms);
     }
-
-    private static ushort[] Sample(Random random, int count) =>
-        Enumerable.Range(0, 30_522).OrderBy(_ => random.Next()).Take(count).Order().Select(t => (ushort)t).ToArray();
 
     /// <summary>Per range: bytes of a dense row added to the sums.</summary>
     [Benchmark(OperationsPerInvoke = Ranges)]
     public void AddDenseRow() => RangeBoundSums.AddScaled(Path, _row, 300, _sums);
+}
+
+/// <summary>Locating 45 query terms in a range's term set of 4,000 of BERT's 30,522 terms (one probe each).</summary>
+public class TermProbeBenchmarks
+{
+    private const int Vocabulary = 30_522;
+    private const int RangeTerms = 4_000;
+    private const int QueryTerms = 45;
+    private ulong[] _termSet = [];
+    private TermProbe[] _probes = [];
+    private readonly int[] _found = new int[QueryTerms];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        _termSet = new ulong[RangeForwardLayout.TermLines(Vocabulary) * RangeForwardLayout.LineWords];
+        RangeForwardWriter.FillTermSet(Sample(random, RangeTerms), _termSet);
+        _probes = Sample(random, QueryTerms).Select(t => new TermProbe(t)).ToArray();
+    }
+
+    private static int[] Sample(Random random, int count) =>
+        Enumerable.Range(0, Vocabulary).OrderBy(_ => random.Next()).Take(count).Order().ToArray();
 
     /// <summary>Per query term located.</summary>
     [Benchmark(OperationsPerInvoke = QueryTerms)]
-    public int LocateQueryTerms()
+    public int Probe()
     {
-        SortedSearch.Locate(Path, _rangeTerms, _queryTerms, _found);
+        for (int q = 0; q < _probes.Length; q++)
+            _found[q] = _probes[q].Find(_termSet);
         return _found[QueryTerms - 1];
     }
 }

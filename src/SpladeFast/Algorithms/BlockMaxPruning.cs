@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Simd;
@@ -48,7 +50,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 uint first = (uint)(range * ranges.RangeSize);
                 if (!topK.CouldEnter(Bound(sum, divisor), first))
                     break;
-                ranges.Prefetch(queue.PeekSecond()); // loads while this range is scored
+                ranges.Prefetch(queue.PeekSecond(), scratch.ProbeLines); // loads while this range is scored
                 queue.Pop();
                 entries += ScoreRange(ranges.Range(range), query, scratch, scores);
                 int size = Math.Min(ranges.RangeSize, documents - (int)first);
@@ -114,42 +116,41 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
     /// <summary>
     /// Adds each query term's entries of the range to the per-document scores; returns the entries read. A visited
-    /// range is cold in cache: the pair offsets are all read first and every pair's first entry line is
-    /// prefetched before scoring, so the misses overlap instead of following one another.
+    /// range is cold in cache: every query term is looked up in the range's term set first (independent loads),
+    /// and every matched term's first entry line is prefetched before scoring, so the misses overlap instead of
+    /// following one another.
     /// </summary>
     private static unsafe long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Scratch scratch, Span<long> scores)
     {
+        if (postings.PairCount == 0)
+            return 0;
+        var probes = scratch.Probes.AsSpan(0, query.Length);
         var found = scratch.Found.AsSpan(0, query.Length);
-        SortedSearch.Locate(postings.Terms, scratch.TermIds.AsSpan(0, query.Length), found);
+        var termSet = postings.TermSet;
+        for (int q = 0; q < query.Length; q++)
+            found[q] = probes[q].Find(termSet);
+        // No branch on what was loaded: a mispredicted one would wait for its miss and discard the loads after it.
         var entries = scratch.Entries.AsSpan(0, query.Length);
-        var docs = postings.Docs;
-        var impacts = postings.Impacts;
         int matched = 0;
         for (int q = 0; q < query.Length; q++)
         {
-            if (found[q] >= 0)
-                entries[matched++] = (postings.Entries(found[q]), query[q].Weight);
+            int pair = found[q];
+            entries[matched] = (postings.EntriesOf(Math.Max(pair, 0)), query[q].Weight);
+            matched += (int)((uint)~pair >> 31);
         }
+        var data = postings.Entries;
         if (Sse.IsSupported)
         {
             foreach (var (range, _) in entries[..matched])
-            {
-                int start = range.Start.Value;
-                if (start < docs.Length)
-                {
-                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in docs[start])));
-                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in impacts[start])));
-                }
-            }
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in data[range.Start.Value * RangeForwardLayout.EntryBytes])));
         }
         long read = 0;
         foreach (var (range, weight) in entries[..matched])
         {
-            var pairDocs = docs[range];
-            var pairImpacts = impacts[range];
-            for (int i = 0; i < pairDocs.Length; i++)
-                scores[pairDocs[i]] += (long)weight * pairImpacts[i];
-            read += pairDocs.Length;
+            var pairEntries = data[(range.Start.Value * RangeForwardLayout.EntryBytes)..(range.End.Value * RangeForwardLayout.EntryBytes)];
+            for (int e = 0; e < pairEntries.Length; e += RangeForwardLayout.EntryBytes)
+                scores[pairEntries[e]] += (long)weight * BinaryPrimitives.ReadUInt16LittleEndian(pairEntries[(e + 1)..]);
+            read += pairEntries.Length / RangeForwardLayout.EntryBytes;
         }
         return read;
     }
@@ -167,20 +168,29 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];
 
-        public ushort[] TermIds { get; private set; } = new ushort[64];
+        /// <summary>Per query term, where to find it in a range's term set.</summary>
+        public TermProbe[] Probes { get; private set; } = new TermProbe[64];
+
+        /// <summary>Per query term, its pair in the current range, or -1.</summary>
         public int[] Found { get; private set; } = new int[64];
+
+        /// <summary>The term-set lines the query's probes read, each once.</summary>
+        public ReadOnlySpan<int> ProbeLines => _probeLines.AsSpan(0, _probeLineCount);
+
+        private int[] _probeLines = new int[64];
+        private int _probeLineCount;
 
         /// <summary>Per matched query term, its entries in the current range and its weight.</summary>
         public (Range Entries, uint Weight)[] Entries { get; private set; } = new (Range, uint)[64];
 
         /// <summary>
         /// The query's terms that are in the index with a non-zero weight, by increasing term id, a repeated term
-        /// merged into one with the weights summed; their ids also go to <see cref="TermIds"/>.
+        /// merged into one with the weights summed; their <see cref="Probes"/> and <see cref="ProbeLines"/> are set.
         /// </summary>
         public ReadOnlySpan<QueryTerm> SetQuery(Ingest.QueryVector query, int termCount)
         {
             if (_query.Length < query.Terms.Length)
-                (_query, TermIds, Found, Entries) = (new QueryTerm[query.Terms.Length], new ushort[query.Terms.Length], new int[query.Terms.Length], new (Range, uint)[query.Terms.Length]);
+                (_query, Probes, Found, _probeLines, Entries) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new int[query.Terms.Length], new (Range, uint)[query.Terms.Length]);
             int count = 0;
             foreach (var term in query.Terms)
             {
@@ -197,8 +207,13 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 else
                     terms[distinct++] = terms[i];
             }
+            _probeLineCount = 0;
             for (int i = 0; i < distinct; i++)
-                TermIds[i] = (ushort)terms[i].TermId;
+            {
+                Probes[i] = new TermProbe(terms[i].TermId);
+                if (_probeLineCount == 0 || _probeLines[_probeLineCount - 1] != Probes[i].Line) // terms increase, so lines do
+                    _probeLines[_probeLineCount++] = Probes[i].Line;
+            }
             return terms[..distinct];
         }
     }

@@ -40,7 +40,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             throw new InvalidOperationException($"block-max ranges need at most 65,536 terms; this vocabulary has {_vocabulary.Count:N0}");
         var postings = InvertedLists.Allocate(starts);
         long postingCount = postings.Count;
-        using var forward = options.RangeSize > 0 ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize) : null;
+        using var forward = options.RangeSize > 0 ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize, _vocabulary.Count) : null;
         FillPass(files, quantizer, postings, forward);
         // Pruning and reordering read a finished index: build under a temporary name first, then rewrite.
         var rewrites = new List<Func<SparseIndex, string, long>>();

@@ -20,6 +20,12 @@ public static class IndexComposer
     /// <summary>The metadata property recording the docs per bmp range.</summary>
     public const string RangeSizeProperty = "bmp.rangeSize";
 
+    /// <summary>The bmp range size an index was built with (0: none), whether or not its bmp sections can be read.</summary>
+    public static int RecordedRangeSize(IndexMetadata metadata) =>
+        metadata.Properties.TryGetValue(RangeSizeProperty, out var value)
+        && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size)
+        && size is > 0 and <= IndexLayout.MaxRangeSize ? size : 0;
+
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
     {
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null

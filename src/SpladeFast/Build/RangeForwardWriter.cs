@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using SpladeFast.Format;
 
 namespace SpladeFast.Build;
@@ -12,41 +13,45 @@ public sealed class RangeForwardWriter : IDisposable
 {
     private readonly int _rangeSize;
     private readonly int _documents;
+    private readonly int _termLines;
     private readonly ulong[] _rangePairs;
     private readonly ulong[] _rangeEntries;
-    private readonly TemporaryColumn<ushort> _pairTerms;
+    private readonly TemporaryColumn<ulong> _termSets;
     private readonly TemporaryColumn<uint> _pairStarts;
-    private readonly TemporaryColumn<byte> _entryDocs;
-    private readonly TemporaryColumn<ushort> _entryImpacts;
+    private readonly TemporaryColumn<byte> _entries;
     // The open range's entries, packed term << 24 | document offset << 16 | impact, so one sort groups them by term
     // with documents increasing.
     private ulong[] _open = new ulong[4096];
     private int _openCount;
     private int _document;
     private int _range;
-    private ushort[] _terms = new ushort[4096];
+    private readonly ulong[] _termSet;
+    private int[] _terms = new int[4096];
     private uint[] _starts = new uint[4096];
-    private byte[] _docs = new byte[4096];
-    private ushort[] _impacts = new ushort[4096];
+    private byte[] _entryBytes = new byte[4096 * RangeForwardLayout.EntryBytes];
 
-    public RangeForwardWriter(string indexPath, int documents, int rangeSize)
+    /// <param name="termCount">The vocabulary's size (at most 65,536), which sizes every range's term set.</param>
+    public RangeForwardWriter(string indexPath, int documents, int rangeSize, int termCount)
     {
         if (rangeSize is < 1 or > IndexLayout.MaxRangeSize)
             throw new ArgumentOutOfRangeException(nameof(rangeSize), rangeSize, $"bmp ranges hold 1 to {IndexLayout.MaxRangeSize} documents");
+        if (termCount is < 0 or > ushort.MaxValue + 1)
+            throw new ArgumentOutOfRangeException(nameof(termCount), termCount, "bmp needs a vocabulary of at most 65,536 terms");
         _rangeSize = rangeSize;
         _documents = documents;
+        _termLines = RangeForwardLayout.TermLines(termCount);
+        _termSet = new ulong[_termLines * RangeForwardLayout.LineWords];
         int ranges = (documents + rangeSize - 1) / rangeSize;
         _rangePairs = new ulong[ranges + 1];
         _rangeEntries = new ulong[ranges + 1];
-        _pairTerms = new TemporaryColumn<ushort>(indexPath, "pair-terms");
+        _termSets = new TemporaryColumn<ulong>(indexPath, "term-sets");
         _pairStarts = new TemporaryColumn<uint>(indexPath, "pair-starts");
-        _entryDocs = new TemporaryColumn<byte>(indexPath, "entry-docs");
-        _entryImpacts = new TemporaryColumn<ushort>(indexPath, "entry-impacts");
+        _entries = new TemporaryColumn<byte>(indexPath, "entries");
     }
 
     public int RangeSize => _rangeSize;
 
-    /// <summary>Adds a posting of the current document (terms below 65,536, impacts below 65,536).</summary>
+    /// <summary>Adds a posting of the current document (terms below the vocabulary's size, impacts below 65,536).</summary>
     public void Add(int term, uint impact)
     {
         if (_openCount == _open.Length)
@@ -64,7 +69,7 @@ public sealed class RangeForwardWriter : IDisposable
     public static RangeForwardWriter FromPostings(string indexPath, InvertedLists postings, int documents, int rangeSize)
     {
         var forward = Rewrite.ForwardLists.FromPostings(postings, documents);
-        var writer = new RangeForwardWriter(indexPath, documents, rangeSize);
+        var writer = new RangeForwardWriter(indexPath, documents, rangeSize, postings.TermCount);
         for (int d = 0; d < documents; d++)
         {
             var terms = forward.TermsOf(d);
@@ -80,31 +85,56 @@ public sealed class RangeForwardWriter : IDisposable
     {
         var open = _open.AsSpan(0, _openCount);
         open.Sort();
-        if (_terms.Length < open.Length)
+        if (_starts.Length < open.Length)
         {
-            int size = Math.Max(open.Length, _terms.Length * 2);
-            (_terms, _starts, _docs, _impacts) = (new ushort[size], new uint[size], new byte[size], new ushort[size]);
+            int size = Math.Max(open.Length, _starts.Length * 2);
+            (_terms, _starts, _entryBytes) = (new int[size], new uint[size], new byte[size * RangeForwardLayout.EntryBytes]);
         }
         int pairs = 0;
         for (int i = 0; i < open.Length; i++)
         {
-            ushort term = (ushort)(open[i] >> 24);
+            int term = (int)(open[i] >> 24);
             if (pairs == 0 || _terms[pairs - 1] != term)
             {
                 _terms[pairs] = term;
                 _starts[pairs++] = (uint)i;
             }
-            _docs[i] = (byte)(open[i] >> 16);
-            _impacts[i] = (ushort)open[i];
+            var entry = _entryBytes.AsSpan(i * RangeForwardLayout.EntryBytes);
+            entry[0] = (byte)(open[i] >> 16);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[1..], (ushort)open[i]);
         }
-        _pairTerms.Append(_terms.AsSpan(0, pairs));
+        FillTermSet(_terms.AsSpan(0, pairs), _termSet);
+        _termSets.Append(_termSet);
         _pairStarts.Append(_starts.AsSpan(0, pairs));
-        _entryDocs.Append(_docs.AsSpan(0, open.Length));
-        _entryImpacts.Append(_impacts.AsSpan(0, open.Length));
+        _entries.Append(_entryBytes.AsSpan(0, open.Length * RangeForwardLayout.EntryBytes));
         _range++;
-        _rangePairs[_range] = (ulong)_pairTerms.Count;
-        _rangeEntries[_range] = (ulong)_entryDocs.Count;
+        _rangePairs[_range] = (ulong)_pairStarts.Count;
+        _rangeEntries[_range] = (ulong)(_entries.Count / RangeForwardLayout.EntryBytes);
         _openCount = 0;
+    }
+
+    /// <summary>
+    /// Writes a range's term-set lines (<see cref="RangeForwardLayout"/>): one bit per term of
+    /// <paramref name="terms"/> (increasing, below 496 x the lines), each line's rank in its top 16 bits.
+    /// </summary>
+    public static void FillTermSet(ReadOnlySpan<int> terms, Span<ulong> termSet)
+    {
+        termSet.Clear();
+        foreach (int term in terms)
+        {
+            var (line, bit) = Math.DivRem(term, RangeForwardLayout.TermsPerLine);
+            termSet[line * RangeForwardLayout.LineWords + bit / 64] |= 1ul << (bit % 64);
+        }
+        ulong rank = 0;
+        for (int start = 0; start < termSet.Length; start += RangeForwardLayout.LineWords)
+        {
+            var words = termSet.Slice(start, RangeForwardLayout.LineWords);
+            ulong count = 0;
+            foreach (ulong word in words)
+                count += (ulong)BitOperations.PopCount(word);
+            words[^1] |= rank << 48;
+            rank += count;
+        }
     }
 
     /// <summary>Writes the RangeForward section.</summary>
@@ -112,27 +142,27 @@ public sealed class RangeForwardWriter : IDisposable
     {
         if (_document != _documents)
             throw new InvalidOperationException($"the forward index holds {_document:N0} of {_documents:N0} documents");
+        ulong rangeCount = (ulong)(_rangePairs.Length - 1);
         Span<byte> header = stackalloc byte[RangeForwardLayout.HeaderSize];
+        header.Clear();
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)_rangeSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(_rangePairs.Length - 1));
-        BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)_pairTerms.Count);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], (ulong)_entryDocs.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)rangeCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)_pairStarts.Count);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], (ulong)(_entries.Count / RangeForwardLayout.EntryBytes));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)_termLines);
         section.Write(header);
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
-        _pairTerms.CopyTo(section);
-        section.Write(new byte[_pairTerms.Count % 2 * 2]);
+        section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.HeaderSize - 16 * (rangeCount + 1)]);
+        _termSets.CopyTo(section);
         _pairStarts.CopyTo(section);
-        _entryDocs.CopyTo(section);
-        section.Write(new byte[_entryDocs.Count % 2]);
-        _entryImpacts.CopyTo(section);
+        _entries.CopyTo(section);
     }
 
     public void Dispose()
     {
-        _pairTerms.Dispose();
+        _termSets.Dispose();
         _pairStarts.Dispose();
-        _entryDocs.Dispose();
-        _entryImpacts.Dispose();
+        _entries.Dispose();
     }
 }

@@ -33,14 +33,15 @@ public enum SectionKind : uint
     Postings = 4,
     Skips = 5,
     Terms = 6,
-    // 7 and 8 held an earlier bmp layout (document-major forward index, 16-bit range maxima); indexes that still
-    // carry them open and search without bmp data.
-    /// <summary>Optional (index --bmp): the forward index, term-major within each docid range.</summary>
-    RangeForward = 9,
+    // 7 and 8 held an earlier bmp layout (document-major forward index, 16-bit range maxima), 9 a forward index
+    // with sorted term lists; indexes that still carry them open and search without bmp data (a rewrite such as
+    // 'prune --min-impact 0' writes it anew).
     /// <summary>Optional (index --bmp): per term, its quantized maximum impact in each docid range.</summary>
     RangeBounds = 10,
     /// <summary>Optional: per term, its 10th, 100th and 1000th largest impact (safe initial top-k thresholds).</summary>
     TermThresholds = 11,
+    /// <summary>Optional (index --bmp): the forward index, term-major within each docid range.</summary>
+    RangeForward = 12,
 }
 
 /// <summary>
@@ -121,18 +122,37 @@ public struct TermEntry
 /// touches only the query's terms (BMP's block-forward index).
 /// <code>
 ///   0  RangeSize u32      4  RangeCount u32      8  PairCount u64      16 EntryCount u64
-///   24 RangePairs u64[RangeCount + 1]    index of each range's first (term, range) pair
+///   24 TermLines u32 (term-set lines per range: ceil(TermCount / 496))  28 reserved u32 (zero)
+///   32 RangePairs u64[RangeCount + 1]    index of each range's first (term, range) pair
 ///   .. RangeEntries u64[RangeCount + 1]  index of each range's first entry
-///   .. PairTerms u16[PairCount]          a range's terms, increasing                       (then zeros to 4 bytes)
+///   .. zeros to a 64-byte boundary
+///   .. TermSets: TermLines lines of 64 bytes per range, the set of its terms (below)
 ///   .. PairStarts u32[PairCount]         each pair's first entry, from its range's first entry
-///   .. EntryDocs u8[EntryCount]          docid - range's first docid, increasing within a pair
-///   .. EntryImpacts u16[EntryCount]      at a 2-byte boundary (zeros before)
+///   .. Entries: EntryCount x 3 bytes     document offset u8 (docid - range's first docid, increasing within a
+///                                        pair), impact u16
 /// </code>
-/// A pair's entries end where the next pair of its range starts, the last at the range's end.
+/// A range's pairs are its terms in increasing order; a pair's entries end where the next pair starts, the last
+/// at the range's end. Term-set line j covers terms 496j .. 496j + 495:
+/// <code>
+///   bits 0..495 (u64 words 0..7, bit b of word w is term 496j + 64w + b): the term occurs in the range
+///   bits 496..511 (the top 16 bits of word 7): how many of the range's terms lie in lines 0..j-1
+/// </code>
+/// so a term's pair is found from one cache line, its presence a bit and its rank a few popcounts: a range's
+/// query terms are located by independent loads instead of a sweep through its term list.
 /// </summary>
 public static class RangeForwardLayout
 {
-    public const int HeaderSize = 24;
+    public const int HeaderSize = 32;
+    public const int LineBytes = 64;
+    public const int LineWords = LineBytes / sizeof(ulong);
+    /// <summary>Terms per term-set line: 512 bits less the 16-bit rank.</summary>
+    public const int TermsPerLine = 496;
+    public const int EntryBytes = 3;
+
+    public static int TermLines(int termCount) => (termCount + TermsPerLine - 1) / TermsPerLine;
+
+    /// <summary>Where the term sets start: after the header and both offset arrays, at a 64-byte boundary.</summary>
+    public static ulong TermSetsOffset(ulong rangeCount) => (HeaderSize + 16 * (rangeCount + 1) + LineBytes - 1) & ~(ulong)(LineBytes - 1);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 using SpladeFast.Format;
 
@@ -7,28 +8,25 @@ namespace SpladeFast.Index;
 public readonly ref struct RangePostings
 {
     private readonly ReadOnlySpan<uint> _starts;
-    private readonly ReadOnlySpan<byte> _docs;
-    private readonly ReadOnlySpan<ushort> _impacts;
 
-    public RangePostings(ReadOnlySpan<ushort> terms, ReadOnlySpan<uint> starts, ReadOnlySpan<byte> docs, ReadOnlySpan<ushort> impacts)
+    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<uint> starts, ReadOnlySpan<byte> entries)
     {
-        Terms = terms;
+        TermSet = termSet;
         _starts = starts;
-        _docs = docs;
-        _impacts = impacts;
+        Entries = entries;
     }
 
-    /// <summary>The range's terms, increasing.</summary>
-    public ReadOnlySpan<ushort> Terms { get; }
+    /// <summary>The range's term-set lines; <see cref="TermProbe"/> finds a term's pair in them.</summary>
+    public ReadOnlySpan<ulong> TermSet { get; }
 
-    /// <summary>Every entry's document, as an offset from the range's first docid; a pair's are <see cref="Entries"/>.</summary>
-    public ReadOnlySpan<byte> Docs => _docs;
+    /// <summary>Every entry, <see cref="RangeForwardLayout.EntryBytes"/> each; a pair's are <see cref="EntriesOf"/>.</summary>
+    public ReadOnlySpan<byte> Entries { get; }
 
-    /// <summary>Every entry's impact.</summary>
-    public ReadOnlySpan<ushort> Impacts => _impacts;
+    public int PairCount => _starts.Length;
 
-    /// <summary>The entries of the <paramref name="pair"/>-th term.</summary>
-    public Range Entries(int pair) => new((int)_starts[pair], pair + 1 < _starts.Length ? (int)_starts[pair + 1] : _docs.Length);
+    /// <summary>The entries of the <paramref name="pair"/>-th term, in entries (not bytes).</summary>
+    public Range EntriesOf(int pair) =>
+        new((int)_starts[pair], pair + 1 < _starts.Length ? (int)_starts[pair + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
 }
 
 /// <summary>
@@ -40,10 +38,10 @@ public sealed unsafe class BlockMaxRanges
 {
     private readonly ulong* _rangePairs;
     private readonly ulong* _rangeEntries;
-    private readonly ushort* _pairTerms;
+    private readonly ulong* _termSets;
     private readonly uint* _pairStarts;
-    private readonly byte* _entryDocs;
-    private readonly ushort* _entryImpacts;
+    private readonly byte* _entries;
+    private readonly int _termLines;
     private readonly TermRangeBounds* _bounds;
     private readonly byte* _boundData;
     private readonly ulong _boundDataLength;
@@ -53,21 +51,22 @@ public sealed unsafe class BlockMaxRanges
     {
         if (forwardLength < RangeForwardLayout.HeaderSize || boundsLength < TermRangeBounds.HeaderSize)
             ThrowHelper.Corrupt(path, "bmp sections are truncated");
-        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4);
+        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4), termLines = *(uint*)(forward + 24);
         ulong pairs = *(ulong*)(forward + 8), entries = *(ulong*)(forward + 16);
-        if (rangeSize is 0 or > IndexLayout.MaxRangeSize || (ulong)rangeCount != (documents + rangeSize - 1) / rangeSize)
+        if (rangeSize is 0 or > IndexLayout.MaxRangeSize || (ulong)rangeCount != (documents + rangeSize - 1) / rangeSize
+            || terms > ushort.MaxValue + 1 || termLines != RangeForwardLayout.TermLines((int)terms))
             ThrowHelper.Corrupt(path, "bmp forward header does not match the index");
-        ulong offsetsEnd = RangeForwardLayout.HeaderSize + 16 * ((ulong)rangeCount + 1);
-        ulong pairsEnd = offsetsEnd + (pairs * 2 + 3 & ~3ul) + pairs * 4;
-        ulong entriesEnd = pairsEnd + (entries + 1 & ~1ul) + entries * 2;
-        if (pairs > forwardLength || entries > forwardLength || entriesEnd > forwardLength)
+        ulong termSets = RangeForwardLayout.TermSetsOffset(rangeCount);
+        ulong startsOffset = termSets + (ulong)rangeCount * termLines * RangeForwardLayout.LineBytes;
+        ulong entriesOffset = startsOffset + pairs * 4;
+        if (pairs > forwardLength || entries > forwardLength || entriesOffset + entries * RangeForwardLayout.EntryBytes > forwardLength)
             ThrowHelper.Corrupt(path, "bmp forward section is truncated");
         _rangePairs = (ulong*)(forward + RangeForwardLayout.HeaderSize);
         _rangeEntries = _rangePairs + rangeCount + 1;
-        _pairTerms = (ushort*)(forward + offsetsEnd);
-        _pairStarts = (uint*)(forward + offsetsEnd + (pairs * 2 + 3 & ~3ul));
-        _entryDocs = forward + pairsEnd;
-        _entryImpacts = (ushort*)(forward + pairsEnd + (entries + 1 & ~1ul));
+        _termSets = (ulong*)(forward + termSets);
+        _pairStarts = (uint*)(forward + startsOffset);
+        _entries = forward + entriesOffset;
+        _termLines = (int)termLines;
         CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs);
         CheckOffsets(path, "bmp range entry", _rangeEntries, rangeCount, entries);
 
@@ -96,23 +95,25 @@ public sealed unsafe class BlockMaxRanges
     {
         ulong firstPair = _rangePairs[range], pairs = _rangePairs[range + 1] - firstPair;
         ulong firstEntry = _rangeEntries[range], entries = _rangeEntries[range + 1] - firstEntry;
-        return new RangePostings(new(_pairTerms + firstPair, (int)pairs), new(_pairStarts + firstPair, (int)pairs),
-            new(_entryDocs + firstEntry, (int)entries), new(_entryImpacts + firstEntry, (int)entries));
+        return new RangePostings(new(TermSetOf(range), _termLines * RangeForwardLayout.LineWords), new(_pairStarts + firstPair, (int)pairs),
+            new(_entries + firstEntry * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes));
     }
 
     /// <summary>
-    /// Asks the cache for the start of a range's data (the first lines of its term list and of its pair starts), so
-    /// that a range about to be visited is not read cold; reads the range's pair offset to find them.
+    /// Asks the cache for the term-set lines a query will read in a range about to be visited (the lines
+    /// <paramref name="lines"/> names, each below the number of lines), so that they load while the current range
+    /// is scored.
     /// </summary>
-    public void Prefetch(int range)
+    public void Prefetch(int range, ReadOnlySpan<int> lines)
     {
         if (!Sse.IsSupported || (uint)range >= (uint)RangeCount)
             return;
-        ulong firstPair = _rangePairs[range];
-        for (int line = 0; line < 4; line++)
-            Sse.Prefetch0((byte*)(_pairTerms + firstPair) + 64 * line);
-        Sse.Prefetch0(_pairStarts + firstPair);
+        ulong* set = TermSetOf(range);
+        foreach (int line in lines)
+            Sse.Prefetch0(set + line * RangeForwardLayout.LineWords);
     }
+
+    private ulong* TermSetOf(int range) => _termSets + (ulong)range * (ulong)_termLines * RangeForwardLayout.LineWords;
 
     /// <summary>The term's largest impact, the scale of its quantized range maxima.</summary>
     public uint TermMaxImpact(int term) => _bounds[CheckTerm(term)].MaxImpact;
@@ -138,8 +139,9 @@ public sealed unsafe class BlockMaxRanges
     }
 
     /// <summary>
-    /// Walks every range and term list (what opening does not): terms increasing, entry offsets increasing and
-    /// inside the range, documents inside the range and increasing per term, sparse ranges increasing and in bounds.
+    /// Walks every range (what opening does not): term sets inside the vocabulary with consistent ranks and one
+    /// pair per term, entry offsets increasing and inside the range, documents inside the range and increasing per
+    /// term, sparse range bounds increasing and in bounds.
     /// </summary>
     public void Validate(string path)
     {
@@ -147,19 +149,41 @@ public sealed unsafe class BlockMaxRanges
         {
             ulong firstPair = _rangePairs[r], pairs = _rangePairs[r + 1] - firstPair;
             ulong entries = _rangeEntries[r + 1] - _rangeEntries[r];
-            for (ulong p = 0; p < pairs; p++)
+            var set = new ReadOnlySpan<ulong>(TermSetOf(r), _termLines * RangeForwardLayout.LineWords);
+            ulong rank = 0;
+            for (int line = 0; line < _termLines; line++)
             {
-                ulong start = _pairStarts[firstPair + p], end = p + 1 < pairs ? _pairStarts[firstPair + p + 1] : entries;
-                if ((p > 0 && _pairTerms[firstPair + p] <= _pairTerms[firstPair + p - 1]) || (ulong)_pairTerms[firstPair + p] >= _termCount
-                    || start >= end || end > entries || (p == 0 && start != 0))
-                    ThrowHelper.Corrupt(path, $"bmp range {r} has a bad term list");
+                var words = set.Slice(line * RangeForwardLayout.LineWords, RangeForwardLayout.LineWords);
+                if (words[^1] >> 48 != rank)
+                    ThrowHelper.Corrupt(path, $"bmp range {r} has a bad term-set rank in line {line}");
+                int lineTerms = Math.Min(RangeForwardLayout.TermsPerLine, (int)_termCount - line * RangeForwardLayout.TermsPerLine);
+                for (int w = 0; w < RangeForwardLayout.LineWords; w++)
+                {
+                    int valid = Math.Clamp(lineTerms - 64 * w, 0, 64);
+                    ulong word = words[w] & (valid == 64 ? ulong.MaxValue : (1ul << valid) - 1);
+                    if (word != (w == RangeForwardLayout.LineWords - 1 ? words[w] & ((1ul << 48) - 1) : words[w]))
+                        ThrowHelper.Corrupt(path, $"bmp range {r} holds terms outside the vocabulary");
+                    rank += (ulong)BitOperations.PopCount(word);
+                }
+            }
+            if (rank != pairs)
+                ThrowHelper.Corrupt(path, $"bmp range {r} has {rank} terms in its term set but {pairs} pairs");
+            var starts = new ReadOnlySpan<uint>(_pairStarts + firstPair, (int)pairs);
+            var data = new ReadOnlySpan<byte>(_entries + _rangeEntries[r] * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes);
+            for (int p = 0; p < starts.Length; p++)
+            {
+                ulong start = starts[p], end = p + 1 < starts.Length ? starts[p + 1] : entries;
+                if (start >= end || end > entries || (p == 0 && start != 0))
+                    ThrowHelper.Corrupt(path, $"bmp range {r} has bad entry offsets");
                 for (ulong e = start; e < end; e++)
                 {
-                    byte doc = _entryDocs[_rangeEntries[r] + e];
-                    if (doc >= RangeSize || (e > start && doc <= _entryDocs[_rangeEntries[r] + e - 1]))
+                    byte doc = data[(int)e * RangeForwardLayout.EntryBytes];
+                    if (doc >= RangeSize || (e > start && doc <= data[(int)(e - 1) * RangeForwardLayout.EntryBytes]))
                         ThrowHelper.Corrupt(path, $"bmp range {r} has a bad document offset");
                 }
             }
+            if (pairs == 0 && entries != 0)
+                ThrowHelper.Corrupt(path, $"bmp range {r} has entries but no terms");
         }
         for (int t = 0; t < (int)_termCount; t++)
         {

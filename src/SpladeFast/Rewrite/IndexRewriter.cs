@@ -6,7 +6,7 @@ namespace SpladeFast.Rewrite;
 
 /// <summary>
 /// Writes a new index from an existing one's documents held as <see cref="ForwardLists"/>: renumbered (reordering),
-/// with fewer postings (static pruning), or both. Vocabulary, quantization and block-max ranges carry over;
+/// with fewer postings (static pruning), or both. Vocabulary, quantization and the bmp range size carry over;
 /// <paramref name="properties"/> are added to the metadata to record what was done.
 /// </summary>
 public static class IndexRewriter
@@ -22,8 +22,10 @@ public static class IndexRewriter
             starts[t + 1] += starts[t];
         var postings = InvertedLists.Allocate(starts);
         var next = (long[])starts.Clone();
-        int rangeSize = source.Ranges?.RangeSize ?? 0;
-        using var forwardWriter = rangeSize > 0 ? new RangeForwardWriter(outputPath, source.DocumentCount, rangeSize) : null;
+        // The recorded range size also serves indexes whose bmp sections are of an older layout: rewriting one
+        // writes its bmp data anew in the current layout.
+        int rangeSize = source.Ranges?.RangeSize ?? IndexComposer.RecordedRangeSize(source.Metadata);
+        using var forwardWriter = rangeSize > 0 ? new RangeForwardWriter(outputPath, source.DocumentCount, rangeSize, source.TermCount) : null;
         var documentIds = new string[forward.DocumentCount];
         for (int newId = 0; newId < documentIds.Length; newId++)
         {

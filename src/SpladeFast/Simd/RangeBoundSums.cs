@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SpladeFast.Simd;
 
@@ -33,12 +34,19 @@ public static class RangeBoundSums
             Unsafe.Add(ref destination, i) += weight * Unsafe.Add(ref source, i);
     }
 
+    /// <summary>How far ahead of the kernel the row is requested: hardware prefetchers stop at page boundaries.</summary>
+    private const int PrefetchDistance = 4096;
+
     /// <summary>Adds whole vectors of bytes; returns how many bytes it covered.</summary>
-    private static int Run<TKernel>(ref byte source, int length, uint weight, ref uint destination) where TKernel : struct, IKernel
+    private static unsafe int Run<TKernel>(ref byte source, int length, uint weight, ref uint destination) where TKernel : struct, IKernel
     {
         int i = 0;
         for (; i <= length - TKernel.Bytes; i += TKernel.Bytes)
+        {
+            if (Sse.IsSupported && (i & 63) == 0)
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref source, i + PrefetchDistance))); // never faults, even past the end
             TKernel.AddScaled(ref Unsafe.Add(ref source, i), weight, ref Unsafe.Add(ref destination, i));
+        }
         return i;
     }
 

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace SpladeFast.Storage;
 
-/// <summary>The whole file copied into native memory: no page faults during timing runs.</summary>
+/// <summary>
+/// The whole file copied into native memory, in huge pages where the system has them: no page faults during
+/// timing runs and few TLB misses.
+/// </summary>
 public sealed unsafe class InMemoryStorage : IIndexStorage
 {
     private byte* _pointer;
@@ -11,7 +14,7 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
     {
         Path = path;
         Length = bytes.Length;
-        _pointer = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, bytes.Length), 64);
+        _pointer = NativeMemoryAdvice.AllocateHugePageAligned((nuint)bytes.Length);
         bytes.CopyTo(new Span<byte>(_pointer, bytes.Length));
     }
 
@@ -33,7 +36,7 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
     {
         Path = path;
         Length = length;
-        _pointer = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, length), 64);
+        _pointer = NativeMemoryAdvice.AllocateHugePageAligned((nuint)length);
     }
 
     public string Path { get; }

@@ -119,14 +119,14 @@ public class CorruptionTests
         var section = opened.Sections.Single(s => s.Kind == SectionKind.RangeForward);
         int ranges = opened.Ranges!.RangeCount;
         long pairs = BitConverter.ToInt64(bytes, (int)section.Offset + 8), entries = BitConverter.ToInt64(bytes, (int)section.Offset + 16);
-        long pairTerms = (long)section.Offset + RangeForwardLayout.HeaderSize + 16L * (ranges + 1);
-        long entryDocs = pairTerms + ((pairs * 2 + 3) & ~3L) + pairs * 4;
+        int termLines = BitConverter.ToInt32(bytes, (int)section.Offset + 24);
+        long termSets = (long)section.Offset + (long)RangeForwardLayout.TermSetsOffset((ulong)ranges);
+        long entryData = termSets + (long)ranges * termLines * RangeForwardLayout.LineBytes + pairs * 4;
 
         var unordered = bytes.ToArray();
-        unordered[pairTerms + 2] = unordered[pairTerms]; // the range's second term equals its first
-        unordered[pairTerms + 3] = unordered[pairTerms + 1];
+        unordered[termSets] ^= 0x01; // the first range gains or loses term 0: its set no longer matches its pairs
         var outside = bytes.ToArray();
-        outside[entryDocs] = 255; // a document offset past the range of 8 documents
+        outside[entryData] = 255; // a document offset past the range of 8 documents
         foreach (var damaged in new[] { unordered, outside })
         {
             using var index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged), verifyChecksums: false);
