@@ -17,8 +17,13 @@ public sealed record QueryRunOptions
     public double ThresholdFactor { get; init; } = 1;
     /// <summary>Start from the index's safe per-term thresholds (exact; off only to measure their effect).</summary>
     public bool InitialThreshold { get; init; } = true;
-    /// <summary>Queries answered once before timing (caches, JIT tiering); excluded from the report.</summary>
+    /// <summary>Queries answered before timing (caches, JIT tiering); excluded from the report. -1: min(100, n / 10).</summary>
     public int WarmupQueries { get; init; } = -1;
+    /// <summary>
+    /// The warm-up queries are answered again until this much time has passed: the runtime compiles hot methods
+    /// anew only after they have run for a while, and a fast algorithm answers 100 queries long before that.
+    /// </summary>
+    public TimeSpan WarmupTime { get; init; } = TimeSpan.FromSeconds(1);
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
@@ -52,9 +57,10 @@ public static class QueryRunner
         var contexts = Enumerable.Range(0, threads).Select(_ => createSearcher()).ToArray();
         foreach (var context in contexts)
             context.InitialThreshold = options.InitialThreshold;
-        int warmup = options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10);
-        for (int q = 0; q < warmup; q++)
-            contexts[q % threads].Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
+        int warmup = Math.Min(queries.Count, options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10));
+        var warming = Stopwatch.StartNew();
+        for (int q = 0; q < warmup || (warmup > 0 && warming.Elapsed < options.WarmupTime); q++)
+            contexts[q % threads].Search(queries[q % warmup], options.K, options.Algorithm, options.ThresholdFactor);
         foreach (var context in contexts)
             context.ResetCounters();
 
