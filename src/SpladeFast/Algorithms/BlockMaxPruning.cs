@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
@@ -33,26 +30,38 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             return;
         var sums = scratch.Sums;
         var queue = scratch.Queue;
+        var pipeline = scratch.Pipeline;
         var scores = scratch.Scores.AsSpan(0, ranges.RangeSize);
         var topK = context.TopK;
         long scored = 0, entries = 0;
         int documents = context.Index.DocumentCount;
         try
         {
-            ulong divisor = AddRangeBounds(ranges, query, sums);
+            ulong divisor = AddRangeBounds(ranges, query, scratch);
             queue.Start(sums, firstBatch: Math.Max(256, 4 * topK.K));
+            pipeline.Start(query.Length);
             while (true)
             {
-                if (queue.NeedsGather && !topK.CouldEnter(Bound((uint)(queue.UngatheredLimit - 1), divisor), 0))
-                    break;
-                if (!queue.TryPeek(out uint sum, out int range))
-                    break;
+                // The pipeline looks ahead only among ranges already gathered: a gather reads every sum, so it waits
+                // until the pipeline is empty and the ranges left could still enter the top k.
+                while (pipeline.Count < RangePipeline.Depth && !queue.NeedsGather && queue.TryPeek(out uint next, out int nextRange))
+                {
+                    queue.Pop();
+                    pipeline.Add(nextRange, next);
+                }
+                if (pipeline.Count == 0)
+                {
+                    if (queue.NeedsGather && !topK.CouldEnter(Bound((uint)(queue.UngatheredLimit - 1), divisor), 0))
+                        break;
+                    if (!queue.TryPeek(out _, out _))
+                        break;
+                    continue;
+                }
+                var (range, sum) = pipeline.Head;
                 uint first = (uint)(range * ranges.RangeSize);
                 if (!topK.CouldEnter(Bound(sum, divisor), first))
                     break;
-                ranges.Prefetch(queue.PeekSecond(), scratch.ProbeLines); // loads while this range is scored
-                queue.Pop();
-                entries += ScoreRange(ranges.Range(range), query, scratch, scores);
+                entries += pipeline.ScoreHead(ranges, query, scratch.Probes.AsSpan(0, query.Length), scratch.ProbeLines, scores);
                 int size = Math.Min(ranges.RangeSize, documents - (int)first);
                 for (int d = 0; d < size; d++)
                 {
@@ -74,28 +83,41 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         context.PostingsDecoded += entries;
     }
 
+    /// <summary>Ranges whose sums are completed together: 32 KiB of sums, which stay in the L1 cache while every
+    /// dense row adds its slice, instead of streaming the whole sums array through L2 once per query term.</summary>
+    private const int SumTileRanges = 8192;
+
     /// <summary>
     /// sums[r] += W_t x q_t(r) for every query term, where W_t = ceil(w_t x termMax_t / divisor) and the divisor
     /// (a power of two, 1 for any realistic query) keeps 255 x sum(W_t) within 32 bits. Then
     /// sum(w_t x max_t(r)) &lt;= sum(w_t x termMax_t x q_t(r) / 255) &lt;= divisor x sums[r] / 255.
     /// </summary>
-    private static ulong AddRangeBounds(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, Span<uint> sums)
+    private static ulong AddRangeBounds(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, Scratch scratch)
     {
         ulong divisor = 1;
         while (ScaledTotal(ranges, query, divisor) * byte.MaxValue > uint.MaxValue)
             divisor *= 2;
+        var sums = scratch.Sums;
+        var dense = scratch.DenseTerms;
+        int denseCount = 0;
         foreach (var term in query)
         {
             uint weight = ScaledWeight(ranges, term, divisor);
             if (ranges.IsDense(term.TermId))
             {
-                RangeBoundSums.AddScaled(ranges.DenseBounds(term.TermId), weight, sums);
+                dense[denseCount++] = (term.TermId, weight);
                 continue;
             }
             var rangeIds = ranges.SparseRanges(term.TermId);
             var bounds = ranges.SparseBounds(term.TermId);
             for (int i = 0; i < rangeIds.Length; i++)
                 sums[(int)rangeIds[i]] += weight * bounds[i];
+        }
+        for (int start = 0; start < sums.Length; start += SumTileRanges)
+        {
+            var tile = sums.AsSpan(start, Math.Min(SumTileRanges, sums.Length - start));
+            foreach (var (term, weight) in dense.AsSpan(0, denseCount))
+                RangeBoundSums.AddScaled(ranges.DenseBounds(term).Slice(start, tile.Length), weight, tile);
         }
         return divisor;
     }
@@ -114,47 +136,6 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     /// <summary>The bound in score units, rounded up.</summary>
     private static long Bound(uint sum, ulong divisor) => (long)((sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
 
-    /// <summary>
-    /// Adds each query term's entries of the range to the per-document scores; returns the entries read. A visited
-    /// range is cold in cache: every query term is looked up in the range's term set first (independent loads),
-    /// and every matched term's first entry line is prefetched before scoring, so the misses overlap instead of
-    /// following one another.
-    /// </summary>
-    private static unsafe long ScoreRange(RangePostings postings, ReadOnlySpan<QueryTerm> query, Scratch scratch, Span<long> scores)
-    {
-        if (postings.PairCount == 0)
-            return 0;
-        var probes = scratch.Probes.AsSpan(0, query.Length);
-        var found = scratch.Found.AsSpan(0, query.Length);
-        var termSet = postings.TermSet;
-        for (int q = 0; q < query.Length; q++)
-            found[q] = probes[q].Find(termSet);
-        // No branch on what was loaded: a mispredicted one would wait for its miss and discard the loads after it.
-        var entries = scratch.Entries.AsSpan(0, query.Length);
-        int matched = 0;
-        for (int q = 0; q < query.Length; q++)
-        {
-            int pair = found[q];
-            entries[matched] = (postings.EntriesOf(Math.Max(pair, 0)), query[q].Weight);
-            matched += (int)((uint)~pair >> 31);
-        }
-        var data = postings.Entries;
-        if (Sse.IsSupported)
-        {
-            foreach (var (range, _) in entries[..matched])
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in data[range.Start.Value * RangeForwardLayout.EntryBytes])));
-        }
-        long read = 0;
-        foreach (var (range, weight) in entries[..matched])
-        {
-            var pairEntries = data[(range.Start.Value * RangeForwardLayout.EntryBytes)..(range.End.Value * RangeForwardLayout.EntryBytes)];
-            for (int e = 0; e < pairEntries.Length; e += RangeForwardLayout.EntryBytes)
-                scores[pairEntries[e]] += (long)weight * BinaryPrimitives.ReadUInt16LittleEndian(pairEntries[(e + 1)..]);
-            read += pairEntries.Length / RangeForwardLayout.EntryBytes;
-        }
-        return read;
-    }
-
     /// <summary>Per-thread buffers, reused across queries.</summary>
     internal sealed class Scratch(int rangeCount)
     {
@@ -165,23 +146,22 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
         public RangeQueue Queue { get; } = new();
 
+        public RangePipeline Pipeline { get; } = new();
+
+        /// <summary>The query's terms that keep dense range-bound rows, with their scaled weights.</summary>
+        public (int Term, uint Weight)[] DenseTerms { get; private set; } = new (int, uint)[64];
+
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];
 
         /// <summary>Per query term, where to find it in a range's term set.</summary>
         public TermProbe[] Probes { get; private set; } = new TermProbe[64];
 
-        /// <summary>Per query term, its pair in the current range, or -1.</summary>
-        public int[] Found { get; private set; } = new int[64];
-
         /// <summary>The term-set lines the query's probes read, each once.</summary>
         public ReadOnlySpan<int> ProbeLines => _probeLines.AsSpan(0, _probeLineCount);
 
         private int[] _probeLines = new int[64];
         private int _probeLineCount;
-
-        /// <summary>Per matched query term, its entries in the current range and its weight.</summary>
-        public (Range Entries, uint Weight)[] Entries { get; private set; } = new (Range, uint)[64];
 
         /// <summary>
         /// The query's terms that are in the index with a non-zero weight, by increasing term id, a repeated term
@@ -190,7 +170,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         public ReadOnlySpan<QueryTerm> SetQuery(Ingest.QueryVector query, int termCount)
         {
             if (_query.Length < query.Terms.Length)
-                (_query, Probes, Found, _probeLines, Entries) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new int[query.Terms.Length], new (Range, uint)[query.Terms.Length]);
+                (_query, Probes, _probeLines, DenseTerms) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new (int, uint)[query.Terms.Length]);
             int count = 0;
             foreach (var term in query.Terms)
             {

@@ -25,9 +25,7 @@ internal sealed class RangeQueue
         _sums = sums;
         _count = 0;
         _batch = firstBatch;
-        uint max = 0;
-        foreach (uint sum in sums)
-            max = Math.Max(max, sum);
+        uint max = Max(sums);
         _shift = Math.Max(0, 32 - BitOperations.LeadingZeroCount(max) - BucketBits);
         Array.Clear(_histogram);
         foreach (uint sum in sums)
@@ -36,6 +34,20 @@ internal sealed class RangeQueue
                 _histogram[sum >> _shift]++;
         }
         _nextBucket = (int)(max >> _shift);
+    }
+
+    private static uint Max(ReadOnlySpan<uint> sums)
+    {
+        var vectors = MemoryMarshal.Cast<uint, Vector<uint>>(sums);
+        var maxima = Vector<uint>.Zero;
+        foreach (var vector in vectors)
+            maxima = Vector.Max(maxima, vector);
+        uint max = 0;
+        for (int i = 0; i < Vector<uint>.Count; i++)
+            max = Math.Max(max, maxima[i]);
+        foreach (uint sum in sums[(vectors.Length * Vector<uint>.Count)..])
+            max = Math.Max(max, sum);
+        return max;
     }
 
     /// <summary>An exclusive bound on the sums not yet gathered into the heap.</summary>

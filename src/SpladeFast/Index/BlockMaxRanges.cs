@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using SpladeFast.Format;
 
@@ -23,6 +24,21 @@ public readonly ref struct RangePostings
     public ReadOnlySpan<byte> Entries { get; }
 
     public int PairCount => _starts.Length;
+
+    /// <summary>Asks the cache for the line holding where the <paramref name="pair"/>-th term's entries start.</summary>
+    public unsafe void PrefetchStart(int pair)
+    {
+        if (Sse.IsSupported && (uint)pair < (uint)_starts.Length)
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _starts[pair])));
+    }
+
+    /// <summary>Asks the cache for the first line of entries <paramref name="entries"/> (in entries, not bytes).</summary>
+    public unsafe void PrefetchEntries(Range entries)
+    {
+        int offset = entries.Start.Value * RangeForwardLayout.EntryBytes;
+        if (Sse.IsSupported && (uint)offset < (uint)Entries.Length)
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in Entries[offset])));
+    }
 
     /// <summary>The entries of the <paramref name="pair"/>-th term, in entries (not bytes).</summary>
     public Range EntriesOf(int pair) =>
@@ -100,14 +116,15 @@ public sealed unsafe class BlockMaxRanges
     }
 
     /// <summary>
-    /// Asks the cache for the term-set lines a query will read in a range about to be visited (the lines
-    /// <paramref name="lines"/> names, each below the number of lines), so that they load while the current range
-    /// is scored.
+    /// Asks the cache for what finding a query's terms in a range about to be visited reads: the range's offsets
+    /// and the term-set lines <paramref name="lines"/> names (each below the number of lines).
     /// </summary>
     public void Prefetch(int range, ReadOnlySpan<int> lines)
     {
         if (!Sse.IsSupported || (uint)range >= (uint)RangeCount)
             return;
+        Sse.Prefetch0(_rangePairs + range);
+        Sse.Prefetch0(_rangeEntries + range);
         ulong* set = TermSetOf(range);
         foreach (int line in lines)
             Sse.Prefetch0(set + line * RangeForwardLayout.LineWords);

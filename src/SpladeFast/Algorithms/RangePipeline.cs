@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using SpladeFast.Format;
+using SpladeFast.Index;
+using SpladeFast.Ingest;
+
+namespace SpladeFast.Algorithms;
+
+/// <summary>
+/// The next ranges bmp visits, each a step further along. A visited range is cold in cache and its data is reached
+/// in three dependent steps (term-set lines, then pair starts, then entries), so each step is taken one range
+/// ahead of the one that needs its result and the misses of later ranges overlap the scoring of this one:
+/// <code>
+///   while range i is scored:  i+3 prefetch its term-set lines
+///                             i+2 probe the query's terms, prefetch their pair starts
+///                             i+1 read its pair starts, prefetch their entries
+///                             i   add its entries to the document scores
+/// </code>
+/// Ranges enter in visiting order; one that ends up not visited (the top k filled first) costs only prefetches.
+/// </summary>
+internal sealed class RangePipeline
+{
+    public const int Depth = 4;
+    private const int Prefetched = 1, Probed = 2, Located = 3;
+    private readonly Slot[] _slots = [new(), new(), new(), new()];
+    private int _head;
+
+    public int Count { get; private set; }
+
+    /// <summary>Empties the pipeline and sizes its buffers for a query of <paramref name="terms"/> terms.</summary>
+    public void Start(int terms)
+    {
+        (_head, Count) = (0, 0);
+        foreach (var slot in _slots)
+        {
+            if (slot.Found.Length < terms)
+                (slot.Found, slot.Entries) = (new int[terms], new (Range, uint)[terms]);
+        }
+    }
+
+    public void Add(int range, uint sum)
+    {
+        var slot = _slots[(_head + Count++) % Depth];
+        (slot.Range, slot.Sum, slot.Stage) = (range, sum, 0);
+    }
+
+    public (int Range, uint Sum) Head => (_slots[_head].Range, _slots[_head].Sum);
+
+    /// <summary>
+    /// Advances every later range by a step, then adds the head range's entries to <paramref name="scores"/> (one
+    /// per document of the range) and drops it; returns the entries read.
+    /// </summary>
+    public long ScoreHead(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, ReadOnlySpan<TermProbe> probes, ReadOnlySpan<int> probeLines, Span<long> scores)
+    {
+        for (int position = Count - 1; position >= 0; position--)
+            Advance(_slots[(_head + position) % Depth], position == 0 ? Located : Depth - position, ranges, query, probes, probeLines);
+        var head = _slots[_head];
+        _head = (_head + 1) % Depth;
+        Count--;
+        var postings = ranges.Range(head.Range);
+        var data = postings.Entries;
+        long read = 0;
+        foreach (var (entries, weight) in head.Entries.AsSpan(0, head.Matched))
+        {
+            var pairEntries = data[(entries.Start.Value * RangeForwardLayout.EntryBytes)..(entries.End.Value * RangeForwardLayout.EntryBytes)];
+            for (int e = 0; e < pairEntries.Length; e += RangeForwardLayout.EntryBytes)
+                scores[pairEntries[e]] += (long)weight * BinaryPrimitives.ReadUInt16LittleEndian(pairEntries[(e + 1)..]);
+            read += pairEntries.Length / RangeForwardLayout.EntryBytes;
+        }
+        return read;
+    }
+
+    private static void Advance(Slot slot, int stage, BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, ReadOnlySpan<TermProbe> probes, ReadOnlySpan<int> probeLines)
+    {
+        for (; slot.Stage < stage; slot.Stage++)
+        {
+            switch (slot.Stage + 1)
+            {
+                case Prefetched:
+                    ranges.Prefetch(slot.Range, probeLines);
+                    break;
+                case Probed:
+                {
+                    var postings = ranges.Range(slot.Range);
+                    var termSet = postings.TermSet;
+                    var found = slot.Found.AsSpan(0, probes.Length);
+                    for (int q = 0; q < probes.Length; q++)
+                    {
+                        found[q] = probes[q].Find(termSet);
+                        postings.PrefetchStart(found[q]);
+                    }
+                    break;
+                }
+                case Located:
+                {
+                    var postings = ranges.Range(slot.Range);
+                    int matched = 0;
+                    if (postings.PairCount > 0)
+                    {
+                        // No branch on what was loaded: a mispredicted one would wait for its miss and discard the
+                        // loads issued after it.
+                        for (int q = 0; q < query.Length; q++)
+                        {
+                            int pair = slot.Found[q];
+                            slot.Entries[matched] = (postings.EntriesOf(Math.Max(pair, 0)), query[q].Weight);
+                            matched += (int)((uint)~pair >> 31);
+                        }
+                    }
+                    foreach (var (entries, _) in slot.Entries.AsSpan(0, matched))
+                        postings.PrefetchEntries(entries);
+                    slot.Matched = matched;
+                    break;
+                }
+            }
+        }
+    }
+
+    private sealed class Slot
+    {
+        public int Range;
+        public uint Sum;
+        /// <summary>The last step taken: 0 (none), <see cref="Prefetched"/>, <see cref="Probed"/>, <see cref="Located"/>.</summary>
+        public int Stage;
+        /// <summary>Per query term, its pair in the range, or -1.</summary>
+        public int[] Found = [];
+        /// <summary>Per matched query term, its entries in the range and its weight.</summary>
+        public (Range Entries, uint Weight)[] Entries = [];
+        public int Matched;
+    }
+}
