@@ -108,9 +108,14 @@ public class StaticPruningTests
             var report = StaticPruning.Write(index, dir.File($"{spec.Name}.sfi"), spec);
             Assert.Equal(report.PostingsBefore, report.PostingsAfter);
             using var pruned = SparseIndex.Open(dir.File($"{spec.Name}.sfi"));
+            Assert.Equal(index.Ranges!.RangeSize, pruned.Ranges!.RangeSize);
+            Assert.Equal(index.Ranges.RangeSize, SpladeFast.Build.IndexComposer.RecordedRangeSize(pruned.Metadata));
             var context = new SearchContext(pruned);
             for (int q = 0; q < queries.Count; q++)
+            {
                 Assert.Equal(expected[q], context.Search(queries[q], 50, new BlockMaxMaxScore()).ToArray());
+                Assert.Equal(expected[q], context.Search(queries[q], 50, new BlockMaxPruning()).ToArray());
+            }
         }
     }
 
