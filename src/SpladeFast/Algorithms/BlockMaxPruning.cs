@@ -1,4 +1,3 @@
-using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Simd;
@@ -8,9 +7,10 @@ namespace SpladeFast.Algorithms;
 /// <summary>
 /// Block-at-a-time block-max pruning (BMP, Mallia et al., SIGIR 2024). Documents are split into fixed docid
 /// ranges; a range's upper bound is the sum over query terms of weight x the term's (byte-quantized, rounded up)
-/// maximum impact there, added a whole dense row at a time with vector code. Ranges are visited in falling bound
-/// order and scored from the term-major forward index of the range, until the next bound cannot beat the k-th
-/// score. Needs an index built with <c>index --bmp</c>.
+/// maximum impact there, added a tile of dense rows at a time with vector code. Ranges are visited in falling bound
+/// order and scored from the term-major forward index of the range (each query term found through the range's
+/// term set), the next few ranges' data already on its way (<see cref="RangePipeline"/>), until the next bound
+/// cannot beat the k-th score. Needs an index built with <c>index --bmp</c>.
 /// </summary>
 public sealed class BlockMaxPruning : ISearchAlgorithm
 {
