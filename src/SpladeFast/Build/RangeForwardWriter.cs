@@ -153,7 +153,7 @@ public sealed class RangeForwardWriter : IDisposable
         section.Write(header);
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
-        section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.HeaderSize - 16 * (rangeCount + 1)]);
+        section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.OffsetsEnd(rangeCount)]);
         _termSets.CopyTo(section);
         _pairStarts.CopyTo(section);
         _entries.CopyTo(section);

@@ -151,8 +151,11 @@ public static class RangeForwardLayout
 
     public static int TermLines(int termCount) => (termCount + TermsPerLine - 1) / TermsPerLine;
 
+    /// <summary>Where the two offset arrays (RangePairs, RangeEntries) end.</summary>
+    public static ulong OffsetsEnd(ulong rangeCount) => HeaderSize + 2 * sizeof(ulong) * (rangeCount + 1);
+
     /// <summary>Where the term sets start: after the header and both offset arrays, at a 64-byte boundary.</summary>
-    public static ulong TermSetsOffset(ulong rangeCount) => (HeaderSize + 16 * (rangeCount + 1) + LineBytes - 1) & ~(ulong)(LineBytes - 1);
+    public static ulong TermSetsOffset(ulong rangeCount) => (OffsetsEnd(rangeCount) + LineBytes - 1) & ~(ulong)(LineBytes - 1);
 }
 
 /// <summary>

@@ -176,11 +176,12 @@ public sealed unsafe class BlockMaxRanges
                 int lineTerms = Math.Min(RangeForwardLayout.TermsPerLine, (int)_termCount - line * RangeForwardLayout.TermsPerLine);
                 for (int w = 0; w < RangeForwardLayout.LineWords; w++)
                 {
-                    int valid = Math.Clamp(lineTerms - 64 * w, 0, 64);
-                    ulong word = words[w] & (valid == 64 ? ulong.MaxValue : (1ul << valid) - 1);
-                    if (word != (w == RangeForwardLayout.LineWords - 1 ? words[w] & ((1ul << 48) - 1) : words[w]))
+                    ulong termBits = w == RangeForwardLayout.LineWords - 1 ? words[w] & ((1ul << 48) - 1) : words[w]; // less the rank
+                    int vocabularyBits = Math.Clamp(lineTerms - 64 * w, 0, 64);
+                    ulong inVocabulary = vocabularyBits == 64 ? ulong.MaxValue : (1ul << vocabularyBits) - 1;
+                    if ((termBits & ~inVocabulary) != 0)
                         ThrowHelper.Corrupt(path, $"bmp range {r} holds terms outside the vocabulary");
-                    rank += (ulong)BitOperations.PopCount(word);
+                    rank += (ulong)BitOperations.PopCount(termBits);
                 }
             }
             if (rank != pairs)

@@ -14,7 +14,7 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
     {
         Path = path;
         Length = bytes.Length;
-        _pointer = NativeMemoryAdvice.AllocateHugePageAligned((nuint)bytes.Length);
+        _pointer = NativeMemoryAdvice.Allocate((nuint)bytes.Length);
         bytes.CopyTo(new Span<byte>(_pointer, bytes.Length));
     }
 
@@ -36,7 +36,7 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
     {
         Path = path;
         Length = length;
-        _pointer = NativeMemoryAdvice.AllocateHugePageAligned((nuint)length);
+        _pointer = NativeMemoryAdvice.Allocate((nuint)length);
     }
 
     public string Path { get; }

@@ -13,12 +13,17 @@ internal static unsafe partial class NativeMemoryAdvice
     public const nuint HugePageSize = 2 << 20;
     private const int MadviseHugePage = 14; // MADV_HUGEPAGE, linux/mman.h
 
-    /// <summary>Allocates <paramref name="length"/> bytes aligned to huge pages and asks for huge pages on Linux.</summary>
-    public static byte* AllocateHugePageAligned(nuint length)
+    /// <summary>
+    /// Allocates <paramref name="length"/> bytes (free with <see cref="NativeMemory.AlignedFree"/>): from one huge page
+    /// up, aligned to huge pages and advised to use them on Linux; smaller ones cache-line aligned, not padded to 2 MiB.
+    /// </summary>
+    public static byte* Allocate(nuint length)
     {
+        if (length < HugePageSize)
+            return (byte*)NativeMemory.AlignedAlloc(Math.Max(length, 1), 64);
         nuint rounded = (length + HugePageSize - 1) & ~(HugePageSize - 1);
-        var pointer = (byte*)NativeMemory.AlignedAlloc(Math.Max(rounded, 1), HugePageSize);
-        if (OperatingSystem.IsLinux() && rounded > 0)
+        var pointer = (byte*)NativeMemory.AlignedAlloc(rounded, HugePageSize);
+        if (OperatingSystem.IsLinux())
             _ = Madvise(pointer, rounded, MadviseHugePage);
         return pointer;
     }
