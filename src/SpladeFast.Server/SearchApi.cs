@@ -24,8 +24,12 @@ public sealed record StatsResponse(
     long Documents, int Terms, long Postings, IReadOnlyList<string> Shards, string DefaultAlgorithm,
     IReadOnlyList<string> Algorithms, string? QueryEncoder, int MaxK, long Requests);
 
-/// <summary>snake_case on the wire; unknown request fields are an error, not silently ignored.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+/// <summary>
+/// snake_case on the wire; unknown request fields and repeated keys (a token given twice in a vector) are errors,
+/// not silently ignored or merged.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -82,6 +82,8 @@ public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, Search
         {
             if (!double.IsFinite(weight) || weight < 0)
                 throw new BadRequestException($"weight of '{token}' must be a finite number >= 0, not {weight}");
+            if (!QueryWeights.TryQuantize(weight, QueryWeights.DefaultFloatScale, out _))
+                throw new BadRequestException(QueryWeights.OutOfRange(token, weight, QueryWeights.DefaultFloatScale));
             if (shards.Vocabulary.TryGetId(token, out int id))
                 weights[id] = weight;
             else

@@ -21,7 +21,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly HashSet<(int File, long Line)> _badLines = [];
     private long[] _termCounts = new long[1024];
     private int[] _termScratch = new int[256];
-    private int[] _sortScratch = new int[256];
     private double _maxWeight;
     private long _droppedWeights;
 
@@ -125,16 +124,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             _termScratch[i] = _vocabulary.GetOrAdd(record.Token(i));
         if (_termCounts.Length < _vocabulary.Count)
             Array.Resize(ref _termCounts, Math.Max(_vocabulary.Count, _termCounts.Length * 2));
-        if (_sortScratch.Length < record.Count)
-            _sortScratch = new int[_termScratch.Length];
-        var sorted = _sortScratch.AsSpan(0, record.Count);
-        _termScratch.AsSpan(0, record.Count).CopyTo(sorted);
-        sorted.Sort();
-        for (int i = 1; i < sorted.Length; i++)
-        {
-            if (sorted[i] == sorted[i - 1])
-                return $"token '{_vocabulary[sorted[i]]}' appears twice";
-        }
         seenIds.Add(record.Id);
         return null;
     }

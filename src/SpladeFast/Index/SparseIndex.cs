@@ -57,6 +57,7 @@ public sealed unsafe class SparseIndex : IDisposable
         Header = header;
         if (verifyChecksums)
             VerifyChecksums();
+        ChecksumsVerified = verifyChecksums;
 
         var metadata = Section(SectionKind.Metadata);
         Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
@@ -88,6 +89,8 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
+        if (OptionalSection(SectionKind.DocumentOrder) is { } order)
+            Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
     }
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
@@ -128,6 +131,15 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Per-term k-th largest impacts for safe initial thresholds; null in indexes written before them.</summary>
     public TermThresholds? TermThresholds { get; }
+
+    /// <summary>
+    /// Whether every section's checksum was verified at opening. When not (<c>--no-verify</c>), damage that the
+    /// structure checks cannot see is found only while searching, and reported as <see cref="IndexCorruptException"/>.
+    /// </summary>
+    public bool ChecksumsVerified { get; }
+
+    /// <summary>Each document's input ordinal, by which equal scores rank (the identity unless reordered).</summary>
+    public DocumentOrder Order { get; }
 
     public ref readonly TermEntry Term(int termId)
     {

@@ -31,7 +31,7 @@ public class GpuExhaustiveSearchTests
         {
             using var dir = new TempDirectory();
             using var index = TestIndex.Build(dir, c.Documents);
-            using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount);
+            using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount, index.Order);
             AssertSameAsCpu(index, gpu, Queries(index, c.Queries), c.K, c.Batch);
         }, iter: 40, threads: 1);
     }
