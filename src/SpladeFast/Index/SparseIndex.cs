@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Text.Json;
 using System.Runtime.InteropServices;
 using SpladeFast.Codecs;
 using SpladeFast.Format;
@@ -60,7 +61,14 @@ public sealed unsafe class SparseIndex : IDisposable
         ChecksumsVerified = verifyChecksums;
 
         var metadata = Section(SectionKind.Metadata);
-        Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
+        try
+        {
+            Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
+        }
+        catch (JsonException e)
+        {
+            throw new IndexCorruptException(path, $"section {SectionKind.Metadata} is not the expected JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
+        }
         var vocabulary = Section(SectionKind.Vocabulary);
         var tokens = new StringTableReader(path, "vocabulary", storage.Pointer + (long)vocabulary.Offset, vocabulary.Length);
         if ((ulong)tokens.Count != header.TermCount)

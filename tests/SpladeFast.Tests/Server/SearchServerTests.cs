@@ -103,6 +103,8 @@ public class SearchServerTests(ServerFixture server) : IClassFixture<ServerFixtu
     [InlineData("{\"vector\": {\"t00001\": 1}, \"colour\": 1}", 400, "colour")]
     [InlineData("{\"vector\": {\"t00001\": -1}}", 400, "finite number >= 0")]
     [InlineData("{\"vector\": {\"t00001\": \"x\"}}", 400, "bad JSON body")]
+    [InlineData("{\"vector\": {\"t00001\": 1, \"t00001\": 2}}", 400, "Duplicate properties")]
+    [InlineData("{\"vector\": {\"t00001\": 5e7}}", 400, "outside the query weight range 0..4294967295")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"k\": 0}", 400, "k must be between 1 and 1000")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"k\": 1001}", 400, "k must be between 1 and 1000")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"algorithm\": \"magic\"}", 400, "unknown algorithm 'magic'")]
