@@ -16,7 +16,7 @@ internal static class ServeCommand
         var algorithm = CommonOptions.Algorithm();
         algorithm.DefaultValueFactory = _ => "block_max_maxscore";
         algorithm.Description = "Algorithm for requests that name none.";
-        var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 };
+        var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats.")
         {
             index, host, port, algorithm, maxK,

@@ -182,13 +182,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                 }
                 if (progressClock.ElapsedMilliseconds >= 200)
                 {
-                    options.Progress?.Report(new BuildProgress(stage, done + reader.FilePosition, total));
+                    options.Progress?.Report(new BuildProgress(stage, done + reader.FilePosition, total, "bytes"));
                     progressClock.Restart();
                 }
             }
             done += reader.FileLength;
         }
-        options.Progress?.Report(new BuildProgress(stage, total, total));
+        options.Progress?.Report(new BuildProgress(stage, total, total, "bytes"));
     }
 
     private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)

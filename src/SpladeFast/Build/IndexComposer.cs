@@ -52,11 +52,11 @@ public static class IndexComposer
             terms[t] = postingWriter.Add(postings.DocIdsOf(t), postings.ImpactsOf(t), impactBuffer);
             maxImpact = Math.Max(maxImpact, terms[t].MaxImpact);
             if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("compressing", t, terms.Length));
+                progress?.Report(new BuildProgress("compressing", t, terms.Length, "terms"));
         }
         postingWriter.Finish();
         writer.EndSection();
-        progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
+        progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length, "terms"));
         writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
         TermThresholdsWriter.Write(writer.BeginSection(SectionKind.TermThresholds), postings);

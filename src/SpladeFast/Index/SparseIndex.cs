@@ -103,6 +103,8 @@ public sealed unsafe class SparseIndex : IDisposable
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
     {
+        if (Directory.Exists(path))
+            throw new FileNotFoundException($"{path}: is a directory, not an index file", path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: index not found", path);
         IIndexStorage opened = storage == IndexStorageKind.InMemory ? InMemoryStorage.Load(path) : new MemoryMappedStorage(path);

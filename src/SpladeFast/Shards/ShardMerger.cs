@@ -45,9 +45,9 @@ public static class ShardMerger
             if (sortLists)
                 postings.DocIds.AsSpan((int)starts[t], (int)(slot - starts[t])).Sort(postings.Impacts.AsSpan((int)starts[t], (int)(slot - starts[t])));
             if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("merging", t, terms));
+                progress?.Report(new BuildProgress("merging", t, terms, "terms"));
         }
-        progress?.Report(new BuildProgress("merging", terms, terms));
+        progress?.Report(new BuildProgress("merging", terms, terms, "terms"));
 
         int ranges = rangeSize ?? CommonRangeSize(shards);
         var first = shards.Shards[0];
