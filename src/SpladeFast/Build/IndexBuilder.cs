@@ -32,6 +32,8 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     public IndexBuildReport Build(string outputPath)
     {
         var clock = Stopwatch.StartNew();
+        // Before reading: a killed build's leftovers can be as large as the index this one needs room for.
+        TemporaryFiles.RemoveStale(outputPath);
         var files = InputFiles.Expand(options.Inputs);
         if (files.Count == 0)
             throw new InputException(string.Join(", ", options.Inputs), 0, "no input files");
@@ -63,13 +65,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         }
         else
         {
-            string current = $"{outputPath}.stage0-{Environment.ProcessId}.tmp";
+            string current = TemporaryFiles.For(outputPath, "stage0");
             Write(current, files, quantizer, postings, forward);
             postings = null!;
             bytes = 0;
             for (int i = 0; i < rewrites.Count; i++)
             {
-                string target = i == rewrites.Count - 1 ? outputPath : $"{outputPath}.stage{i + 1}-{Environment.ProcessId}.tmp";
+                string target = i == rewrites.Count - 1 ? outputPath : TemporaryFiles.For(outputPath, $"stage{i + 1}");
                 try
                 {
                     using var source = SparseIndex.Open(current, IndexStorageKind.MemoryMapped, verifyChecksums: false);
