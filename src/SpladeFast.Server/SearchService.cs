@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using SpladeFast.Algorithms;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 using SpladeFast.Model.Encoding;
 using SpladeFast.Quantize;
@@ -36,7 +37,7 @@ public sealed class SearchService : IDisposable
     private volatile bool _disposed;
 
     /// <summary>Opens (and verifies) the index files at <paramref name="indexPaths"/>, as one collection.</summary>
-    /// <exception cref="Format.IndexCorruptException">A file is damaged.</exception>
+    /// <exception cref="IndexCorruptException">A file is damaged.</exception>
     /// <exception cref="IOException">A file cannot be read.</exception>
     /// <exception cref="InvalidOperationException">The files do not go together as shards.</exception>
     public SearchService(IReadOnlyList<string> indexPaths, ITextEncoder? encoder, SearchServiceOptions options)
@@ -81,7 +82,7 @@ public sealed class SearchService : IDisposable
             {
                 next = Generation.Open(_current.Number + 1, _paths);
             }
-            catch (Exception ex) when (ex is Format.IndexCorruptException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception ex) when (ex is IndexCorruptException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 throw new ReloadException($"reload failed, still serving generation {_current.Number}: {ex.Message}", ex);
             }
