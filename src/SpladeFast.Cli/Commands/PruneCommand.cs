@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Interop.Vectors;
 using SpladeFast.Interop;
@@ -28,7 +29,7 @@ internal static class PruneCommand
             string target = parse.GetRequiredValue(output).FullName;
             if (parse.GetValue(input) is { } vectors)
             {
-                string temporary = $"{target}.index-{Environment.ProcessId}.tmp";
+                string temporary = TemporaryFiles.For(target, "index");
                 try
                 {
                     ProgressDisplay.Run(progress => new IndexBuilder(new IndexBuildOptions { Inputs = [vectors.FullName], Pruning = spec, Progress = progress }).Build(temporary));

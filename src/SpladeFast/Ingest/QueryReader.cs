@@ -46,6 +46,8 @@ public static class QueryReader
             }
             queries.Add(Quantized(id, weights, json.Value ? floatScale : 1));
         }
+        if (queries.Count == 0)
+            throw new InputException(path, 0, skippedQueries == 0 ? "no queries (empty file)" : $"no queries left after skipping {skippedQueries} bad ones");
         return new QuerySet(queries, json == true ? floatScale : 1, skippedTokens, skippedQueries);
     }
 
