@@ -80,6 +80,8 @@ public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, Search
         int unknown = 0;
         foreach (var (token, weight) in vector)
         {
+            if (Identifiers.Check(token, "token") is { } badToken)
+                throw new BadRequestException(badToken);
             if (!double.IsFinite(weight) || weight < 0)
                 throw new BadRequestException($"weight of '{token}' must be a finite number >= 0, not {weight}");
             if (shards.Vocabulary.TryGetId(token, out int id))
