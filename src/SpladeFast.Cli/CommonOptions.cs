@@ -23,7 +23,7 @@ internal static class CommonOptions
         parse.GetRequiredValue(option).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     public static Option<bool> SkipBad() =>
-        new("--skip-bad") { Description = "Skip bad records (and unknown query tokens) and report how many, instead of failing on the first." };
+        new("--skip-bad") { Description = "Skip bad records (and unknown query tokens) and report how many, instead of failing on the first (bytes that are not UTF-8 still fail)." };
 
     public static Option<int> Threads() =>
         new("--threads", "-t") { Description = "Threads answering queries in parallel (one query per thread).", DefaultValueFactory = _ => 1 };

@@ -7,7 +7,8 @@ namespace SpladeFast.Ingest;
 /// Reads lines as UTF-8 byte spans from a reusable buffer: no string per line. Every text input is read through
 /// it, so all of them agree: plain or gzip (by magic bytes), a leading UTF-8 byte order mark is skipped (also
 /// inside gzip), and a line that is not valid UTF-8 is an <see cref="InputException"/> naming it, never a
-/// silent U+FFFD or an exception without a file.
+/// silent U+FFFD or an exception without a file. That holds under --skip-bad too: bytes that are not UTF-8 mostly
+/// mean a file in another encoding, whose records skipping would drop by the thousands.
 /// </summary>
 public sealed class Utf8LineReader : IDisposable
 {
