@@ -33,7 +33,25 @@ public sealed unsafe class CudaBackend : IKernelBackend
     public string Name { get; }
 
     /// <summary>A backend on device 0, or null and why not: no driver, no device, or no PTX in this build.</summary>
+    /// <summary>
+    /// Whether this build has the kernels and this machine a CUDA device, without copying anything to it: check
+    /// this before preparing a <see cref="KernelIndex"/>, which decodes every posting list.
+    /// </summary>
+    public static bool IsAvailable(out string reason) => Ptx(out reason) is not null && DeviceCount(out reason) > 0;
+
     public static CudaBackend? TryCreate(KernelIndex index, out string reason)
+    {
+        if (Ptx(out reason) is not { } ptx || DeviceCount(out reason) == 0)
+            return null;
+        CudaException.Check(CudaDriver.DeviceGet(out int device, 0), "cuDeviceGet");
+        var name = stackalloc byte[256];
+        CudaException.Check(CudaDriver.DeviceGetName(name, 256, device), "cuDeviceGetName");
+        reason = "";
+        return new CudaBackend(device, System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)name) ?? "?", ptx, index);
+    }
+
+    /// <summary>The embedded PTX, or null and why not.</summary>
+    private static byte[]? Ptx(out string reason)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("splade_kernels.ptx");
         if (stream is null)
@@ -43,6 +61,13 @@ public sealed unsafe class CudaBackend : IKernelBackend
         }
         var ptx = new byte[stream.Length];
         stream.ReadExactly(ptx);
+        reason = "";
+        return ptx;
+    }
+
+    /// <summary>The CUDA devices the driver sees; 0, and why, when there is no driver or no device.</summary>
+    private static int DeviceCount(out string reason)
+    {
         int result;
         try
         {
@@ -51,18 +76,15 @@ public sealed unsafe class CudaBackend : IKernelBackend
         catch (DllNotFoundException)
         {
             reason = "no CUDA driver (libcuda.so.1 is not installed)";
-            return null;
+            return 0;
         }
         if (result != 0 || CudaDriver.DeviceGetCount(out int count) != 0 || count == 0)
         {
             reason = result == 100 || result == 0 ? "the CUDA driver sees no device" : $"cuInit failed with CUresult {result}";
-            return null;
+            return 0;
         }
-        CudaException.Check(CudaDriver.DeviceGet(out int device, 0), "cuDeviceGet");
-        var name = stackalloc byte[256];
-        CudaException.Check(CudaDriver.DeviceGetName(name, 256, device), "cuDeviceGetName");
         reason = "";
-        return new CudaBackend(device, System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)name) ?? "?", ptx, index);
+        return count;
     }
 
     public KernelResult Run(KernelBatch batch)

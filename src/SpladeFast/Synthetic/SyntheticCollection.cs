@@ -87,7 +87,6 @@ public sealed class SyntheticCollection
         string queriesPath = Path.Combine(directory, "queries.tsv");
         string qrelsPath = Path.Combine(directory, "qrels.txt");
         string vocabPath = Path.Combine(directory, "vocab.txt");
-        File.WriteAllLines(vocabPath, _tokens);
 
         var targets = new int[_options.Queries];
         for (int q = 0; q < targets.Length; q++)
@@ -96,9 +95,12 @@ public sealed class SyntheticCollection
         var queryLines = new string[_options.Queries];
         long postings = 0, queryTerms = 0;
 
-        using (var output = OpenOutput(docsPath))
-        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true }))
+        // Every file is written under a temporary name and renamed when complete, the documents first: an
+        // interrupted run leaves no partial file.
+        Format.AtomicFile.Write(docsPath, file =>
         {
+            using var output = Compressed(docsPath, file);
+            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
             var terms = new List<(int Term, double Weight, int TopicRank)>(512);
             for (int doc = 0; doc < _options.Documents; doc++)
             {
@@ -114,10 +116,12 @@ public sealed class SyntheticCollection
                 if ((doc & 4095) == 0)
                     _options.Progress?.Report(new BuildProgress("generating", doc, _options.Documents, "documents"));
             }
-        }
+            return 0;
+        });
         _options.Progress?.Report(new BuildProgress("generating", _options.Documents, _options.Documents, "documents"));
-        File.WriteAllLines(queriesPath, queryLines);
-        File.WriteAllLines(qrelsPath, targets.Select((doc, q) => $"{QueryId(q)} 0 {doc} 1"));
+        WriteLines(vocabPath, _tokens);
+        WriteLines(queriesPath, queryLines);
+        WriteLines(qrelsPath, targets.Select((doc, q) => $"{QueryId(q)} 0 {doc} 1"));
         return new SynthReport(docsPath, queriesPath, qrelsPath, vocabPath, postings, queryTerms);
     }
 
@@ -208,13 +212,19 @@ public sealed class SyntheticCollection
         output.WriteByte((byte)'\n');
     }
 
-    private static Stream OpenOutput(string path)
-    {
-        Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        return path.EndsWith(".gz", StringComparison.Ordinal)
-            ? new BufferedStream(new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest), 1 << 20)
-            : file;
-    }
+    private static BufferedStream Compressed(string path, Stream file) =>
+        path.EndsWith(".gz", StringComparison.Ordinal)
+            ? new BufferedStream(new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true), 1 << 20)
+            : new BufferedStream(file, 1 << 20);
+
+    private static void WriteLines(string path, IEnumerable<string> lines) =>
+        Format.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+            foreach (string line in lines)
+                writer.Write(line + "\n");
+            return 0;
+        });
 
     private static double Clamp(double weight) => Math.Clamp(weight, 0.01, 4.5);
 

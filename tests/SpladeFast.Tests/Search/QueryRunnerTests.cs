@@ -20,10 +20,10 @@ public class QueryRunnerTests
         var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
         foreach (var algorithm in SearchAlgorithms.All)
         {
-            var single = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = 1 });
+            var single = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = 1, WarmupTime = TimeSpan.Zero });
             foreach (int threads in new[] { 2, 3, 8 })
             {
-                var parallel = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = threads });
+                var parallel = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = algorithm, K = 20, Threads = threads, WarmupTime = TimeSpan.Zero });
                 for (int q = 0; q < queries.Count; q++)
                     Assert.Equal(single.Hits[q], parallel.Hits[q]);
                 Assert.Equal(single.DocumentsScored, parallel.DocumentsScored);
