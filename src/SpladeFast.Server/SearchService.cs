@@ -103,7 +103,7 @@ public sealed class SearchService : IDisposable
         try
         {
             // auto depends on the files served: a reload may add or drop bmp data.
-            var algorithm = SearchAlgorithms.Resolve(algorithmName, generation.Shards.Shards.All(s => s.Ranges is not null));
+            var algorithm = SearchAlgorithms.Resolve(algorithmName, generation.Shards.Shards.All(s => s.Ranges is not null), request.K);
             return Search(request, algorithm, generation);
         }
         finally

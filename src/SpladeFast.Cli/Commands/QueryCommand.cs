@@ -73,9 +73,9 @@ internal static class QueryCommand
             else
             {
                 bool hasRanges = opened.Shards.All(s => s.Ranges is not null);
-                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or") : SearchAlgorithms.Resolve(algorithmName, hasRanges);
+                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or") : SearchAlgorithms.Resolve(algorithmName, hasRanges, parse.GetValue(k));
                 if (algorithmName == SearchAlgorithms.Auto)
-                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {(hasRanges ? "the index has bmp range data" : "the index has no bmp range data; 'index --bmp' adds it for the faster bmp")})");
+                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(hasRanges, parse.GetValue(k))})");
                 result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
                 {
                     Algorithm = chosen,
@@ -99,6 +99,11 @@ internal static class QueryCommand
         }));
         return command;
     }
+
+    private static string AutoReason(bool hasRanges, int k) =>
+        !hasRanges ? "the index has no bmp range data; 'index --bmp' adds it for the faster bmp"
+        : k <= SearchAlgorithms.BmpLargestK ? "the index has bmp range data"
+        : $"k above {SearchAlgorithms.BmpLargestK}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
     private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)

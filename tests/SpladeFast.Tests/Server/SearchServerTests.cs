@@ -142,4 +142,17 @@ public class SearchServerTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Equal(1, json.RootElement.GetProperty("unknown_tokens").GetInt32());
         Assert.Equal(0, json.RootElement.GetProperty("hits").GetArrayLength());
     }
+
+    [Theory]
+    [InlineData(10, "bmp")]
+    [InlineData(100, "bmp")]
+    [InlineData(1000, "ranked_or_taat")]
+    public async Task Requests_without_an_algorithm_get_the_fastest_exact_one_for_their_k(int k, string expected)
+    {
+        using var response = await server.Client.PostAsJsonAsync("/search", new { vector = new Dictionary<string, double> { ["t00001"] = 1 }, k });
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(expected, json.RootElement.GetProperty("algorithm").GetString());
+        using var stats = JsonDocument.Parse(await server.Client.GetStringAsync("/stats"));
+        Assert.Equal("auto", stats.RootElement.GetProperty("default_algorithm").GetString());
+    }
 }
