@@ -67,13 +67,22 @@ public sealed record PruningExperimentConfig
             foreach (var sweep in config.Strategies)
             {
                 foreach (double value in sweep.Values)
-                    Prune.PruningSpec.Parse(sweep.Strategy, value);
+                {
+                    try
+                    {
+                        Prune.PruningSpec.Parse(sweep.Strategy, value);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        throw new Ingest.InputException(path, 0, ex.Message);
+                    }
+                }
             }
             return config;
         }
         catch (JsonException ex)
         {
-            throw new Ingest.InputException(path, (ex.LineNumber ?? -1) + 1, $"bad experiment config: {ex.Message}");
+            throw Model.JsonInput.Error(path, ex, "an experiment config");
         }
     }
 }

@@ -19,4 +19,36 @@ public class ModelInputCliTests
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("o.jsonl")));
         Assert.Equal(["ab"], json.RootElement.GetProperty("vector").EnumerateObject().Select(p => p.Name));
     }
+
+    [SkippableFact]
+    public void A_model_whose_safetensors_header_is_not_json_fails_naming_the_file()
+    {
+        string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
+        using var dir = new TempDirectory();
+        string model = dir.File("DIR");
+        Directory.CreateDirectory(model);
+        foreach (string name in new[] { "config.json", "vocab.txt" })
+            File.Copy(Path.Combine(source, name), Path.Combine(model, name));
+        // Case errors-without-file/model-header-not-json.safetensors.
+        File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [0x10, 0, 0, 0, 0, 0, 0, 0, .. new byte[16]]);
+        File.WriteAllText(dir.File("texts.tsv"), "1\thello\n");
+        var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", dir.File("texts.tsv"), "--output", dir.File("o.jsonl"));
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {Path.Combine(model, "model.safetensors")}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value.)", error.Trim());
+    }
+
+    [SkippableFact]
+    public void A_checkpoint_with_nan_weights_fails_naming_the_tensor_and_writes_nothing()
+    {
+        string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
+        using var dir = new TempDirectory();
+        // Case nan-checkpoint: make_nan_checkpoint.py sets cls.predictions.bias to NaN; one element does the same harm.
+        string model = Model.ModelFileErrorTests.CopyWithWeight(source, dir.File("ck-nan"), "cls.predictions.bias", 0, float.NaN);
+        File.WriteAllLines(dir.File("corpus.tsv"), ["c1\twhat is the capital of france", "c2\tespresso machines"]);
+        var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", dir.File("corpus.tsv"), "--output", dir.File("v.jsonl"));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: {Path.Combine(model, "model.safetensors")}: tensor cls.predictions.bias holds NaN at element 0:", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(File.Exists(dir.File("v.jsonl")));
+    }
 }
