@@ -17,12 +17,26 @@ public sealed class BertNormalizer(bool lowercase, bool stripAccents) : Normaliz
 
     public override string Normalize(ReadOnlySpan<char> original)
     {
-        // A lone surrogate reads as U+FFFD, which clean_text drops.
         var text = new StringBuilder(original.Length + 8);
-        foreach (var rune in original.EnumerateRunes())
+        bool ascii = true;
+        for (int i = 0; i < original.Length;)
         {
+            char ch = original[i];
+            if (ch < 0x80)
+            {
+                i++;
+                if (ch is >= ' ' and not '\x7F')
+                    text.Append(ch);
+                else if (ch is '\t' or '\n' or '\r')
+                    text.Append(' ');
+                continue;
+            }
+            ascii = false;
+            // A lone surrogate reads as U+FFFD, which clean_text drops.
+            Rune.DecodeFromUtf16(original[i..], out var rune, out int width);
+            i += width;
             int c = rune.Value;
-            if (c is 0 or 0xFFFD || (HuggingFaceUnicode.IsOther(c) && c is not ('\t' or '\n' or '\r')))
+            if (c == 0xFFFD || HuggingFaceUnicode.IsOther(c))
                 continue;
             if (Rune.IsWhiteSpace(rune))
             {
@@ -40,6 +54,9 @@ public sealed class BertNormalizer(bool lowercase, bool stripAccents) : Normaliz
             }
         }
         string cleaned = text.ToString();
+        // ASCII has no marks, decompositions or case beyond A-Z.
+        if (ascii)
+            return lowercase ? cleaned.ToLowerInvariant() : cleaned;
         if (stripAccents)
             cleaned = StripAccents(cleaned);
         return lowercase ? Lowercase(cleaned) : cleaned;
@@ -69,18 +86,29 @@ public sealed class BertNormalizer(bool lowercase, bool stripAccents) : Normaliz
 
     private static void AppendWithoutMarks(StringBuilder stripped, string decomposed)
     {
-        foreach (var rune in decomposed.EnumerateRunes())
+        for (int i = 0; i < decomposed.Length;)
         {
+            if (decomposed[i] < 0x300)
+            {
+                stripped.Append(decomposed[i++]);
+                continue;
+            }
+            Rune.DecodeFromUtf16(decomposed.AsSpan(i), out var rune, out int width);
             if (!HuggingFaceUnicode.IsNonSpacingMark(rune.Value))
-                HuggingFaceUnicode.AppendCodePoint(stripped, rune.Value);
+                stripped.Append(decomposed, i, width);
+            i += width;
         }
     }
 
     private static string Lowercase(string text)
     {
         var lower = new StringBuilder(text.Length + 2);
-        foreach (var rune in text.EnumerateRunes())
+        for (int i = 0; i < text.Length;)
+        {
+            Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out int width);
             HuggingFaceUnicode.AppendLowercase(lower, rune.Value);
+            i += width;
+        }
         return lower.ToString();
     }
 
