@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpladeFast.Algorithms;
+using SpladeFast.Cli.Output;
 using SpladeFast.Cuda.Search;
 
 namespace SpladeFast.Cli;
@@ -22,23 +23,33 @@ internal static class CommonOptions
     public static IReadOnlyList<string> ReadShards(ParseResult parse, Option<string[]> option) =>
         parse.GetRequiredValue(option).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    public static Option<bool> SkipBad() =>
-        new("--skip-bad") { Description = "Skip bad records (and unknown query tokens) and report how many, instead of failing on the first." };
+    public static Option<bool> SkipBad(string description = "Skip bad query lines and unknown query tokens, and report how many, instead of failing on the first.") =>
+        new("--skip-bad") { Description = description };
 
     public static Option<int> Threads() =>
-        new("--threads", "-t") { Description = "Threads answering queries in parallel (one query per thread).", DefaultValueFactory = _ => 1 };
+        new Option<int>("--threads", "-t") { Description = "Threads answering queries in parallel (one query per thread).", DefaultValueFactory = _ => 1 }.AtLeast(1);
 
     public static Option<int> K(int defaultK = 1000) =>
-        new("--k", "-k") { Description = "Number of results per query.", DefaultValueFactory = _ => defaultK };
+        new Option<int>("--k", "-k") { Description = "Number of results per query.", DefaultValueFactory = _ => defaultK }.AtLeast(1);
 
     /// <param name="withGpu">Also offer gpu_exhaustive (batched exhaustive search on a CUDA device).</param>
     public static Option<string> Algorithm(bool withGpu = false) =>
         new Option<string>("--algorithm", "-a")
         {
-            Description = "Query algorithm: " + string.Join(", ", SearchAlgorithms.All.Select(a => $"{a.Name} ({a.Summary})"))
+            Description = $"Query algorithm: {SearchAlgorithms.Auto} (the fastest exact one the index supports: bmp with --bmp data, else ranked_or_taat), "
+                + string.Join(", ", SearchAlgorithms.All.Select(a => $"{a.Name} ({a.Summary})"))
                 + (withGpu ? $", {GpuExhaustiveSearch.AlgorithmName} (exhaustive, batches of --batch queries on --device cuda)" : "") + ".",
-            DefaultValueFactory = _ => "ranked_or",
-        }.AcceptOnlyFromAmong([.. SearchAlgorithms.Names, .. withGpu ? new[] { GpuExhaustiveSearch.AlgorithmName } : []]);
+            DefaultValueFactory = _ => SearchAlgorithms.Auto,
+            HelpName = "name",
+        }.AcceptOnlyFromAmong([SearchAlgorithms.Auto, .. SearchAlgorithms.Names, .. withGpu ? new[] { GpuExhaustiveSearch.AlgorithmName } : []]);
+
+    /// <summary>Seconds of warm-up before timing (0 for quick checks; timings then include the runtime's compiling).</summary>
+    public static Option<double> Warmup() =>
+        new Option<double>("--warmup")
+        {
+            Description = "Seconds to answer the first queries again before timing, so the runtime has compiled the hot code (0: no repeat).",
+            DefaultValueFactory = _ => 1.0,
+        }.AtLeastZero();
 
     public static Option<bool> InMemory() =>
         new("--in-memory") { Description = "Copy the index into memory instead of memory-mapping it (no page faults while timing)." };
@@ -91,7 +102,7 @@ internal sealed class ApproximationOptions
         DefaultValueFactory = _ => 1,
     };
 
-    public IEnumerable<Option> All => [QueryTop, QueryMass, Overestimate];
+    public IEnumerable<Option> All => new Option[] { QueryTop, QueryMass, Overestimate }.Select(o => o.InGroup("Approximate search"));
 
     public (Ingest.QueryPruning Pruning, double ThresholdFactor, string? Label) Read(ParseResult parse)
     {

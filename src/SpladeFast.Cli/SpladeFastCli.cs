@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using SpladeFast.Cli.Commands;
 
 namespace SpladeFast.Cli;
@@ -6,8 +7,9 @@ namespace SpladeFast.Cli;
 /// <summary>The command tree; Program.cs and the tests both enter here.</summary>
 public static class SpladeFastCli
 {
-    public static RootCommand CreateRoot() =>
-        new("splade-fast: learned-sparse (SPLADE) retrieval: compressed block-max indexes and exact top-k search.")
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("splade-fast: learned-sparse (SPLADE) retrieval: compressed block-max indexes and exact top-k search.")
         {
             DemoCommand.Create(),
             SynthCommand.Create(),
@@ -27,11 +29,36 @@ public static class SpladeFastCli
             PruneCommand.Create(),
             ExperimentCommand.Create(),
         };
+        OptionRules.ParseNumbersReadably(root);
+        return root;
+    }
 
     public static int Run(string[] args)
     {
         // Output is parsed by scripts: numbers always print the same way, whatever the machine's locale.
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
-        return CreateRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        var parse = CreateRoot().Parse(args);
+        // On a parse error, the error alone and where help is: 40 lines of help after it would scroll it away.
+        if (parse.Action is ParseErrorAction error)
+            error.ShowHelp = false;
+        if (parse.Action is System.CommandLine.Help.HelpAction)
+        {
+            var help = new StringWriter();
+            int helped = parse.Invoke(new InvocationConfiguration { Output = help });
+            Console.Out.Write(Output.GroupedHelp.Regroup(help.ToString(), parse.CommandResult.Command));
+            return helped;
+        }
+        int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        if (parse.Action is ParseErrorAction)
+            Console.Error.WriteLine($"run '{CommandPath(parse.CommandResult.Command)} --help' for the options");
+        return code;
+    }
+
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Command? c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+            names.Insert(0, c.Name);
+        return string.Join(' ', names.Prepend("splade-fast"));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpladeFast.Cli.Output;
 using SpladeFast.Model.Encoding;
 
 namespace SpladeFast.Cli;
@@ -24,7 +25,11 @@ internal sealed class TextEncoderOptions
     public TextEncoderOptions(int defaultMaxLength) =>
         MaxLength = new Option<int>("--max-length") { Description = "WordPiece ids per text, [CLS] and [SEP] included (longer texts are truncated).", DefaultValueFactory = _ => defaultMaxLength };
 
-    public IEnumerable<Option> All => [MaxLength, Batch, Pooling, MaxTerms, MinWeight, Device, Precision, Vocab, K1, B];
+    public IEnumerable<Option> All =>
+    [
+        .. new Option[] { MaxLength, Batch, Pooling, MaxTerms, MinWeight, Device, Precision, Vocab }.Select(o => o.InGroup("Model")),
+        K1.InGroup("BM25"), B.InGroup("BM25"),
+    ];
 
     public EncodeOptions Encode(ParseResult parse) => new()
     {
@@ -54,7 +59,7 @@ internal sealed class QueryEncoderOptions
     public Option<string?> QueryEncoder { get; } = new("--query-encoder") { Description = "Encoder for text queries instead of a model: idf:FILE (inference-free: token -> weight JSON) or tokens (token counts, for bm25 indexes); both need --vocab." };
     public TextEncoderOptions Encoder { get; } = new(defaultMaxLength: 32);
 
-    public IEnumerable<Option> All => Encoder.All.Append(QueryModel).Append(QueryEncoder);
+    public IEnumerable<Option> All => Encoder.All.Append(QueryModel.InGroup("Text query")).Append(QueryEncoder.InGroup("Text query"));
 
     /// <summary>The encoder asked for, or null when neither --query-model nor --query-encoder was given.</summary>
     public ITextEncoder? Create(ParseResult parse) =>

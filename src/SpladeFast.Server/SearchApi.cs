@@ -20,12 +20,25 @@ public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, strin
 
 public sealed record ErrorResponse(string Error);
 
+/// <param name="Generation">1 for the files opened at start, one more for each successful reload.</param>
+/// <param name="Files">The index files served, as they were when opened.</param>
 public sealed record StatsResponse(
     long Documents, int Terms, long Postings, IReadOnlyList<string> Shards, string DefaultAlgorithm,
-    IReadOnlyList<string> Algorithms, string? QueryEncoder, int MaxK, long Requests);
+    IReadOnlyList<string> Algorithms, string? QueryEncoder, int MaxK, long Requests,
+    long Generation, IReadOnlyList<IndexFileResponse> Files);
 
-/// <summary>snake_case on the wire; unknown request fields are an error, not silently ignored.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+/// <summary>
+/// One served index file: its path, size and modification time when opened, and its header checksum (16 hex digits),
+/// which covers the section table and so every section's checksum: a different file has a different one.
+/// </summary>
+public sealed record IndexFileResponse(string Path, long Bytes, DateTime Modified, string HeaderChecksum);
+
+/// <summary>
+/// snake_case on the wire; unknown request fields and repeated keys (a token given twice in a vector) are errors,
+/// not silently ignored or merged.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ErrorResponse))]

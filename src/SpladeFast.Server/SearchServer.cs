@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace SpladeFast.Server;
 
 /// <summary>
-/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, JSON in and out, errors as
-/// <c>{"error": "..."}</c> with a 4xx status. Listens on loopback unless told otherwise.
+/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, JSON in
+/// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload). Listens on loopback unless
+/// told otherwise.
 /// </summary>
 public static class SearchServer
 {
@@ -27,6 +28,17 @@ public static class SearchServer
 
         app.MapGet("/health", () => Results.Json(new Dictionary<string, string> { ["status"] = "ok" }, SearchApiJson.Default.DictionaryStringString));
         app.MapGet("/stats", () => Results.Json(service.Stats(), SearchApiJson.Default.StatsResponse));
+        app.MapPost("/admin/reload", () =>
+        {
+            try
+            {
+                return Results.Json(service.Reload(), SearchApiJson.Default.StatsResponse);
+            }
+            catch (ReloadException e)
+            {
+                return Error(e.Message, StatusCodes.Status500InternalServerError);
+            }
+        });
         app.MapPost("/search", async (HttpRequest request) =>
         {
             try

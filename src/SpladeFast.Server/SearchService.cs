@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using SpladeFast.Algorithms;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 using SpladeFast.Model.Encoding;
 using SpladeFast.Quantize;
@@ -14,45 +16,130 @@ public sealed class BadRequestException(string message, int statusCode = 400) : 
     public int StatusCode { get; } = statusCode;
 }
 
+/// <summary>A reload that could not open the index files; the files opened before are still served.</summary>
+public sealed class ReloadException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>
 /// Answers search requests from the shared memory-mapped shards. Per-thread search state is pooled (one searcher
 /// per concurrent request, reused after); the query encoder, when there is one, encodes one text at a time.
+/// <see cref="Reload"/> opens the index files again and swaps them in at once; requests already running finish on
+/// the files they started with, which close when the last of those requests ends.
 /// </summary>
-public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, SearchServiceOptions options)
+public sealed class SearchService : IDisposable
 {
-    private readonly ConcurrentBag<IQuerySearcher> _searchers = [];
+    private readonly IReadOnlyList<string> _paths;
+    private readonly ITextEncoder? _encoder;
+    private readonly SearchServiceOptions _options;
     private readonly Lock _encoderLock = new();
+    private readonly Lock _reloadLock = new();
+    private Generation _current;
     private long _requests;
+    private volatile bool _disposed;
 
-    public ShardSet Shards => shards;
+    /// <summary>Opens (and verifies) the index files at <paramref name="indexPaths"/>, as one collection.</summary>
+    /// <exception cref="IndexCorruptException">A file is damaged.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="InvalidOperationException">The files do not go together as shards.</exception>
+    public SearchService(IReadOnlyList<string> indexPaths, ITextEncoder? encoder, SearchServiceOptions options)
+    {
+        _paths = indexPaths.Select(Path.GetFullPath).ToList();
+        _encoder = encoder;
+        _options = options;
+        _current = Generation.Open(1, _paths);
+    }
 
-    public StatsResponse Stats() => new(
-        shards.TotalDocuments, shards.Vocabulary.Count, shards.PostingCount,
-        shards.Shards.Select(s => Path.GetFileName(s.Path)).ToList(), options.DefaultAlgorithm,
-        [.. SearchAlgorithms.Names], encoder?.Name, options.MaxK, Interlocked.Read(ref _requests));
+    public StatsResponse Stats()
+    {
+        var generation = Acquire();
+        try
+        {
+            var shards = generation.Shards;
+            return new StatsResponse(
+                shards.TotalDocuments, shards.Vocabulary.Count, shards.PostingCount,
+                shards.Shards.Select(s => Path.GetFileName(s.Path)).ToList(), _options.DefaultAlgorithm,
+                [SearchAlgorithms.Auto, .. SearchAlgorithms.Names], _encoder?.Name, _options.MaxK, Interlocked.Read(ref _requests),
+                generation.Number, generation.Files);
+        }
+        finally
+        {
+            generation.Release();
+        }
+    }
+
+    /// <summary>
+    /// Opens the index files again, verifying them, and answers every later request from them. An index must be
+    /// replaced by renaming a complete file over it: a file rewritten in place breaks the memory-mapped one in use.
+    /// </summary>
+    /// <returns>The statistics of the files now served.</returns>
+    /// <exception cref="ReloadException">A file is missing, damaged or does not fit the others; nothing changed.</exception>
+    public StatsResponse Reload()
+    {
+        lock (_reloadLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Generation next;
+            try
+            {
+                next = Generation.Open(_current.Number + 1, _paths);
+            }
+            catch (Exception ex) when (ex is IndexCorruptException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new ReloadException($"reload failed, still serving generation {_current.Number}: {ex.Message}", ex);
+            }
+            Interlocked.Exchange(ref _current, next).Release();
+        }
+        return Stats();
+    }
 
     public SearchResponse Search(SearchRequest request)
     {
         Interlocked.Increment(ref _requests);
-        if (request.K < 1 || request.K > options.MaxK)
-            throw new BadRequestException($"k must be between 1 and {options.MaxK}, not {request.K}");
-        string algorithmName = request.Algorithm ?? options.DefaultAlgorithm;
-        var algorithm = SearchAlgorithms.All.FirstOrDefault(a => a.Name == algorithmName)
-            ?? throw new BadRequestException($"unknown algorithm '{algorithmName}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
+        if (request.K < 1 || request.K > _options.MaxK)
+            throw new BadRequestException($"k must be between 1 and {_options.MaxK}, not {request.K}");
+        string algorithmName = request.Algorithm ?? _options.DefaultAlgorithm;
+        if (algorithmName != SearchAlgorithms.Auto && !SearchAlgorithms.Names.Contains(algorithmName))
+            throw new BadRequestException($"unknown algorithm '{algorithmName}'; known: {SearchAlgorithms.Auto}, {string.Join(", ", SearchAlgorithms.Names)}");
+        var generation = Acquire();
+        try
+        {
+            // auto depends on the files served: a reload may add or drop bmp data.
+            var algorithm = SearchAlgorithms.Resolve(algorithmName, generation.Shards.Shards.All(s => s.Ranges is not null));
+            return Search(request, algorithm, generation);
+        }
+        finally
+        {
+            generation.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_reloadLock)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _current.Release();
+        }
+    }
+
+    private SearchResponse Search(SearchRequest request, ISearchAlgorithm algorithm, Generation generation)
+    {
+        var shards = generation.Shards;
         if (algorithm is BlockMaxPruning && shards.Shards.Any(s => s.Ranges is null))
             throw new BadRequestException("bmp needs an index built with --bmp");
 
         long start = Stopwatch.GetTimestamp();
         var (query, weightScale, unknown) = (request.Vector, request.Text) switch
         {
-            ({ } vector, null) => FromVector(vector),
-            (null, { } text) => FromText(text),
+            ({ } vector, null) => FromVector(vector, shards.Vocabulary),
+            (null, { } text) => FromText(text, shards.Vocabulary),
             _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
         };
         double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         start = Stopwatch.GetTimestamp();
-        var searcher = _searchers.TryTake(out var pooled) ? pooled : CreateSearcher();
+        var searcher = generation.Searchers.TryTake(out var pooled) ? pooled : CreateSearcher(shards);
         SearchHitResponse[] hits;
         try
         {
@@ -64,25 +151,40 @@ public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, Search
         }
         finally
         {
-            _searchers.Add(searcher);
+            generation.Searchers.Add(searcher);
         }
         return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
 
-    private IQuerySearcher CreateSearcher() =>
+    /// <summary>The generation now served, referenced until <see cref="Generation.Release"/>.</summary>
+    private Generation Acquire()
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Fails only for a generation a reload has just replaced: the next read sees its successor.
+            var generation = Volatile.Read(ref _current);
+            if (generation.TryAcquire())
+                return generation;
+        }
+    }
+
+    private static IQuerySearcher CreateSearcher(ShardSet shards) =>
         shards.Shards.Count == 1 ? new SearchContext(shards.Shards[0]) : new ShardedSearcher(shards);
 
-    private (QueryVector Query, double WeightScale, int Unknown) FromVector(Dictionary<string, double> vector)
+    private (QueryVector Query, double WeightScale, int Unknown) FromVector(Dictionary<string, double> vector, Vocabulary vocabulary)
     {
-        if (vector.Count > options.MaxQueryTerms)
-            throw new BadRequestException($"the vector has {vector.Count} terms; at most {options.MaxQueryTerms} are allowed");
+        if (vector.Count > _options.MaxQueryTerms)
+            throw new BadRequestException($"the vector has {vector.Count} terms; at most {_options.MaxQueryTerms} are allowed");
         var weights = new Dictionary<int, double>();
         int unknown = 0;
         foreach (var (token, weight) in vector)
         {
             if (!double.IsFinite(weight) || weight < 0)
                 throw new BadRequestException($"weight of '{token}' must be a finite number >= 0, not {weight}");
-            if (shards.Vocabulary.TryGetId(token, out int id))
+            if (!QueryWeights.TryQuantize(weight, QueryWeights.DefaultFloatScale, out _))
+                throw new BadRequestException(QueryWeights.OutOfRange(token, weight, QueryWeights.DefaultFloatScale));
+            if (vocabulary.TryGetId(token, out int id))
                 weights[id] = weight;
             else
                 unknown++;
@@ -90,22 +192,78 @@ public sealed class SearchService(ShardSet shards, ITextEncoder? encoder, Search
         return (QueryReader.Quantized("request", weights, QueryWeights.DefaultFloatScale), QueryWeights.DefaultFloatScale, unknown);
     }
 
-    private (QueryVector Query, double WeightScale, int Unknown) FromText(string text)
+    private (QueryVector Query, double WeightScale, int Unknown) FromText(string text, Vocabulary vocabulary)
     {
-        if (encoder is null)
+        if (_encoder is not { } encoder)
             throw new BadRequestException("this server has no query encoder (start it with --query-model or --query-encoder); send a 'vector'");
-        if (text.Length > options.MaxTextLength)
-            throw new BadRequestException($"the text has {text.Length} characters; at most {options.MaxTextLength} are allowed");
+        if (text.Length > _options.MaxTextLength)
+            throw new BadRequestException($"the text has {text.Length} characters; at most {_options.MaxTextLength} are allowed");
         SparseTermVector encoded;
         lock (_encoderLock)
             encoded = encoder.Encode([text])[0];
-        return (EncodedQueries.ToQuery("request", encoded, encoder.Tokenizer.Tokens, shards.Vocabulary), EncodedQueries.WeightScale, 0);
+        return (EncodedQueries.ToQuery("request", encoded, encoder.Tokenizer.Tokens, vocabulary), EncodedQueries.WeightScale, 0);
+    }
+
+    /// <summary>
+    /// One opening of the index files with its searcher pool. The service holds one reference while the
+    /// generation is current, each request one while it runs; the last to let go closes the files.
+    /// </summary>
+    private sealed class Generation
+    {
+        private int _references = 1;
+
+        private Generation(long number, ShardSet shards)
+        {
+            Number = number;
+            Shards = shards;
+            Files = shards.Shards.Select(s => new IndexFileResponse(
+                s.Path, s.FileLength, File.GetLastWriteTimeUtc(s.Path), s.Header.Checksum.ToString("x16", CultureInfo.InvariantCulture))).ToList();
+        }
+
+        public long Number { get; }
+        public ShardSet Shards { get; }
+        public IReadOnlyList<IndexFileResponse> Files { get; }
+        public ConcurrentBag<IQuerySearcher> Searchers { get; } = [];
+
+        public static Generation Open(long number, IReadOnlyList<string> paths)
+        {
+            var shards = ShardSet.Open(paths);
+            try
+            {
+                return new Generation(number, shards);
+            }
+            catch
+            {
+                shards.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Takes a reference unless the generation is already closed (or closing).</summary>
+        public bool TryAcquire()
+        {
+            int references = Volatile.Read(ref _references);
+            while (references > 0)
+            {
+                int seen = Interlocked.CompareExchange(ref _references, references + 1, references);
+                if (seen == references)
+                    return true;
+                references = seen;
+            }
+            return false;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _references) == 0)
+                Shards.Dispose();
+        }
     }
 }
 
 public sealed record SearchServiceOptions
 {
-    public string DefaultAlgorithm { get; init; } = "block_max_maxscore";
+    public string DefaultAlgorithm { get; init; } = SearchAlgorithms.Auto;
     public int MaxK { get; init; } = 10_000;
     public int MaxQueryTerms { get; init; } = 4096;
     public int MaxTextLength { get; init; } = 100_000;

@@ -24,20 +24,31 @@ internal static class BenchCommand
         var skipBad = CommonOptions.SkipBad();
         var approximation = CommonOptions.Approximation();
         var noInitialThreshold = CommonOptions.NoInitialThreshold();
+        var warmup = CommonOptions.Warmup();
         var latency = new Command("latency", "Run every algorithm on the same queries, check each against the first, and print one side-by-side latency table.")
         {
-            index, queries, k, threads, algorithms, report, skipBad, noInitialThreshold,
+            index, queries, k, threads, algorithms, report, skipBad, noInitialThreshold, warmup,
         };
         foreach (var option in approximation.All)
             latency.Add(option);
         latency.SetAction(parse => CliAction.Run(() =>
         {
-            using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName, IndexStorageKind.InMemory);
+            string indexPath = parse.GetRequiredValue(index).FullName;
+            // Loading and verifying a large index takes seconds before the first bar: say what is happening.
+            Console.Error.WriteLine($"loading {indexPath} into memory and verifying its checksums");
+            using var opened = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
             var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary, parse.GetValue(skipBad));
             var (pruning, factor, approximate) = approximation.Read(parse);
             var chosen = parse.GetValue(algorithms) is { Length: > 0 } names ? names.Select(SearchAlgorithms.Get).ToList() : SearchAlgorithms.All.ToList();
-            var comparison = AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen,
-                parse.GetValue(k), parse.GetValue(threads), factor, ProgressDisplay.Run, initialThreshold: !parse.GetValue(noInitialThreshold));
+            var comparison = AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen, new QueryRunOptions
+            {
+                Algorithm = chosen[0],
+                K = parse.GetValue(k),
+                Threads = parse.GetValue(threads),
+                ThresholdFactor = factor,
+                InitialThreshold = !parse.GetValue(noInitialThreshold),
+                WarmupTime = TimeSpan.FromSeconds(parse.GetValue(warmup)),
+            }, ProgressDisplay.Run);
             string note = $"{opened.Path}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
                 + (comparison.Mismatches.Count == 0 ? "all identical" : "DIFFERENT") + (approximate is null ? "" : $"; {approximate}");
             Console.Write(LatencyReport.Render(comparison.Runs, parse.GetRequiredValue(report), note));

@@ -9,7 +9,7 @@ internal static class ConvertCommand
     {
         string formats = string.Join("|", VectorFormats.Names.Keys);
         var input = new Option<FileInfo>("--input", "-I") { Description = "Vectors to read.", Required = true };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors to write.", Required = true }.WritableFile();
         var from = new Option<string?>("--from") { Description = $"Input format ({formats}). Default: from the extension (.parquet, .ndjson/.bulk, .tsv, else jsonl)." };
         var to = new Option<string?>("--to") { Description = $"Output format ({formats}). Default: from the extension." };
         var vocab = new Option<FileInfo?>("--vocab") { Description = "parquet: BERT vocab.txt whose line numbers are the term_ids (written, or read when the file carries no vocabulary)." };

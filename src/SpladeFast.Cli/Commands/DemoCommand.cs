@@ -16,15 +16,16 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var docs = new Option<int>("--docs") { Description = "Documents of the synthetic collection.", DefaultValueFactory = _ => 100_000 };
-        var queries = new Option<int>("--queries") { Description = "Queries.", DefaultValueFactory = _ => 1000 };
+        var docs = new Option<int>("--docs") { Description = "Documents of the synthetic collection.", DefaultValueFactory = _ => 100_000 }.AtLeast(1);
+        var queries = new Option<int>("--queries") { Description = "Queries.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var k = CommonOptions.K(10);
-        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Keep the collection, index and runs in this directory (default: a temporary one, removed)." };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Keep the collection, index and runs in this directory (default: a temporary one, removed)." }.WritableDirectory();
         var report = CommonOptions.Report();
+        var warmup = CommonOptions.Warmup();
         var command = new Command("demo", "Generate a synthetic SPLADE-like collection, index it, answer its queries with every algorithm at one thread, check each against the exhaustive top-k and print a latency table.")
         {
-            docs, queries, seed, k, output, report,
+            docs, queries, seed, k, output, report, warmup,
         };
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -32,7 +33,8 @@ internal static class DemoCommand
             string directory = kept?.FullName ?? Path.Combine(Path.GetTempPath(), $"splade-fast-demo-{Environment.ProcessId}");
             try
             {
-                return Run(directory, parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(seed), parse.GetValue(k), parse.GetRequiredValue(report));
+                return Run(directory, parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(seed), parse.GetValue(k), parse.GetRequiredValue(report),
+                    TimeSpan.FromSeconds(parse.GetValue(warmup)));
             }
             finally
             {
@@ -43,7 +45,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private static int Run(string directory, int documents, int queryCount, int seed, int k, string format)
+    private static int Run(string directory, int documents, int queryCount, int seed, int k, string format, TimeSpan warmup)
     {
         Console.Error.WriteLine($"generating {documents:N0} documents and {queryCount:N0} queries (seed {seed}) in {directory}");
         var collection = SynthCommand.Generate(new SynthOptions { Documents = documents, Queries = queryCount, Seed = seed }, directory);
@@ -53,7 +55,8 @@ internal static class DemoCommand
 
         using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
         var querySet = QueryReader.Read(collection.Queries, index.Vocabulary);
-        var (runs, mismatches) = AlgorithmComparison.Run(index, querySet.Queries, SearchAlgorithms.All, k, threads: 1, thresholdFactor: 1, ProgressDisplay.Run);
+        var (runs, mismatches) = AlgorithmComparison.Run(index, querySet.Queries, SearchAlgorithms.All,
+            new QueryRunOptions { Algorithm = SearchAlgorithms.All[0], K = k, Threads = 1, WarmupTime = warmup }, ProgressDisplay.Run);
         var reference = runs[0];
 
         string runPath = Path.Combine(directory, "run.trec");

@@ -13,7 +13,7 @@ internal static class EncodeCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "A Hugging Face SPLADE checkpoint directory (config.json, model.safetensors, vocab.txt), or 'bm25' (with --vocab).", Required = true };
         var input = new Option<FileInfo>("--input", "-I") { Description = "Texts: JSONL ({\"_id\", \"title\", \"text\"} or {\"id\", \"contents\"}) or TSV (id<TAB>text), plain or .gz.", Required = true };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors in the index's input format (Anserini JsonVectorCollection), .gz to compress.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors in the index's input format (Anserini JsonVectorCollection), .gz to compress.", Required = true }.WritableFile();
         var threads = new Option<int>("--threads", "-t") { Description = "CPU threads for the model (0: TorchSharp's default).", DefaultValueFactory = _ => 0 };
         var shard = new Option<string?>("--shard") { Description = "i/n: encode only every n-th text starting at the i-th (0-based), so n machines can share a corpus." };
         var encoderOptions = new TextEncoderOptions(defaultMaxLength: 256);
@@ -27,15 +27,16 @@ internal static class EncodeCommand
                 TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             string inputPath = parse.GetRequiredValue(input).FullName;
             using var encoder = encoderOptions.Create(parse.GetRequiredValue(model), parse);
-            long total = TextCorpus.Read(inputPath).LongCount();
-            if (encoder is Bm25DocumentEncoder bm25)
-                bm25.Fit(TextCorpus.Read(inputPath).Select(r => r.Text));
+            // The rate covers every pass over the texts: counting, BM25's fitting pass and encoding.
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long written = ProgressDisplay.Run(progress =>
             {
+                long total = TextCorpus.Read(inputPath).LongCount();
+                if (encoder is Bm25DocumentEncoder bm25)
+                    bm25.Fit(Reported(TextCorpus.Read(inputPath), "fitting bm25", total, progress).Select(r => r.Text));
                 using var writer = new JsonVectorWriter(parse.GetRequiredValue(output).FullName);
                 TextEncoderFactory.EncodeTo(encoder, TextCorpus.Read(inputPath).Where((_, i) => i % parts == part), writer,
-                    done => progress.Report(new BuildProgress($"encoding ({encoder.Name})", done, (total + parts - 1 - part) / parts)));
+                    done => progress.Report(new BuildProgress($"encoding ({encoder.Name})", done, (total + parts - 1 - part) / parts, "texts")));
                 writer.Commit();
                 return writer.Count;
             });
@@ -43,5 +44,17 @@ internal static class EncodeCommand
             return 0;
         }));
         return command;
+    }
+
+    private static IEnumerable<T> Reported<T>(IEnumerable<T> texts, string stage, long total, IProgress<BuildProgress> progress)
+    {
+        long done = 0;
+        foreach (var text in texts)
+        {
+            yield return text;
+            if ((++done & 1023) == 0)
+                progress.Report(new BuildProgress(stage, done, total, "texts"));
+        }
+        progress.Report(new BuildProgress(stage, done, done, "texts"));
     }
 }

@@ -18,11 +18,12 @@ internal static class ExportCommand
             Description = "pisa: binary collection, lexicons and weighted queries; ciff: Common Index File Format postings (tf = impact); "
                 + "anserini: JsonVectorCollection JSONL; parquet: id, term_ids, weights; bulk: OpenSearch/Elasticsearch bulk NDJSON plus a mapping file. "
                 + "Vector formats hold weights = impact / scale.",
-            DefaultValueFactory = _ => "pisa",
+            Required = true,
+            HelpName = "format",
         }.AcceptOnlyFromAmong("pisa", "ciff", "anserini", "parquet", "bulk");
-        var output = new Option<string>("--output", "-o") { Description = "pisa: output prefix (PREFIX.docs/.freqs/.sizes/.terms/.documents, .queries); other formats: the file (anserini: .gz to compress).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "pisa: output prefix (PREFIX.docs/.freqs/.sizes/.terms/.documents, .queries); other formats: the file (anserini: .gz to compress).", Required = true }.WritablePrefix();
         var queries = new Option<FileInfo?>("--queries", "-q") { Description = "pisa: also write these queries in PISA's weighted format (term ids repeated by weight)." };
-        var skipBad = CommonOptions.SkipBad();
+        var skipBad = CommonOptions.SkipBad("Skip bad --queries lines and unknown query tokens, and report how many, instead of failing on the first.");
         var bulk = new BulkOptions();
         var command = new Command("export", "Export an index to other engines' formats: PISA, CIFF, Anserini JSONL, Parquet, OpenSearch/Elasticsearch bulk.")
         {

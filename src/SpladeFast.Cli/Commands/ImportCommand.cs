@@ -11,7 +11,7 @@ internal static class ImportCommand
     {
         var input = new Option<string>("--input", "-I") { Description = "ciff: the .ciff file (from Anserini, PISA's pisa2ciff, Terrier, or export --format ciff); pisa: the binary collection's prefix (PREFIX.docs, .freqs, optional .terms and .documents lexicons). Frequencies are taken as impacts.", Required = true };
         var format = new Option<string>("--format") { Description = "ciff or pisa.", DefaultValueFactory = _ => "ciff" }.AcceptOnlyFromAmong("ciff", "pisa");
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Index file to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Index file to write.", Required = true }.WritableFile();
         var vocab = new Option<FileInfo?>("--vocab") { Description = "BERT vocab.txt fixing term ids. Default: the input's terms in file order." };
         var scale = new Option<double>("--scale") { Description = "The impacts' scale (impact = weight x scale), so scores print in weight units.", DefaultValueFactory = _ => 100 };
         var bmp = new Option<bool>("--bmp") { Description = "Also store the forward index and range maxima of the bmp algorithm." };

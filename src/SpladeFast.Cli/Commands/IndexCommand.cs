@@ -15,7 +15,7 @@ internal static class IndexCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Index file to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Index file to write.", Required = true }.WritableFile();
         var vocab = new Option<FileInfo?>("--vocab") { Description = "BERT vocab.txt fixing term ids (id = line number). Default: a vocabulary built from the documents." };
         var quantBits = new Option<int>("--quant-bits")
         {
@@ -23,7 +23,7 @@ internal static class IndexCommand
             DefaultValueFactory = _ => 0,
         }.AcceptOnlyFromAmong("0", "8", "16");
         var scale = new Option<double>("--scale") { Description = "Weight multiplier of the default quantizer (use 1 for Anserini files whose weights are already integers).", DefaultValueFactory = _ => 100 };
-        var skipBad = CommonOptions.SkipBad();
+        var skipBad = CommonOptions.SkipBad("Skip bad document records and report how many, instead of failing on the first.");
         var bmp = new Option<bool>("--bmp") { Description = "Also store a forward index and per-range term maxima for the bmp algorithm (block-at-a-time block-max pruning)." };
         var rangeSize = new Option<int>("--bmp-range") { Description = "Documents per range for --bmp.", DefaultValueFactory = _ => 64 };
         var reorder = new Option<string>("--reorder")
@@ -31,7 +31,7 @@ internal static class IndexCommand
             Description = "Renumber documents after building: 'bp' = recursive graph bisection (as PISA's reorder_docids --bp), so documents sharing terms sit together.",
             DefaultValueFactory = _ => "none",
         }.AcceptOnlyFromAmong("none", "bp");
-        var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 };
+        var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var shard = new Option<string?>("--shard") { Description = "i/n: index only every n-th valid document starting at the i-th (0-based), one shard per machine; query or merge the shards together." };
         var pruning = CommonOptions.Pruning();
         var command = new Command("index", "Build a compressed block-max index from sparse document vectors.")

@@ -10,7 +10,7 @@ internal static class MergeCommand
     {
         var index = CommonOptions.Shards();
         index.Description = "Shard indexes to merge (a,b,c or repeated): round-robin shards from index --shard interleave, others follow in the order given.";
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Merged index file to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Merged index file to write.", Required = true }.WritableFile();
         var rangeSize = new Option<int?>("--bmp-range") { Description = "Docs per bmp range in the merged index (0: none). Default: the shards' own, when they agree." };
         var command = new Command("merge", "Merge shard indexes into one index, in global document order, over the union vocabulary.") { index, output, rangeSize };
         command.SetAction(parse => CliAction.Run(() =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Interop.Vectors;
 using SpladeFast.Interop;
@@ -14,7 +15,7 @@ internal static class PruneCommand
     {
         var index = new Option<FileInfo?>("--index", "-i") { Description = "Index to prune (writes a pruned index to --output)." };
         var input = new Option<FileInfo?>("--input", "-I") { Description = "JSONL vectors to prune instead (writes JSONL to --output; weights come back quantized as the index would store them)." };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Pruned index, or pruned JSONL with --input.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Pruned index, or pruned JSONL with --input.", Required = true }.WritableFile();
         var pruning = CommonOptions.Pruning();
         var command = new Command("prune", "Static pruning: drop postings by a document-centric, term-centric or agnostic rule; the result records how it was pruned.")
         {
@@ -28,7 +29,7 @@ internal static class PruneCommand
             string target = parse.GetRequiredValue(output).FullName;
             if (parse.GetValue(input) is { } vectors)
             {
-                string temporary = $"{target}.index-{Environment.ProcessId}.tmp";
+                string temporary = TemporaryFiles.For(target, "index");
                 try
                 {
                     ProgressDisplay.Run(progress => new IndexBuilder(new IndexBuildOptions { Inputs = [vectors.FullName], Pruning = spec, Progress = progress }).Build(temporary));

@@ -24,7 +24,7 @@ internal static class QueryCommand
         var k = CommonOptions.K();
         var threads = CommonOptions.Threads();
         var algorithm = CommonOptions.Algorithm(withGpu: true);
-        var run = new Option<FileInfo?>("--run", "-r") { Description = "Write a TREC run file (qid Q0 docid rank score tag)." };
+        var run = new Option<FileInfo?>("--run", "-r") { Description = "Write a TREC run file (qid Q0 docid rank score tag)." }.WritableFile();
         var tag = new Option<string>("--tag") { Description = "Run tag of the TREC run file.", DefaultValueFactory = _ => "splade-fast" };
         var skipBad = CommonOptions.SkipBad();
         var report = CommonOptions.Report();
@@ -32,12 +32,13 @@ internal static class QueryCommand
         var noVerify = CommonOptions.NoVerify();
         var approximation = CommonOptions.Approximation();
         var noInitialThreshold = CommonOptions.NoInitialThreshold();
+        var warmup = CommonOptions.Warmup();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
-            index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
+            index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, warmup,
         };
-        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics).Append(noInitialThreshold))
+        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics.InGroup("Text query")).Append(noInitialThreshold))
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -68,13 +69,18 @@ internal static class QueryCommand
             }
             else
             {
+                bool hasRanges = opened.Shards.All(s => s.Ranges is not null);
+                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or") : SearchAlgorithms.Resolve(algorithmName, hasRanges);
+                if (algorithmName == SearchAlgorithms.Auto)
+                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {(hasRanges ? "the index has bmp range data" : "the index has no bmp range data; 'index --bmp' adds it for the faster bmp")})");
                 result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
                 {
-                    Algorithm = SearchAlgorithms.Get(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName),
+                    Algorithm = chosen,
                     K = parse.GetValue(k),
                     Threads = parse.GetValue(threads),
                     ThresholdFactor = thresholdFactor,
                     InitialThreshold = !parse.GetValue(noInitialThreshold),
+                    WarmupTime = TimeSpan.FromSeconds(parse.GetValue(warmup)),
                     Progress = progress,
                 }));
             }
@@ -82,6 +88,7 @@ internal static class QueryCommand
             {
                 TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, opened.DocumentId,
                     opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
+                Console.Error.WriteLine($"wrote {result.Hits.Sum(h => h.Length):N0} run lines for {querySet.Queries.Count:N0} queries to {runFile.FullName}");
             }
             string? note = string.Join("; ", new[] { encodingNote, approximate }.Where(n => n is not null));
             Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), note.Length == 0 ? null : note));

@@ -1,7 +1,8 @@
 using System.CommandLine;
+using SpladeFast.Algorithms;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using SpladeFast.Server;
-using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -14,10 +15,9 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on; the default keeps the server on this machine (0.0.0.0: every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 };
         var algorithm = CommonOptions.Algorithm();
-        algorithm.DefaultValueFactory = _ => "block_max_maxscore";
-        algorithm.Description = "Algorithm for requests that name none.";
-        var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats.")
+        algorithm.Description = $"Algorithm for requests that name none; {SearchAlgorithms.Auto}: the fastest exact one the index supports (bmp with --bmp data, else ranked_or_taat).";
+        var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
+        var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats; POST /admin/reload (or SIGHUP) reopens the index files.")
         {
             index, host, port, algorithm, maxK,
         };
@@ -25,17 +25,38 @@ internal static class ServeCommand
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
-            using var shards = ShardSet.Open(CommonOptions.ReadShards(parse, index));
             using var encoder = queryEncoder.Create(parse);
             var options = new SearchServiceOptions { DefaultAlgorithm = parse.GetRequiredValue(algorithm), MaxK = parse.GetValue(maxK) };
+            using var service = new SearchService(CommonOptions.ReadShards(parse, index), encoder, options);
             string url = $"http://{parse.GetRequiredValue(host)}:{parse.GetValue(port)}";
-            using var app = SearchServer.Create(new SearchService(shards, encoder, options), url, options);
+            using var app = SearchServer.Create(service, url, options);
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true; // SIGHUP would end the process; here it asks for a reload
+                _ = Task.Run(() => Reload(service));
+            });
             app.Start();
-            Console.WriteLine($"serving {shards.TotalDocuments:N0} documents from {shards.Shards.Count} index file(s) on {string.Join(", ", SearchServer.Addresses(app))}"
-                + (encoder is null ? " (vector queries only)" : $" (text queries: {encoder.Name})") + "; Ctrl+C stops");
+            var stats = service.Stats();
+            Console.WriteLine($"serving {stats.Documents:N0} documents from {stats.Files.Count} index file(s) on {string.Join(", ", SearchServer.Addresses(app))}"
+                + (encoder is null ? " (vector queries only)" : $" (text queries: {encoder.Name})")
+                + $"; kill -HUP {Environment.ProcessId} or POST /admin/reload reloads the index, Ctrl+C stops");
             app.WaitForShutdown();
             return 0;
         }));
         return command;
+    }
+
+    private static void Reload(SearchService service)
+    {
+        try
+        {
+            var stats = service.Reload();
+            Console.WriteLine($"reloaded: generation {stats.Generation}, {stats.Documents:N0} documents from "
+                + string.Join(", ", stats.Files.Select(f => $"{f.Path} (header checksum {f.HeaderChecksum})")));
+        }
+        catch (ReloadException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+        }
     }
 }

@@ -9,10 +9,10 @@ internal static class SynthCommand
 {
     public static Command Create()
     {
-        var docs = new Option<int>("--docs") { Description = "Number of documents.", DefaultValueFactory = _ => 100_000 };
+        var docs = new Option<int>("--docs") { Description = "Number of documents.", DefaultValueFactory = _ => 100_000 }.AtLeast(1);
         var queries = new Option<int>("--queries") { Description = "Number of queries (each made from a target document, written to the qrels).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same files.", DefaultValueFactory = _ => 42 };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for docs.jsonl, queries.tsv, qrels.txt and vocab.txt.", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for docs.jsonl, queries.tsv, qrels.txt and vocab.txt.", Required = true }.WritableDirectory();
         var vocab = new Option<FileInfo?>("--vocab") { Description = "Use the tokens of this vocab.txt (e.g. BERT's) instead of generated names." };
         var gzip = new Option<bool>("--gzip") { Description = "Write docs.jsonl.gz." };
         var command = new Command("synth", "Generate a deterministic SPLADE-like collection calibrated to MS MARCO statistics.") { docs, queries, seed, output, vocab, gzip };

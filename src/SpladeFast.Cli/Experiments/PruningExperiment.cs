@@ -152,7 +152,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
                 var run = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = SearchAlgorithms.Get(name), K = k });
                 latency[(name, k)] = run.Latency;
                 hits[k] = run.Hits;
-                progress.Report(new BuildProgress($"{strategy} {value.ToString(CultureInfo.InvariantCulture)}: {name} k={k}", 1, 1));
+                progress.Report(new BuildProgress($"{strategy} {value.ToString(CultureInfo.InvariantCulture)}: {name} k={k}", 1, 1, "runs"));
             }
         }
         int deepest = config.K.Max();

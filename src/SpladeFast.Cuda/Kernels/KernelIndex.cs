@@ -3,7 +3,10 @@ using SpladeFast.Index;
 
 namespace SpladeFast.Cuda.Kernels;
 
-/// <summary>The index as the kernels read it: every posting list decoded, CSR over terms (6 bytes a posting).</summary>
+/// <summary>
+/// The index as the kernels read it: every posting list decoded, CSR over terms (6 bytes a posting), documents
+/// numbered by input ordinal so that the kernels' ties (to the smaller number) follow the CPU's.
+/// </summary>
 public sealed record KernelIndex(ulong[] TermStarts, uint[] DocIds, ushort[] Impacts, uint Documents)
 {
     public static KernelIndex FromIndex(SparseIndex index)
@@ -14,13 +17,14 @@ public sealed record KernelIndex(ulong[] TermStarts, uint[] DocIds, ushort[] Imp
         var docIds = GC.AllocateUninitializedArray<uint>(checked((int)starts[^1]));
         var impacts = GC.AllocateUninitializedArray<ushort>(docIds.Length);
         var cursor = new BlockPostingCursor[1];
+        var order = index.Order;
         for (int t = 0; t < index.TermCount; t++)
         {
             long slot = (long)starts[t];
             ref var c = ref cursor[0];
             for (c.Reset(index.Postings(t), 1); c.DocId != PostingCursor.End; c.Next(), slot++)
             {
-                docIds[slot] = c.DocId;
+                docIds[slot] = order.Ordinal(c.DocId);
                 impacts[slot] = (ushort)c.Score;
             }
         }

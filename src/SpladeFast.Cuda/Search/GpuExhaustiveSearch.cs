@@ -8,9 +8,10 @@ namespace SpladeFast.Cuda.Search;
 /// <summary>
 /// Exhaustive top-k for batches of queries on a kernel backend (<c>gpu_exhaustive</c>): every posting of every
 /// query term is scored into per-query accumulators, then each query's top k is selected, ties to the smaller
-/// docid: the same hits as the CPU's <c>ranked_or</c>.
+/// input ordinal: the same hits as the CPU's <c>ranked_or</c>. The backend's documents are numbered by ordinal
+/// (<see cref="KernelIndex.FromIndex"/>); <paramref name="order"/> turns them back into docids.
 /// </summary>
-public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount) : IDisposable
+public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount, DocumentOrder order) : IDisposable
 {
     /// <summary>Partial top-k scratch per batch is kept under this (queries x parts x k x 12 bytes).</summary>
     private const long PartialScratchBytes = 256L << 20;
@@ -22,7 +23,7 @@ public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount) :
 
     /// <summary>On CUDA device 0 with the index resident there, or null and why not.</summary>
     public static GpuExhaustiveSearch? TryCreateOnCuda(SparseIndex index, out string reason) =>
-        CudaBackend.TryCreate(KernelIndex.FromIndex(index), out reason) is { } cuda ? new GpuExhaustiveSearch(cuda, index.TermCount) : null;
+        CudaBackend.TryCreate(KernelIndex.FromIndex(index), out reason) is { } cuda ? new GpuExhaustiveSearch(cuda, index.TermCount, index.Order) : null;
 
     /// <summary>The hits of every query, best first, <paramref name="batchSize"/> queries per kernel launch.</summary>
     public SearchHit[][] Search(IReadOnlyList<QueryVector> queries, int k, int batchSize, Action<int>? batchDone = null)
@@ -39,7 +40,7 @@ public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount) :
             {
                 var queryHits = new SearchHit[result.Counts[q]];
                 for (int i = 0; i < queryHits.Length; i++)
-                    queryHits[i] = new SearchHit(result.DocIds[q * k + i], (long)result.Scores[q * k + i]);
+                    queryHits[i] = new SearchHit(order.DocId(result.DocIds[q * k + i]), (long)result.Scores[q * k + i]);
                 hits[first + q] = queryHits;
             }
             batchDone?.Invoke(first + count);

@@ -37,7 +37,15 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         int documents = context.Index.DocumentCount;
         try
         {
-            ulong divisor = AddRangeBounds(ranges, query, scratch);
+            ulong divisor;
+            try
+            {
+                divisor = AddRangeBounds(ranges, query, scratch);
+            }
+            catch (Exception e) when (context.IsDamage(e))
+            {
+                throw context.Damage(Format.SectionKind.RangeBounds, Name);
+            }
             queue.Start(sums, firstBatch: Math.Max(256, 4 * topK.K));
             pipeline.Start(query.Length);
             while (true)
@@ -61,7 +69,14 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 uint first = (uint)(range * ranges.RangeSize);
                 if (!topK.CouldEnter(Bound(sum, divisor), first))
                     break;
-                entries += pipeline.ScoreHead(ranges, query, scratch.Probes.AsSpan(0, query.Length), scratch.ProbeLines, scores);
+                try
+                {
+                    entries += pipeline.ScoreHead(ranges, query, scratch.Probes.AsSpan(0, query.Length), scratch.ProbeLines, scores);
+                }
+                catch (Exception e) when (context.IsDamage(e))
+                {
+                    throw context.Damage(Format.SectionKind.RangeForward, Name);
+                }
                 int size = Math.Min(ranges.RangeSize, documents - (int)first);
                 for (int d = 0; d < size; d++)
                 {
@@ -183,7 +198,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             for (int i = 0; i < terms.Length; i++)
             {
                 if (distinct > 0 && terms[distinct - 1].TermId == terms[i].TermId)
-                    terms[distinct - 1] = terms[distinct - 1] with { Weight = terms[distinct - 1].Weight + terms[i].Weight };
+                    terms[distinct - 1] = terms[distinct - 1] with { Weight = MergedWeight(terms[distinct - 1], terms[i].Weight) };
                 else
                     terms[distinct++] = terms[i];
             }
@@ -196,5 +211,10 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             }
             return terms[..distinct];
         }
+
+        /// <exception cref="ArgumentException">The repeated term's weights sum past the query weight range.</exception>
+        private static uint MergedWeight(QueryTerm term, uint repeated) =>
+            (ulong)term.Weight + repeated is var sum && sum <= Quantize.QueryWeights.MaxWeight ? (uint)sum
+                : throw new ArgumentException($"term {term.TermId} is repeated with weights summing to {sum}, past the query weight range 0..{Quantize.QueryWeights.MaxWeight}");
     }
 }

@@ -65,21 +65,53 @@ public sealed class SearchContext : Shards.IQuerySearcher
     public long PostingsDecoded { get; set; }
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
+    /// <exception cref="ArgumentException">The query's largest possible score does not fit the 64-bit score.</exception>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
-        TopK.Reset(k, thresholdFactor, InitialThreshold ? SafeFloor(query, k) : 0);
+        CheckScoreRange(query);
+        TopK.Reset(k, thresholdFactor, InitialThreshold ? SafeFloor(query, k) : 0, Index.Order);
         Query = query;
         if (algorithm.UsesCursors)
             OpenCursors(query);
         else
             _cursorCount = 0;
-        algorithm.Search(this);
+        try
+        {
+            algorithm.Search(this);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw Damage(Format.SectionKind.Postings, algorithm.Name);
+        }
         foreach (ref var cursor in Cursors)
             PostingsDecoded += cursor.PostingsDecoded;
         if (_results.Length < k)
             _results = new SearchHit[k];
         int count = TopK.CopySortedTo(_results);
         return _results.AsSpan(0, count);
+    }
+
+    /// <summary>
+    /// Whether an exception thrown while answering is the index's damage found by a bounds check: possible only
+    /// when the checksums were not verified (otherwise it is a bug, and stays what it is).
+    /// </summary>
+    internal bool IsDamage(Exception e) => !Index.ChecksumsVerified && e is IndexOutOfRangeException or ArgumentOutOfRangeException;
+
+    /// <summary>The error for damage <see cref="IsDamage"/> recognised, naming the section it was found in.</summary>
+    internal Format.IndexCorruptException Damage(Format.SectionKind section, string algorithm) =>
+        new(Index.Path, $"section {section}: a value points outside its data (found answering with {algorithm}; the index was opened without checksum verification, run 'check')");
+
+    /// <summary>Scores are exact 64-bit sums: a query whose weights x term maxima could exceed that is refused.</summary>
+    private void CheckScoreRange(QueryVector query)
+    {
+        UInt128 largest = 0;
+        foreach (var term in query.Terms)
+        {
+            if ((uint)term.TermId < (uint)Index.TermCount)
+                largest += (UInt128)term.Weight * Index.Term(term.TermId).MaxImpact;
+        }
+        if (largest > long.MaxValue)
+            ThrowHelper.Argument(nameof(query), $"query '{query.Id}' could score up to {largest}, past the 64-bit score range; scale its weights down");
     }
 
     public void ResetCounters()

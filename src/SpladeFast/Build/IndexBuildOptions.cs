@@ -22,8 +22,8 @@ public sealed record IndexBuildOptions
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
-/// <summary>Progress of one stage, in the stage's own units (input bytes, or terms).</summary>
-public readonly record struct BuildProgress(string Stage, long Done, long Total);
+/// <summary>Progress of one stage, in the stage's own <paramref name="Unit"/> ("bytes", "terms", "documents", ...).</summary>
+public readonly record struct BuildProgress(string Stage, long Done, long Total, string Unit);
 
 public sealed record IndexBuildReport(
     int Documents, int Terms, long Postings, long SkippedRecords, long DroppedWeights, long IndexBytes, TimeSpan Elapsed);

@@ -21,17 +21,26 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly HashSet<(int File, long Line)> _badLines = [];
     private long[] _termCounts = new long[1024];
     private int[] _termScratch = new int[256];
-    private int[] _sortScratch = new int[256];
     private double _maxWeight;
     private long _droppedWeights;
 
+    /// <summary>
+    /// Builds the index at <paramref name="outputPath"/>, replacing any file there only once the new one is complete.
+    /// </summary>
+    /// <exception cref="InputException">A record is bad (unless SkipBad), or the input holds no document.</exception>
     public IndexBuildReport Build(string outputPath)
     {
         var clock = Stopwatch.StartNew();
+        // Before reading: a killed build's leftovers can be as large as the index this one needs room for.
+        TemporaryFiles.RemoveStale(outputPath);
         var files = InputFiles.Expand(options.Inputs);
         if (files.Count == 0)
             throw new InputException(string.Join(", ", options.Inputs), 0, "no input files");
-        ScanPass(files);
+        if (ScanPass(files) == 0)
+        {
+            throw new InputException(string.Join(", ", files), 0,
+                _badLines.Count == 0 ? "no documents (empty input)" : $"no documents left after skipping {_badLines.Count} bad lines");
+        }
         var quantizer = options.QuantBits == 0 ? ImpactQuantizer.Fixed(options.Scale) : ImpactQuantizer.Linear(options.QuantBits, _maxWeight);
         long[] starts = new long[_vocabulary.Count + 1];
         for (int t = 0; t < _vocabulary.Count; t++)
@@ -55,13 +64,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         }
         else
         {
-            string current = $"{outputPath}.stage0-{Environment.ProcessId}.tmp";
+            string current = TemporaryFiles.For(outputPath, "stage0");
             Write(current, files, quantizer, postings, forward);
             postings = null!;
             bytes = 0;
             for (int i = 0; i < rewrites.Count; i++)
             {
-                string target = i == rewrites.Count - 1 ? outputPath : $"{outputPath}.stage{i + 1}-{Environment.ProcessId}.tmp";
+                string target = i == rewrites.Count - 1 ? outputPath : TemporaryFiles.For(outputPath, $"stage{i + 1}");
                 try
                 {
                     using var source = SparseIndex.Open(current, IndexStorageKind.MemoryMapped, verifyChecksums: false);
@@ -80,7 +89,8 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     }
 
     /// <summary>Pass 1: validate, assign term ids, count postings, find the largest weight.</summary>
-    private void ScanPass(IReadOnlyList<string> files)
+    /// <returns>The number of valid records in the whole input (every shard's).</returns>
+    private long ScanPass(IReadOnlyList<string> files)
     {
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var fixedScale = options.QuantBits == 0 ? ImpactQuantizer.Fixed(options.Scale) : (ImpactQuantizer?)null;
@@ -106,6 +116,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             }
             return null;
         }, validate: true);
+        return ordinal;
     }
 
     private string? Check(ParsedVector record, HashSet<string> seenIds, ImpactQuantizer? fixedScale)
@@ -125,16 +136,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             _termScratch[i] = _vocabulary.GetOrAdd(record.Token(i));
         if (_termCounts.Length < _vocabulary.Count)
             Array.Resize(ref _termCounts, Math.Max(_vocabulary.Count, _termCounts.Length * 2));
-        if (_sortScratch.Length < record.Count)
-            _sortScratch = new int[_termScratch.Length];
-        var sorted = _sortScratch.AsSpan(0, record.Count);
-        _termScratch.AsSpan(0, record.Count).CopyTo(sorted);
-        sorted.Sort();
-        for (int i = 1; i < sorted.Length; i++)
-        {
-            if (sorted[i] == sorted[i - 1])
-                return $"token '{_vocabulary[sorted[i]]}' appears twice";
-        }
         seenIds.Add(record.Id);
         return null;
     }
@@ -193,13 +194,13 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                 }
                 if (progressClock.ElapsedMilliseconds >= 200)
                 {
-                    options.Progress?.Report(new BuildProgress(stage, done + reader.FilePosition, total));
+                    options.Progress?.Report(new BuildProgress(stage, done + reader.FilePosition, total, "bytes"));
                     progressClock.Restart();
                 }
             }
             done += reader.FileLength;
         }
-        options.Progress?.Report(new BuildProgress(stage, total, total));
+        options.Progress?.Report(new BuildProgress(stage, total, total, "bytes"));
     }
 
     private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)

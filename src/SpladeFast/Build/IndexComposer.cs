@@ -8,11 +8,11 @@ namespace SpladeFast.Build;
 /// <summary>
 /// Everything an index file holds, before compression. With <paramref name="RangeSize"/> above 0 the bmp data is
 /// written: from <paramref name="Forward"/> when the caller collected it document by document, else derived from
-/// the postings.
+/// the postings. <paramref name="Ordinals"/> gives each docid's input ordinal (null: the docid itself).
 /// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
-    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward);
+    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward, uint[]? Ordinals = null);
 
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
@@ -52,11 +52,11 @@ public static class IndexComposer
             terms[t] = postingWriter.Add(postings.DocIdsOf(t), postings.ImpactsOf(t), impactBuffer);
             maxImpact = Math.Max(maxImpact, terms[t].MaxImpact);
             if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("compressing", t, terms.Length));
+                progress?.Report(new BuildProgress("compressing", t, terms.Length, "terms"));
         }
         postingWriter.Finish();
         writer.EndSection();
-        progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length));
+        progress?.Report(new BuildProgress("compressing", terms.Length, terms.Length, "terms"));
         writer.WriteSection(SectionKind.Skips, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(postingWriter.Skips)));
         writer.WriteSection(SectionKind.Terms, MemoryMarshal.AsBytes(terms.AsSpan()));
         TermThresholdsWriter.Write(writer.BeginSection(SectionKind.TermThresholds), postings);
@@ -70,6 +70,8 @@ public static class IndexComposer
             RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), contents.RangeSize, contents.DocumentIds.Count, postings, terms);
             writer.EndSection();
         }
+        if (contents.Ordinals is { } ordinals && !IsIdentity(ordinals))
+            WriteDocumentOrder(writer, ordinals);
         writer.Commit(new IndexHeader
         {
             DocumentCount = (ulong)contents.DocumentIds.Count,
@@ -80,5 +82,34 @@ public static class IndexComposer
             MaxImpact = maxImpact,
         });
         return new FileInfo(path).Length;
+    }
+
+    private static bool IsIdentity(ReadOnlySpan<uint> ordinals)
+    {
+        for (int d = 0; d < ordinals.Length; d++)
+        {
+            if (ordinals[d] != d)
+                return false;
+        }
+        return true;
+    }
+
+    /// <exception cref="ArgumentException">The ordinals are not a permutation of 0..documents-1.</exception>
+    private static void WriteDocumentOrder(IndexFileWriter writer, uint[] ordinals)
+    {
+        var docIds = new uint[ordinals.Length];
+        var seen = new bool[ordinals.Length];
+        for (int d = 0; d < ordinals.Length; d++)
+        {
+            uint ordinal = ordinals[d];
+            if (ordinal >= (uint)ordinals.Length || seen[ordinal])
+                throw new ArgumentException($"input ordinal {ordinal} of document {d} is out of range or repeated", nameof(ordinals));
+            seen[ordinal] = true;
+            docIds[ordinal] = (uint)d;
+        }
+        var section = writer.BeginSection(SectionKind.DocumentOrder);
+        section.Write(MemoryMarshal.AsBytes(ordinals.AsSpan()));
+        section.Write(MemoryMarshal.AsBytes(docIds.AsSpan()));
+        writer.EndSection();
     }
 }

@@ -2,7 +2,8 @@ namespace SpladeFast.Build;
 
 /// <summary>
 /// An array of unmanaged values streamed to a temporary file next to the index being written, deleted on dispose:
-/// bmp data of a billion postings would not fit in memory beside the postings themselves.
+/// bmp data of a billion postings would not fit in memory beside the postings themselves. Named as
+/// <see cref="Format.TemporaryFiles"/> says, so the next build of the index removes it if this process is killed.
 /// </summary>
 internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
 {
@@ -10,7 +11,7 @@ internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
 
     public TemporaryColumn(string indexPath, string name)
     {
-        string path = $"{Path.GetFullPath(indexPath)}.{name}-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
+        string path = Format.TemporaryFiles.For(indexPath, $"{name}-{Guid.NewGuid():N}");
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
     }
 

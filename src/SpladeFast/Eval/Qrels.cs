@@ -5,13 +5,21 @@ namespace SpladeFast.Eval;
 
 /// <summary>
 /// Relevance judgments: TREC <c>qid iter docid rel</c>, or BEIR's TSV <c>query-id corpus-id score</c>
-/// (a header line is recognised and skipped).
+/// (a header line is recognised and skipped). A pair judged twice alike counts once; judged twice differently, it is
+/// an error, as the file cannot say which judgment holds.
 /// </summary>
 public sealed class Qrels
 {
     private readonly Dictionary<string, Dictionary<string, int>> _judgments;
 
-    private Qrels(Dictionary<string, Dictionary<string, int>> judgments) => _judgments = judgments;
+    private Qrels(string path, Dictionary<string, Dictionary<string, int>> judgments)
+    {
+        Path = path;
+        _judgments = judgments;
+    }
+
+    /// <summary>The file the judgments came from, for messages.</summary>
+    public string Path { get; }
 
     public IReadOnlyCollection<string> QueryIds => _judgments.Keys;
 
@@ -24,13 +32,18 @@ public sealed class Qrels
         return found;
     }
 
+    /// <summary>Reads every judgment of <paramref name="path"/>.</summary>
     /// <param name="grades">Maps a file's grades to gains (e.g. Cranfield's 1 = best ... 4 = least, -1 = none).</param>
     /// <param name="listedAreRelevant">
     /// Every listed pair is relevant, grade 1, whatever the other columns say (CISI.REL: qid docid 0 0.0).
     /// </param>
+    /// <exception cref="InputException">
+    /// A line is malformed, a pair is judged twice with different grades (both lines named), or the file holds no judgment.
+    /// </exception>
     public static Qrels Load(string path, IReadOnlyDictionary<int, int>? grades = null, bool listedAreRelevant = false)
     {
         var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var judgedAt = new Dictionary<(string Query, string Doc), (int Grade, long Line)>();
         foreach (var (lineNumber, line) in Ingest.InputFiles.NumberedLines(path))
         {
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -45,12 +58,21 @@ public sealed class Qrels
             };
             if (!int.TryParse(rel, NumberStyles.Integer, CultureInfo.InvariantCulture, out int relevance))
                 throw new InputException(path, lineNumber, $"relevance '{rel}' is not an integer");
+            if (judgedAt.TryGetValue((query, doc), out var first))
+            {
+                if (first.Grade != relevance)
+                    throw new InputException(path, lineNumber, $"topic {query} document {doc} judged {relevance} here but {first.Grade} at {path}:{first.Line}");
+                continue;
+            }
+            judgedAt[(query, doc)] = (relevance, lineNumber);
             if (grades is not null && !grades.TryGetValue(relevance, out relevance))
                 throw new InputException(path, lineNumber, $"grade {rel} has no gain in the grade map");
             if (!judgments.TryGetValue(query, out var docs))
                 judgments[query] = docs = new Dictionary<string, int>(StringComparer.Ordinal);
             docs[doc] = relevance;
         }
-        return new Qrels(judgments);
+        if (judgments.Count == 0)
+            throw new InputException(path, 0, "no judgments (empty qrels file)");
+        return new Qrels(path, judgments);
     }
 }

@@ -21,6 +21,11 @@ public static class TrecEvaluator
     public static readonly IReadOnlyList<string> MeasureNames =
         ["map", "recip_rank", "mrr@10", "ndcg_cut_10", "recall_10", "recall_100", "recall_1000"];
 
+    /// <summary>Evaluates every topic found in both <paramref name="run"/> and <paramref name="qrels"/>.</summary>
+    /// <exception cref="InputException">
+    /// The run and the qrels share no topic (all-zero measures would hide mismatched topic ids), or a topic lists
+    /// a document twice.
+    /// </exception>
     public static Evaluation Evaluate(Dictionary<string, List<RunEntry>> run, Qrels qrels, string runPath, int relevanceLevel = 1)
     {
         var perTopic = new SortedDictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
@@ -30,9 +35,17 @@ public static class TrecEvaluator
                 continue;
             perTopic[topic] = EvaluateTopic(Rank(entries, runPath), judgments, relevanceLevel);
         }
-        var mean = MeasureNames.ToDictionary(m => m, m => perTopic.Count == 0 ? 0 : perTopic.Values.Average(v => v[m]));
+        if (perTopic.Count == 0)
+        {
+            throw new InputException(runPath, 0, $"shares no topic with {qrels.Path} (run topics e.g. {Examples(run.Keys)}; "
+                + $"qrels topics e.g. {Examples(qrels.QueryIds)})");
+        }
+        var mean = MeasureNames.ToDictionary(m => m, m => perTopic.Values.Average(v => v[m]));
         return new Evaluation(MeasureNames, perTopic, mean, perTopic.Count);
     }
+
+    private static string Examples(IEnumerable<string> topics) =>
+        string.Join(", ", topics.Order(StringComparer.Ordinal).Take(3).Select(t => $"'{t}'"));
 
     private static List<string> Rank(List<RunEntry> entries, string runPath)
     {

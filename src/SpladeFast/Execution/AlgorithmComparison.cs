@@ -10,22 +10,18 @@ public static class AlgorithmComparison
 {
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
-    public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms,
-        int k, int threads, double thresholdFactor, Func<Func<IProgress<BuildProgress>, QueryRunResult>, QueryRunResult> withProgress,
-        bool initialThreshold = true)
+    /// <param name="options">Everything but the algorithm, which each run sets (and its progress).</param>
+    public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options,
+        Func<Func<IProgress<BuildProgress>, QueryRunResult>, QueryRunResult> withProgress)
     {
         var runs = new List<QueryRunResult>();
         var mismatches = new List<string>();
         foreach (var algorithm in algorithms)
         {
-            var run = withProgress(progress => QueryRunner.Run(index, queries, new QueryRunOptions
-            {
-                Algorithm = algorithm, K = k, Threads = threads, ThresholdFactor = thresholdFactor, Progress = progress,
-                InitialThreshold = initialThreshold,
-            }));
+            var run = withProgress(progress => QueryRunner.Run(index, queries, options with { Algorithm = algorithm, Progress = progress }));
             int wrong = Enumerable.Range(0, queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(runs.FirstOrDefault()?.Hits[q] ?? run.Hits[q]));
             if (wrong > 0)
-                mismatches.Add($"{algorithm.Name}: {wrong} of {queries.Count} queries differ from {runs[0].Algorithm}'s top-{k}");
+                mismatches.Add($"{algorithm.Name}: {wrong} of {queries.Count} queries differ from {runs[0].Algorithm}'s top-{options.K}");
             runs.Add(run);
         }
         return new Result(runs, mismatches);

@@ -59,8 +59,16 @@ public static class QueryRunner
             context.InitialThreshold = options.InitialThreshold;
         int warmup = Math.Min(queries.Count, options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10));
         var warming = Stopwatch.StartNew();
+        string warmupStage = $"{options.Algorithm.Name} warm-up";
+        long warmupMilliseconds = (long)options.WarmupTime.TotalMilliseconds;
         for (int q = 0; q < warmup || (warmup > 0 && warming.Elapsed < options.WarmupTime); q++)
+        {
             contexts[q % threads].Search(queries[q % warmup], options.K, options.Algorithm, options.ThresholdFactor);
+            if ((q & 63) == 0)
+                options.Progress?.Report(new BuildProgress(warmupStage, Math.Min(warming.ElapsedMilliseconds, warmupMilliseconds - 1), warmupMilliseconds, "ms"));
+        }
+        if (warmup > 0)
+            options.Progress?.Report(new BuildProgress(warmupStage, warmupMilliseconds, warmupMilliseconds, "ms"));
         foreach (var context in contexts)
             context.ResetCounters();
 
@@ -79,7 +87,7 @@ public static class QueryRunner
                 hits[q] = result.ToArray();
                 int finished = Interlocked.Increment(ref done);
                 if ((finished & 255) == 0)
-                    options.Progress?.Report(new BuildProgress(options.Algorithm.Name, finished, queries.Count));
+                    options.Progress?.Report(new BuildProgress(options.Algorithm.Name, finished, queries.Count, "queries"));
             }
         }
         if (threads == 1)
@@ -95,7 +103,7 @@ public static class QueryRunner
                 w.Join();
         }
         wall.Stop();
-        options.Progress?.Report(new BuildProgress(options.Algorithm.Name, queries.Count, queries.Count));
+        options.Progress?.Report(new BuildProgress(options.Algorithm.Name, queries.Count, queries.Count, "queries"));
         return new QueryRunResult(options.Algorithm.Name, options.K, threads, hits, latencies,
             contexts.Sum(c => c.PostingsDecoded), contexts.Sum(c => c.DocumentsScored), wall.Elapsed);
     }

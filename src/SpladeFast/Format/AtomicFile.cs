@@ -1,13 +1,17 @@
 namespace SpladeFast.Format;
 
-/// <summary>Writes a file under a temporary name and renames it on success: a failed export leaves nothing half-written.</summary>
+/// <summary>
+/// Writes a file under a temporary name and renames it on success: a failed export leaves nothing half-written.
+/// Dead writers' temporary files of the same path go first (see <see cref="TemporaryFiles"/>).
+/// </summary>
 internal static class AtomicFile
 {
     public static T Write<T>(string path, Func<Stream, T> write)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.tmp-{Environment.ProcessId}";
+        TemporaryFiles.RemoveStale(full);
+        string temporary = TemporaryFiles.For(full);
         try
         {
             T result;

@@ -5,7 +5,8 @@ namespace SpladeFast.Format;
 
 /// <summary>
 /// Writes an index file section by section into a temporary file beside the target, then renames it into
-/// place on <see cref="Commit"/>: a failed or interrupted build never leaves a file that opens as an index.
+/// place on <see cref="Commit"/>: a failed or interrupted build never leaves a file that opens as an index. Dead
+/// writers' temporary files of the same path go first (see <see cref="TemporaryFiles"/>).
 /// </summary>
 public sealed class IndexFileWriter : IDisposable
 {
@@ -20,7 +21,8 @@ public sealed class IndexFileWriter : IDisposable
     {
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _temporaryPath = $"{_path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        TemporaryFiles.RemoveStale(_path);
+        _temporaryPath = TemporaryFiles.For(_path, $"{Guid.NewGuid():N}");
         _file = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         _file.Write(new byte[IndexLayout.HeaderSize + IndexLayout.MaxSections * IndexLayout.SectionEntrySize]);
     }

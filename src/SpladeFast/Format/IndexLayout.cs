@@ -42,6 +42,20 @@ public enum SectionKind : uint
     TermThresholds = 11,
     /// <summary>Optional (index --bmp): the forward index, term-major within each docid range.</summary>
     RangeForward = 12,
+    /// <summary>Optional: each document's input ordinal, when it differs from its docid (reordered indexes).</summary>
+    DocumentOrder = 13,
+}
+
+/// <summary>
+/// Input ordinals (the order score ties break in) and their inverse, both permutations of 0..DocumentCount-1.
+/// <code>
+///   0 Ordinals u32[DocumentCount]   (by docid)   then DocIds u32[DocumentCount]   (by ordinal)
+/// </code>
+/// Absent when every document's ordinal is its docid.
+/// </summary>
+public static class DocumentOrderLayout
+{
+    public static ulong Length(ulong documents) => 2 * sizeof(uint) * documents;
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Text.Json;
 using System.Runtime.InteropServices;
 using SpladeFast.Codecs;
 using SpladeFast.Format;
@@ -57,9 +58,17 @@ public sealed unsafe class SparseIndex : IDisposable
         Header = header;
         if (verifyChecksums)
             VerifyChecksums();
+        ChecksumsVerified = verifyChecksums;
 
         var metadata = Section(SectionKind.Metadata);
-        Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
+        try
+        {
+            Metadata = IndexMetadata.FromUtf8(new ReadOnlySpan<byte>(storage.Pointer + (long)metadata.Offset, checked((int)metadata.Length)));
+        }
+        catch (JsonException e)
+        {
+            throw new IndexCorruptException(path, $"section {SectionKind.Metadata} is not the expected JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
+        }
         var vocabulary = Section(SectionKind.Vocabulary);
         var tokens = new StringTableReader(path, "vocabulary", storage.Pointer + (long)vocabulary.Offset, vocabulary.Length);
         if ((ulong)tokens.Count != header.TermCount)
@@ -88,10 +97,14 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
+        if (OptionalSection(SectionKind.DocumentOrder) is { } order)
+            Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
     }
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
     {
+        if (Directory.Exists(path))
+            throw new FileNotFoundException($"{path}: is a directory, not an index file", path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: index not found", path);
         IIndexStorage opened = storage == IndexStorageKind.InMemory ? InMemoryStorage.Load(path) : new MemoryMappedStorage(path);
@@ -128,6 +141,15 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Per-term k-th largest impacts for safe initial thresholds; null in indexes written before them.</summary>
     public TermThresholds? TermThresholds { get; }
+
+    /// <summary>
+    /// Whether every section's checksum was verified at opening. When not (<c>--no-verify</c>), damage that the
+    /// structure checks cannot see is found only while searching, and reported as <see cref="IndexCorruptException"/>.
+    /// </summary>
+    public bool ChecksumsVerified { get; }
+
+    /// <summary>Each document's input ordinal, by which equal scores rank (the identity unless reordered).</summary>
+    public DocumentOrder Order { get; }
 
     public ref readonly TermEntry Term(int termId)
     {

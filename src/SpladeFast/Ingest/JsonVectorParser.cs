@@ -5,7 +5,8 @@ namespace SpladeFast.Ingest;
 
 /// <summary>
 /// Parses Anserini JsonVectorCollection lines: <c>{"id": "...", "vector": {"token": weight, ...}}</c>.
-/// Other fields (<c>contents</c>, ...) are skipped. Returns an error message instead of throwing so callers
+/// Other fields (<c>contents</c>, ...) are skipped; a token given twice is an error (Anserini would keep one weight
+/// silently). Returns an error message instead of throwing so callers
 /// can attach the file and line or count the record as skipped.
 /// </summary>
 public static class JsonVectorParser
@@ -67,7 +68,7 @@ public static class JsonVectorParser
             return "empty id";
         if (!sawVector)
             return "missing \"vector\"";
-        return null;
+        return into.RepeatedToken() is { } repeated ? $"token '{repeated}' appears twice" : null;
     }
 
     private static string? ReadVector(ref Utf8JsonReader reader, ParsedVector into)

@@ -5,7 +5,8 @@ namespace SpladeFast.Ingest;
 
 /// <summary>
 /// Writes Anserini JsonVectorCollection lines <c>{"id": "...", "vector": {"token": weight}}</c>, gzip when
-/// the name ends in .gz, to a temporary name renamed on <see cref="Commit"/>.
+/// the name ends in .gz, to a temporary name renamed on <see cref="Commit"/> (dead writers' temporary files of the
+/// same path go first, see <see cref="Format.TemporaryFiles"/>).
 /// </summary>
 public sealed class JsonVectorWriter : IDisposable
 {
@@ -19,7 +20,8 @@ public sealed class JsonVectorWriter : IDisposable
     {
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _temporary = $"{_path}.tmp-{Environment.ProcessId}";
+        Format.TemporaryFiles.RemoveStale(_path);
+        _temporary = Format.TemporaryFiles.For(_path);
         Stream file = new FileStream(_temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
             ? new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 20)

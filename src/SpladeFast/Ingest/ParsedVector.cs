@@ -6,6 +6,10 @@ public sealed class ParsedVector
     private char[] _chars = new char[4096];
     private (int Start, int Length)[] _tokens = new (int, int)[256];
     private double[] _weights = new double[256];
+    private int[] _order = new int[256];
+    private readonly Comparison<int> _byToken;
+
+    public ParsedVector() => _byToken = (a, b) => Token(a).SequenceCompareTo(Token(b));
     private int _charCount;
 
     public string Id { get; internal set; } = "";
@@ -27,6 +31,25 @@ public sealed class ParsedVector
         if (_chars.Length - _charCount < maxLength)
             Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + maxLength));
         return _chars.AsSpan(_charCount, maxLength);
+    }
+
+    /// <summary>A token that occurs more than once in the record, or null (sorts a reusable index array).</summary>
+    internal string? RepeatedToken()
+    {
+        if (Count < 2)
+            return null;
+        if (_order.Length < Count)
+            _order = new int[_tokens.Length];
+        var order = _order.AsSpan(0, Count);
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+        order.Sort(_byToken);
+        for (int i = 1; i < order.Length; i++)
+        {
+            if (Token(order[i]).SequenceEqual(Token(order[i - 1])))
+                return Token(order[i]).ToString();
+        }
+        return null;
     }
 
     internal void Add(int tokenLength, double weight)

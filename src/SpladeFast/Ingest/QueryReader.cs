@@ -28,7 +28,7 @@ public static class QueryReader
             string? error;
             if (json.Value)
             {
-                error = ParseJson(line, parsed, vocabulary, weights, skipBad, ref skippedTokens);
+                error = ParseJson(line, parsed, vocabulary, weights, floatScale, skipBad, ref skippedTokens);
                 id = parsed.Id;
             }
             else
@@ -46,24 +46,30 @@ public static class QueryReader
             }
             queries.Add(Quantized(id, weights, json.Value ? floatScale : 1));
         }
+        if (queries.Count == 0)
+            throw new InputException(path, 0, skippedQueries == 0 ? "no queries (empty file)" : $"no queries left after skipping {skippedQueries} bad ones");
         return new QuerySet(queries, json == true ? floatScale : 1, skippedTokens, skippedQueries);
     }
 
     /// <summary>A query from term weights: weights x <paramref name="scale"/>, rounded; zeros dropped.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A weight falls outside <see cref="Quantize.QueryWeights"/>' range.</exception>
     public static QueryVector Quantized(string id, IReadOnlyDictionary<int, double> weights, double scale) =>
         new(id, weights
-            .Select(w => new QueryTerm(w.Key, Quantize.QueryWeights.Quantize(w.Value, scale)))
+            .Select(w => new QueryTerm(w.Key, Quantize.QueryWeights.TryQuantize(w.Value, scale, out uint weight) ? weight
+                : throw new ArgumentOutOfRangeException(nameof(weights), Quantize.QueryWeights.OutOfRange($"#{w.Key}", w.Value, scale))))
             .Where(t => t.Weight > 0)
             .OrderBy(t => t.TermId)
             .ToArray());
 
     private static string? ParseJson(ReadOnlySpan<byte> line, ParsedVector parsed, Vocabulary vocabulary,
-        Dictionary<int, double> weights, bool skipBad, ref long skippedTokens)
+        Dictionary<int, double> weights, double scale, bool skipBad, ref long skippedTokens)
     {
         if (JsonVectorParser.TryParse(line, parsed) is { } error)
             return error;
         for (int i = 0; i < parsed.Count; i++)
         {
+            if (!Quantize.QueryWeights.TryQuantize(parsed.Weight(i), scale, out _))
+                return Quantize.QueryWeights.OutOfRange(parsed.Token(i), parsed.Weight(i), scale);
             if (!vocabulary.TryGetId(parsed.Token(i), out int id))
             {
                 if (!skipBad)
@@ -71,7 +77,7 @@ public static class QueryReader
                 skippedTokens++;
                 continue;
             }
-            weights[id] = weights.GetValueOrDefault(id) + parsed.Weight(i);
+            weights[id] = parsed.Weight(i);
         }
         return null;
     }

@@ -59,10 +59,10 @@ public static class PisaExport
                     freqs.Write(impact);
                 postings += list.PostingCount;
                 if ((t & 1023) == 0)
-                    progress?.Report(new BuildProgress("exporting", t, index.TermCount));
+                    progress?.Report(new BuildProgress("exporting", t, index.TermCount, "terms"));
             }
         }
-        progress?.Report(new BuildProgress("exporting", index.TermCount, index.TermCount));
+        progress?.Report(new BuildProgress("exporting", index.TermCount, index.TermCount, "terms"));
         using (var sizeFile = new BinaryWriter(File.Create(prefix + ".sizes")))
         {
             sizeFile.Write((uint)sizes.Length);

@@ -63,7 +63,7 @@ public static class StaticPruning
             sorted.Sort();
             cutoffs[t] = Cutoff(spec, CollectionsMarshal.AsSpan(docs), CollectionsMarshal.AsSpan(impacts), CollectionsMarshal.AsSpan(sorted));
             if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("term cut-offs", t, cutoffs.Length));
+                progress?.Report(new BuildProgress("term cut-offs", t, cutoffs.Length, "terms"));
         }
         return cutoffs;
     }

@@ -45,12 +45,31 @@ public readonly record struct ImpactQuantizer(double Scale, int Bits)
     public string Describe() => Bits == 0 ? $"fixed: round(w * {Scale:R})" : $"linear {Bits}-bit: scale {Scale:R}";
 }
 
-/// <summary>Query weights become integers too, so every algorithm sums exactly the same integers.</summary>
+/// <summary>
+/// Query weights become integers too, so every algorithm sums exactly the same integers: round(w x scale), half to
+/// even, which must lie in 0..<see cref="MaxWeight"/>. A score sums weight x impact over the query's terms in 64
+/// bits; with impacts below 2^16 that is exact for any query of up to 2^15 terms at the largest weight, and
+/// <see cref="Algorithms.SearchContext"/> refuses a query whose largest possible score would not fit.
+/// </summary>
 public static class QueryWeights
 {
     /// <summary>JSONL float query weights are multiplied by this before rounding (as document weights).</summary>
     public const double DefaultFloatScale = 100;
 
-    public static uint Quantize(double weight, double scale) =>
-        (uint)Math.Min(uint.MaxValue, Math.Round(weight * scale, MidpointRounding.ToEven));
+    /// <summary>The largest quantized query weight (2^32 - 1).</summary>
+    public const uint MaxWeight = uint.MaxValue;
+
+    /// <summary>False when round(weight x scale) is not a number in 0..<see cref="MaxWeight"/>.</summary>
+    public static bool TryQuantize(double weight, double scale, out uint quantized)
+    {
+        double rounded = Math.Round(weight * scale, MidpointRounding.ToEven);
+        bool fits = rounded is >= 0 and <= MaxWeight;
+        quantized = fits ? (uint)rounded : 0;
+        return fits;
+    }
+
+    /// <summary>The error for a weight <see cref="TryQuantize"/> refuses, naming the token.</summary>
+    public static string OutOfRange(ReadOnlySpan<char> token, double weight, double scale) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"weight {weight:R} of token '{token}' is {weight * scale:R} after x{scale:R} quantization, outside the query weight range 0..{MaxWeight} (2^32 - 1); scale the query down");
 }

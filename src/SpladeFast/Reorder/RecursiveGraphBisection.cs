@@ -31,11 +31,11 @@ public static class RecursiveGraphBisection
         void Report(int finished)
         {
             long total = Interlocked.Add(ref done, finished);
-            progress?.Report(new BuildProgress("reordering (bp)", Math.Min(total, n), n));
+            progress?.Report(new BuildProgress("reordering (bp)", Math.Min(total, n), n, "documents"));
         }
         int parallelDepth = (int)Math.Ceiling(Math.Log2(Math.Max(1, options.Threads)));
         Recurse(forward, order, gains, 0, n, 0, parallelDepth, options, new Workspace(termCount), termCount, Report);
-        progress?.Report(new BuildProgress("reordering (bp)", n, n));
+        progress?.Report(new BuildProgress("reordering (bp)", n, n, "documents"));
         return order;
     }
 

@@ -24,7 +24,7 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
         CheckFits(index.PostingCount, index.TermCount);
         var cursor = new BlockPostingCursor[1];
         var forward = Fill(index.DocumentCount, index.PostingCount, visit => ForEachPosting(index, cursor, visit));
-        progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount));
+        progress?.Report(new BuildProgress("reading postings", index.TermCount, index.TermCount, "terms"));
         return forward;
     }
 

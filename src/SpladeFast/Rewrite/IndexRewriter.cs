@@ -6,7 +6,7 @@ namespace SpladeFast.Rewrite;
 
 /// <summary>
 /// Writes a new index from an existing one's documents held as <see cref="ForwardLists"/>: renumbered (reordering),
-/// with fewer postings (static pruning), or both. Vocabulary, quantization and the bmp range size carry over;
+/// with fewer postings (static pruning), or both. Vocabulary, quantization, input ordinals and the bmp range size carry over;
 /// <paramref name="properties"/> are added to the metadata to record what was done.
 /// </summary>
 public static class IndexRewriter
@@ -27,10 +27,12 @@ public static class IndexRewriter
         int rangeSize = source.Ranges?.RangeSize ?? IndexComposer.RecordedRangeSize(source.Metadata);
         using var forwardWriter = rangeSize > 0 ? new RangeForwardWriter(outputPath, source.DocumentCount, rangeSize, source.TermCount) : null;
         var documentIds = new string[forward.DocumentCount];
+        var ordinals = new uint[forward.DocumentCount];
         for (int newId = 0; newId < documentIds.Length; newId++)
         {
             int old = order?[newId] ?? newId;
             documentIds[newId] = source.DocumentId((uint)old);
+            ordinals[newId] = source.Order.Ordinal((uint)old);
             var terms = forward.TermsOf(old);
             var impacts = forward.ImpactsOf(old);
             for (int i = 0; i < terms.Length; i++)
@@ -46,7 +48,7 @@ public static class IndexRewriter
         foreach (var (key, value) in properties)
             merged[key] = value;
         var contents = new IndexContents(source.Metadata with { Properties = merged }, source.Vocabulary.Tokens, documentIds, postings,
-            new ImpactQuantizer(source.ImpactScale, (int)source.Header.QuantBits), rangeSize, forwardWriter);
+            new ImpactQuantizer(source.ImpactScale, (int)source.Header.QuantBits), rangeSize, forwardWriter, ordinals);
         return IndexComposer.Write(outputPath, contents, progress);
     }
 }

@@ -33,6 +33,7 @@ public static class TrecRun
     }
 
     /// <summary>Entries grouped by query id, in file order.</summary>
+    /// <exception cref="InputException">A line is malformed, or the file holds no entry.</exception>
     public static Dictionary<string, List<RunEntry>> Read(string path)
     {
         var run = new Dictionary<string, List<RunEntry>>(StringComparer.Ordinal);
@@ -49,6 +50,8 @@ public static class TrecRun
                 run[fields[0]] = entries = [];
             entries.Add(new RunEntry(fields[0], fields[2], rank, score));
         }
+        if (run.Count == 0)
+            throw new InputException(path, 0, "no run lines (empty run file)");
         return run;
     }
 }

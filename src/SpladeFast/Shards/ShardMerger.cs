@@ -27,6 +27,7 @@ public static class ShardMerger
         }
         var postings = InvertedLists.Allocate(starts);
         var cursor = new BlockPostingCursor[1];
+        bool sortLists = shards.NeedsSortedMerge;
         for (int t = 0; t < terms; t++)
         {
             long slot = starts[t];
@@ -41,12 +42,12 @@ public static class ShardMerger
                     postings.Impacts[slot] = (ushort)c.Score;
                 }
             }
-            if (shards.IsInterleaved)
+            if (sortLists)
                 postings.DocIds.AsSpan((int)starts[t], (int)(slot - starts[t])).Sort(postings.Impacts.AsSpan((int)starts[t], (int)(slot - starts[t])));
             if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("merging", t, terms));
+                progress?.Report(new BuildProgress("merging", t, terms, "terms"));
         }
-        progress?.Report(new BuildProgress("merging", terms, terms));
+        progress?.Report(new BuildProgress("merging", terms, terms, "terms"));
 
         int ranges = rangeSize ?? CommonRangeSize(shards);
         var first = shards.Shards[0];
@@ -64,7 +65,7 @@ public static class ShardMerger
         return IndexComposer.Write(outputPath, contents, progress);
     }
 
-    /// <summary>New dense docids in global order: newIds[shard][local], and the document ids in that order.</summary>
+    /// <summary>New dense docids in global input order: newIds[shard][local], and the document ids in that order.</summary>
     private static (uint[][] NewIds, string[] DocumentIds) Renumber(ShardSet shards)
     {
         var newIds = shards.Shards.Select(s => new uint[s.DocumentCount]).ToArray();
@@ -72,7 +73,7 @@ public static class ShardMerger
         uint next = 0;
         for (uint global = 0; global < shards.DocumentCount; global++)
         {
-            var (shard, local) = shards.Locate(global);
+            var (shard, local) = shards.LocateOrdinal(global);
             if (shard < 0)
                 continue;
             newIds[shard][local] = next;

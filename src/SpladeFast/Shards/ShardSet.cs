@@ -80,24 +80,46 @@ public sealed class ShardSet : IDisposable
     /// <summary>True when the shards are round-robin parts (<c>index --shard</c>) rather than consecutive pieces.</summary>
     public bool IsInterleaved => _interleave > 0;
 
-    public uint GlobalDocId(int shard, uint localDocId) =>
-        _interleave == 0 ? _firstDocId[shard] + localDocId : localDocId * (uint)_interleave + (uint)_parts[shard];
+    /// <summary>A shard document's global docid.</summary>
+    public uint GlobalDocId(int shard, uint localDocId) => Combine(shard, localDocId);
 
     /// <summary>The shard and local docid of a global docid, or (-1, 0) for an unused id.</summary>
-    public (int Shard, uint LocalDocId) Locate(uint globalDocId)
+    public (int Shard, uint LocalDocId) Locate(uint globalDocId) => Split(globalDocId);
+
+    /// <summary>
+    /// A shard document's place in the global input order, from its input ordinal in the shard: score ties break
+    /// by it, so reordered shards rank ties as the plain index over all documents would.
+    /// </summary>
+    public uint GlobalOrdinal(int shard, uint localDocId) => Combine(shard, _shards[shard].Order.Ordinal(localDocId));
+
+    /// <summary>The shard and local docid of a global input ordinal, or (-1, 0) for an unused one.</summary>
+    public (int Shard, uint LocalDocId) LocateOrdinal(uint globalOrdinal)
+    {
+        var (shard, ordinal) = Split(globalOrdinal);
+        return shard < 0 ? (-1, 0) : (shard, _shards[shard].Order.DocId(ordinal));
+    }
+
+    /// <summary>Shards follow each other, or interleave round-robin: global = local x n + part.</summary>
+    private uint Combine(int shard, uint local) =>
+        _interleave == 0 ? _firstDocId[shard] + local : local * (uint)_interleave + (uint)_parts[shard];
+
+    private (int Shard, uint Local) Split(uint global)
     {
         if (_interleave == 0)
         {
-            int shard = Array.BinarySearch(_firstDocId, globalDocId);
+            int shard = Array.BinarySearch(_firstDocId, global);
             shard = shard >= 0 ? shard : ~shard - 1;
-            while (shard < _shards.Length && _firstDocId[shard + 1] == globalDocId)
+            while (shard < _shards.Length && _firstDocId[shard + 1] == global)
                 shard++;
-            return shard < _shards.Length ? (shard, globalDocId - _firstDocId[shard]) : (-1, 0);
+            return shard < _shards.Length ? (shard, global - _firstDocId[shard]) : (-1, 0);
         }
-        int s = Array.IndexOf(_parts, (int)(globalDocId % (uint)_interleave));
-        uint local = globalDocId / (uint)_interleave;
+        int s = Array.IndexOf(_parts, (int)(global % (uint)_interleave));
+        uint local = global / (uint)_interleave;
         return s >= 0 && local < (uint)_shards[s].DocumentCount ? (s, local) : (-1, 0);
     }
+
+    /// <summary>True when some shard's docids do not follow global order, so merged postings need sorting.</summary>
+    public bool NeedsSortedMerge => IsInterleaved || _shards.Any(s => !s.Order.IsIdentity);
 
     public string DocumentId(uint globalDocId)
     {

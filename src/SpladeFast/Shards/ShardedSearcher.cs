@@ -6,7 +6,8 @@ namespace SpladeFast.Shards;
 
 /// <summary>
 /// Answers a query on every shard and merges to the exact global top-k. Each shard's top-k holds every global
-/// top-k hit of that shard, because local docid order agrees with global order (ties break the same way).
+/// top-k hit of that shard, because a shard's input ordinals follow global order (ties break the same way). The
+/// merge ranks hits by global input ordinal and returns global docids.
 /// One per thread; query term ids are the <see cref="ShardSet.Vocabulary"/>'s.
 /// </summary>
 public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
@@ -40,11 +41,17 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
         for (int s = 0; s < _contexts.Length; s++)
         {
             foreach (var hit in _contexts[s].Search(LocalQuery(query, s), k, algorithm, thresholdFactor))
-                _merged.Insert(shards.GlobalDocId(s, hit.DocId), hit.Score);
+                _merged.Insert(shards.GlobalOrdinal(s, hit.DocId), hit.Score);
         }
         if (_results.Length < k)
             _results = new SearchHit[k];
-        return _results.AsSpan(0, _merged.CopySortedTo(_results));
+        var results = _results.AsSpan(0, _merged.CopySortedTo(_results));
+        foreach (ref var hit in results)
+        {
+            var (shard, local) = shards.LocateOrdinal(hit.DocId);
+            hit = hit with { DocId = shards.GlobalDocId(shard, local) };
+        }
+        return results;
     }
 
     private QueryVector LocalQuery(QueryVector query, int shard)

@@ -112,10 +112,10 @@ public sealed class SyntheticCollection
                     queryLines[q] = FormatQuery(QueryId(q), query);
                 }
                 if ((doc & 4095) == 0)
-                    _options.Progress?.Report(new BuildProgress("generating", doc, _options.Documents));
+                    _options.Progress?.Report(new BuildProgress("generating", doc, _options.Documents, "documents"));
             }
         }
-        _options.Progress?.Report(new BuildProgress("generating", _options.Documents, _options.Documents));
+        _options.Progress?.Report(new BuildProgress("generating", _options.Documents, _options.Documents, "documents"));
         File.WriteAllLines(queriesPath, queryLines);
         File.WriteAllLines(qrelsPath, targets.Select((doc, q) => $"{QueryId(q)} 0 {doc} 1"));
         return new SynthReport(docsPath, queriesPath, qrelsPath, vocabPath, postings, queryTerms);

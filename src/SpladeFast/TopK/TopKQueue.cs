@@ -1,16 +1,22 @@
 using System.Runtime.CompilerServices;
 
+using SpladeFast.Index;
+
 namespace SpladeFast.TopK;
 
 /// <summary>
 /// Keeps the k best hits in a binary min-heap whose root is the worst kept hit (lowest score; among equal
-/// scores, the largest docid). Reused across queries: no allocation after the first query of a given k.
+/// scores, the largest input ordinal, see <see cref="DocumentOrder"/>). Reused across queries: no allocation
+/// after the first query of a given k. The heap holds ordinals in place of docids, turned back on the way out.
 /// </summary>
 public sealed class TopKQueue
 {
     private SearchHit[] _heap = new SearchHit[16];
     private double _thresholdFactor = 1;
     private long _floorThreshold;
+    private DocumentOrder _order;
+    /// <summary>1 when ordinals do not follow docids: a later docid may then win a tie, so the threshold is one lower.</summary>
+    private long _tieSlack;
 
     public int K { get; private set; }
     public int Count { get; private set; }
@@ -23,7 +29,8 @@ public sealed class TopKQueue
     /// A score every one of the k best reaches (a safe lower bound on the k-th best score, 0 when none is known):
     /// documents below it are pruned from the start.
     /// </param>
-    public void Reset(int k, double thresholdFactor = 1, long floor = 0)
+    /// <param name="order">The order ties break in; the default is docid order.</param>
+    public void Reset(int k, double thresholdFactor = 1, long floor = 0, DocumentOrder order = default)
     {
         if (k < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(k), "k must be at least 1.");
@@ -31,6 +38,8 @@ public sealed class TopKQueue
             ThrowHelper.ArgumentOutOfRange(nameof(thresholdFactor), "The threshold factor must be at least 1.");
         _thresholdFactor = thresholdFactor;
         _floorThreshold = Math.Max(0, floor - 1); // integer scores: "at least floor" is "above floor - 1"
+        _order = order;
+        _tieSlack = order.IsIdentity ? 0 : 1;
         if (_heap.Length < k)
             _heap = new SearchHit[k];
         K = k;
@@ -41,15 +50,16 @@ public sealed class TopKQueue
 
     /// <summary>
     /// A document must score strictly above this to enter when documents arrive in increasing docid order
-    /// (a later docid loses ties). Scores are positive, so 0 while the queue is not full, or just below the floor
-    /// given to <see cref="Reset"/>. The queue's own part is multiplied by the threshold factor, which is 1 for
-    /// exact search.
+    /// (a later docid loses ties, unless ordinals differ from docids: then the threshold is one below the k-th
+    /// score, as a tie may still win). Scores are positive, so 0 while the queue is not full, or just below the
+    /// floor given to <see cref="Reset"/>. The queue's own part is multiplied by the threshold factor, which is 1
+    /// for exact search.
     /// </summary>
     public long Threshold
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Count < K ? _floorThreshold
-            : Math.Max(_floorThreshold, _thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor));
+            : Math.Max(_floorThreshold, (_thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor)) - _tieSlack);
     }
 
     /// <summary>
@@ -60,31 +70,37 @@ public sealed class TopKQueue
     public bool CouldEnter(long bound, uint firstDocId)
     {
         long threshold = Threshold;
-        return bound > threshold || (bound == threshold && Count == K && firstDocId < _heap[0].DocId);
+        return bound > threshold || (bound == threshold && Count == K && _tieSlack == 0 && firstDocId < _heap[0].DocId);
     }
 
     /// <summary>Offers a hit in any docid order; returns whether it was kept.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Insert(uint docId, long score)
     {
+        uint ordinal = _order.Ordinal(docId);
         if (Count < K)
         {
-            SiftUp(Count++, new SearchHit(docId, score));
+            SiftUp(Count++, new SearchHit(ordinal, score));
             return true;
         }
         ref var root = ref _heap[0];
-        if (score < root.Score || (score == root.Score && docId > root.DocId))
+        if (score < root.Score || (score == root.Score && ordinal > root.DocId))
             return false;
-        SiftDown(new SearchHit(docId, score));
+        SiftDown(new SearchHit(ordinal, score));
         return true;
     }
 
     /// <summary>The kept hits, best first; the queue stays usable.</summary>
     public int CopySortedTo(Span<SearchHit> destination)
     {
-        var hits = _heap.AsSpan(0, Count);
-        hits.CopyTo(destination);
-        destination[..Count].Sort(SearchHit.Compare);
+        var hits = destination[..Count];
+        _heap.AsSpan(0, Count).CopyTo(hits);
+        hits.Sort(SearchHit.Compare);
+        if (!_order.IsIdentity)
+        {
+            foreach (ref var hit in hits)
+                hit = hit with { DocId = _order.DocId(hit.DocId) };
+        }
         return Count;
     }
 

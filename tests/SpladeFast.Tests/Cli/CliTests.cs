@@ -28,7 +28,10 @@ public class CliTests
         (code, output, error) = CliRunner.Run("query", "--index", dir.File("index.sfi"), "--queries", dir.File("queries.tsv"),
             "--k", "100", "--threads", "2", "--run", dir.File("run.trec"), "--report", "json");
         Assert.True(code == 0, error);
-        Assert.Contains("\"algorithm\": \"ranked_or\"", output);
+        // The default, auto, picks the fastest exact algorithm this index supports and says so.
+        Assert.Contains("\"algorithm\": \"ranked_or_taat\"", output);
+        Assert.Contains("algorithm: ranked_or_taat (auto: the index has no bmp range data", error);
+        Assert.Contains($"wrote 4,000 run lines for 40 queries to {dir.File("run.trec")}", error);
         var run = File.ReadAllLines(dir.File("run.trec"));
         Assert.Equal(4000, run.Length);
         Assert.Matches(@"^1000000 Q0 \d+ 1 [0-9.]+ splade-fast$", run[0]);
@@ -121,7 +124,7 @@ public class CliTests
         Assert.True(code == 0, error);
         Assert.Contains("APPROXIMATE results", output);
 
-        (code, _, error) = CliRunner.Run("export", "--index", dir.File("i.sfi"), "--output", dir.File("pisa/synth"), "--queries", dir.File("queries.tsv"));
+        (code, _, error) = CliRunner.Run("export", "--format", "pisa", "--index", dir.File("i.sfi"), "--output", dir.File("pisa/synth"), "--queries", dir.File("queries.tsv"));
         Assert.True(code == 0, error);
         var docs = ReadSequences(dir.File("pisa/synth.docs"));
         var freqs = ReadSequences(dir.File("pisa/synth.freqs"));

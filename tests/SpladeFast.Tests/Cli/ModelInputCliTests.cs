@@ -7,14 +7,15 @@ namespace SpladeFast.Tests.Cli;
 [Collection("Console")]
 public class ModelInputCliTests
 {
+    private static string Case(string @case, string file) => CaseFiles.Path("2026-11-30", @case, file);
+
     [SkippableFact]
     public void A_mark_outside_the_basic_plane_is_stripped_like_any_other()
     {
         string vocab = SharedData.Require("data/bert-base-uncased/vocab.txt");
         using var dir = new TempDirectory();
-        // Case normalizer-astral-mark/supp-mark.jsonl: "a" + U+10A01 KHAROSHTHI VOWEL SIGN I + "b".
-        File.WriteAllText(dir.File("supp-mark.jsonl"), """{"_id":"mark","text":"a\ud802\ude01b"}""" + "\n");
-        var (code, _, error) = CliRunner.Run("encode", "--model", "bm25", "--vocab", vocab, "--input", dir.File("supp-mark.jsonl"), "--output", dir.File("o.jsonl"));
+        // "a" + U+10A01 KHAROSHTHI VOWEL SIGN I + "b".
+        var (code, _, error) = CliRunner.Run("encode", "--model", "bm25", "--vocab", vocab, "--input", Case("normalizer-astral-mark", "supp-mark.jsonl"), "--output", dir.File("o.jsonl"));
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("o.jsonl")));
         Assert.Equal(["ab"], json.RootElement.GetProperty("vector").EnumerateObject().Select(p => p.Name));
@@ -29,8 +30,7 @@ public class ModelInputCliTests
         Directory.CreateDirectory(model);
         foreach (string name in new[] { "config.json", "vocab.txt" })
             File.Copy(Path.Combine(source, name), Path.Combine(model, name));
-        // Case errors-without-file/model-header-not-json.safetensors.
-        File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [0x10, 0, 0, 0, 0, 0, 0, 0, .. new byte[16]]);
+        File.Copy(Case("errors-without-file", "model-header-not-json.safetensors"), Path.Combine(model, "model.safetensors"));
         File.WriteAllText(dir.File("texts.tsv"), "1\thello\n");
         var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", dir.File("texts.tsv"), "--output", dir.File("o.jsonl"));
         Assert.Equal(1, code);
@@ -44,8 +44,7 @@ public class ModelInputCliTests
         using var dir = new TempDirectory();
         // Case nan-checkpoint: make_nan_checkpoint.py sets cls.predictions.bias to NaN; one element does the same harm.
         string model = Model.ModelFileErrorTests.CopyWithWeight(source, dir.File("ck-nan"), "cls.predictions.bias", 0, float.NaN);
-        File.WriteAllLines(dir.File("corpus.tsv"), ["c1\twhat is the capital of france", "c2\tespresso machines"]);
-        var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", dir.File("corpus.tsv"), "--output", dir.File("v.jsonl"));
+        var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", Case("nan-checkpoint", "corpus.tsv"), "--output", dir.File("v.jsonl"));
         Assert.Equal(1, code);
         Assert.StartsWith($"error: {Path.Combine(model, "model.safetensors")}: tensor cls.predictions.bias holds NaN at element 0:", error);
         Assert.Single(error.Trim().Split('\n'));

@@ -10,7 +10,7 @@ namespace SpladeFast.Tests.Cuda;
 
 public class GpuExhaustiveSearchTests
 {
-    private sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Batch, int BlockThreads);
+    private sealed record Case(TestDocument[] Documents, (int Term, uint Weight)[][] Queries, int K, int Batch, int BlockThreads, bool Shuffled);
 
     private static readonly Gen<Case> Cases =
         from vocabulary in Gen.Int[1, 16]
@@ -19,9 +19,10 @@ public class GpuExhaustiveSearchTests
         from k in Gen.OneOf(1, 2, 10, 100, 1000)
         from batch in Gen.Int[1, 12]
         from blockThreads in Gen.OneOf(1, 7, 32)
+        from shuffled in Gen.Bool
         select new Case(
             documents.Select((terms, d) => new TestDocument($"d{d}", terms.DistinctBy(t => t.Item1).Select(t => ($"w{t.Item1}", t.Item2)).ToList())).ToArray(),
-            queries, k, batch, blockThreads);
+            queries, k, batch, blockThreads, shuffled);
 
     [SkippableFact]
     public void Emulated_kernels_equal_exhaustive_cpu_search_on_random_collections()
@@ -30,8 +31,10 @@ public class GpuExhaustiveSearchTests
         Cases.Sample(c =>
         {
             using var dir = new TempDirectory();
-            using var index = TestIndex.Build(dir, c.Documents);
-            using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount);
+            using var plain = TestIndex.Build(dir, c.Documents);
+            // Shuffled: ties must still break by input order, which the kernels see as their document numbers.
+            using var index = c.Shuffled ? TestIndex.Shuffled(dir, plain, seed: c.Documents.Length) : SparseIndex.Open(plain.Path);
+            using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount, index.Order);
             AssertSameAsCpu(index, gpu, Queries(index, c.Queries), c.K, c.Batch);
         }, iter: 40, threads: 1);
     }

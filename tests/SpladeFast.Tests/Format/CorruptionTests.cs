@@ -67,6 +67,54 @@ public class CorruptionTests
         Assert.True(detected > bytes.Length * 9 / 10, $"{detected} of {bytes.Length} flips detected");
     }
 
+    /// <summary>
+    /// Opened without checksum verification (<c>--no-verify</c>), a damaged index may answer wrongly but never
+    /// crashes: every flip in every section either fails the structure check or leaves every algorithm answering,
+    /// or failing with a corrupt-index error that names the file and the section.
+    /// </summary>
+    [Fact]
+    public void Unverified_damage_anywhere_gives_answers_or_a_corrupt_section_error_never_a_crash()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, _, queries) = SmallIndex(dir);
+        int searched = 0, reported = 0;
+        for (int position = IndexLayout.HeaderSize; position < bytes.Length; position++)
+        {
+            var damaged = bytes.ToArray();
+            damaged[position] ^= (byte)(1 << (position % 8));
+            SparseIndex index;
+            try
+            {
+                index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged), verifyChecksums: false);
+            }
+            catch (IndexCorruptException)
+            {
+                continue;
+            }
+            using (index)
+            {
+                var context = new SearchContext(index);
+                foreach (var algorithm in SearchAlgorithms.All)
+                {
+                    foreach (var query in queries)
+                    {
+                        try
+                        {
+                            context.Search(query, 10, algorithm);
+                            searched++;
+                        }
+                        catch (IndexCorruptException ex)
+                        {
+                            Assert.StartsWith("damaged.sfi: corrupt or unreadable index: section ", ex.Message);
+                            reported++;
+                        }
+                    }
+                }
+            }
+        }
+        Assert.True(searched > 0 && reported > 0, $"{searched} answered, {reported} reported");
+    }
+
     [Fact]
     public void Every_truncation_is_detected()
     {
@@ -134,5 +182,22 @@ public class CorruptionTests
             Assert.Contains("damaged.sfi", ex.Message);
         }
         Assert.True(entries > 0);
+    }
+}
+
+[Collection("Console")]
+public class DamagedIndexCliTests
+{
+    /// <summary>Case bmp-damaged-no-verify: an IndexOutOfRangeException ended the process (exit 134).</summary>
+    [Fact]
+    public void The_damaged_bmp_case_reports_the_file_and_section()
+    {
+        string Case(string file) => CaseFiles.Path("2026-11-30", "bmp-damaged-no-verify", file);
+        using var dir = new TempDirectory();
+        var (code, _, error) = CliRunner.Run("query", "--index", Case("small-rangeforward-38848.sfi"), "--queries", Case("q-small.tsv"),
+            "--k", "10", "--algorithm", "bmp", "--no-verify", "--run", dir.File("r.trec"));
+        Assert.Equal(1, code);
+        Assert.Contains("small-rangeforward-38848.sfi: corrupt or unreadable index: section RangeForward", error);
+        Assert.Contains("checksum mismatch in section RangeForward", CliRunner.Run("check", "--index", Case("small-rangeforward-38848.sfi")).Error);
     }
 }

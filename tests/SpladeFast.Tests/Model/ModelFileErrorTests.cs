@@ -58,8 +58,8 @@ public class ModelFileErrorTests
     {
         using var dir = new TempDirectory();
         string path = dir.File("model.safetensors");
-        // Case errors-without-file/model-header-not-json.safetensors: a header length of 16, then 16 zero bytes.
-        File.WriteAllBytes(path, [0x10, 0, 0, 0, 0, 0, 0, 0, .. new byte[16]]);
+        // A header length of 16, then 16 zero bytes.
+        File.Copy(CaseFiles.Path("2026-11-30", "errors-without-file", "model-header-not-json.safetensors"), path);
         var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
         Assert.Equal($"{path}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value.)", error.Message);
     }

@@ -19,6 +19,7 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
     private WebApplication? _app;
+    private SearchService? _service;
 
     public ShardSet Shards { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -31,7 +32,8 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
         QueriesPath = collection.Queries;
         new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 32 }).Build(_dir.File("i.sfi"));
         Shards = ShardSet.Open([_dir.File("i.sfi")]);
-        _app = SearchServer.Create(new SearchService(Shards, encoder: null, Options), "http://127.0.0.1:0", Options);
+        _service = new SearchService([_dir.File("i.sfi")], encoder: null, Options);
+        _app = SearchServer.Create(_service, "http://127.0.0.1:0", Options);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(SearchServer.Addresses(_app)[0]) };
     }
@@ -46,6 +48,7 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
+        _service?.Dispose();
         Shards?.Dispose();
         _dir.Dispose();
     }
@@ -103,6 +106,8 @@ public class SearchServerTests(ServerFixture server) : IClassFixture<ServerFixtu
     [InlineData("{\"vector\": {\"t00001\": 1}, \"colour\": 1}", 400, "colour")]
     [InlineData("{\"vector\": {\"t00001\": -1}}", 400, "finite number >= 0")]
     [InlineData("{\"vector\": {\"t00001\": \"x\"}}", 400, "bad JSON body")]
+    [InlineData("{\"vector\": {\"t00001\": 1, \"t00001\": 2}}", 400, "Duplicate properties")]
+    [InlineData("{\"vector\": {\"t00001\": 5e7}}", 400, "outside the query weight range 0..4294967295")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"k\": 0}", 400, "k must be between 1 and 1000")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"k\": 1001}", 400, "k must be between 1 and 1000")]
     [InlineData("{\"vector\": {\"t00001\": 1}, \"algorithm\": \"magic\"}", 400, "unknown algorithm 'magic'")]

@@ -10,7 +10,7 @@ namespace SpladeFast.Tests.Shards;
 
 public class ShardTests
 {
-    private sealed record Case(TestDocument[] Documents, string[][] Queries, int Parts, bool RoundRobin, int K);
+    private sealed record Case(TestDocument[] Documents, string[][] Queries, int Parts, bool RoundRobin, int K, bool Shuffled);
 
     /// <summary>Few distinct weights, so many equal scores: the tie rule across shards is what is under test.</summary>
     private static readonly Gen<Case> Cases =
@@ -20,13 +20,15 @@ public class ShardTests
         from parts in Gen.Int[1, 4]
         from roundRobin in Gen.Bool
         from k in Gen.OneOf(1, 3, 10, 1000)
+        from shuffled in Gen.Bool
         select new Case(
             documents.Select((terms, d) => new TestDocument($"d{d}", terms.DistinctBy(t => t.Item1).Select(t => ($"w{t.Item1}", t.Item2)).ToList())).ToArray(),
-            queries.Select(q => q.Select(t => $"w{t}").ToArray()).ToArray(), parts, roundRobin, k);
+            queries.Select(q => q.Select(t => $"w{t}").ToArray()).ToArray(), parts, roundRobin, k, shuffled);
 
+    /// <summary>Shuffled: every shard's documents are renumbered at random, as a reordering would; ties still follow input order.</summary>
     [Fact]
     public void Sharded_search_and_merged_index_equal_one_index_over_all_documents() =>
-        Cases.Sample(CheckCase, iter: 25, threads: 1);
+        Cases.Sample(CheckCase, iter: 30, threads: 1);
 
     private static void CheckCase(Case c)
     {
@@ -96,6 +98,7 @@ public class ShardTests
             {
                 paths.Add(dir.File($"rr{part}.sfi"));
                 new IndexBuilder(new IndexBuildOptions { Inputs = [jsonl], RangeSize = 8, Shard = new ShardSpec(part, c.Parts) }).Build(paths[^1]);
+                paths[^1] = Shuffle(dir, c, paths[^1]);
             }
         }
         else
@@ -106,9 +109,20 @@ public class ShardTests
             {
                 paths.Add(dir.File($"piece{i}.sfi"));
                 TestIndex.Build(dir, piece, name: $"piece{i}.sfi").Dispose();
+                paths[^1] = Shuffle(dir, c, paths[^1]);
             }
         }
         return paths;
+    }
+
+    private static string Shuffle(TempDirectory dir, Case c, string path)
+    {
+        if (!c.Shuffled)
+            return path;
+        using var source = SparseIndex.Open(path);
+        string name = Path.GetFileNameWithoutExtension(path) + "-shuffled.sfi";
+        TestIndex.Shuffled(dir, source, seed: path.Length + c.Documents.Length, name).Dispose();
+        return dir.File(name);
     }
 
     private static QueryVector Query(Vocabulary vocabulary, string[] tokens) =>

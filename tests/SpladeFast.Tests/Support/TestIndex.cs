@@ -41,6 +41,15 @@ public static class TestIndex
         return (SparseIndex.Open(dir.File(name)), collection);
     }
 
+    /// <summary>A copy of <paramref name="source"/> with its documents in a random physical order, as a reordering leaves them.</summary>
+    public static SparseIndex Shuffled(TempDirectory dir, SparseIndex source, int seed, string name = "shuffled.sfi")
+    {
+        var order = Enumerable.Range(0, source.DocumentCount).ToArray();
+        new Random(seed).Shuffle(order);
+        SpladeFast.Rewrite.IndexRewriter.Write(source, SpladeFast.Rewrite.ForwardLists.FromIndex(source), order, dir.File(name), new Dictionary<string, string>());
+        return SparseIndex.Open(dir.File(name));
+    }
+
     /// <summary>Same document ids in the same order, and the same terms and impacts per document.</summary>
     public static void AssertSameDocuments(SparseIndex expected, SparseIndex actual)
     {

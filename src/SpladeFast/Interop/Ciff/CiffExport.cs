@@ -62,11 +62,11 @@ public static class CiffExport
                 }
                 list.WriteDelimitedTo(stream);
                 if ((t & 1023) == 0)
-                    progress?.Report(new Build.BuildProgress("exporting", t, index.TermCount));
+                    progress?.Report(new Build.BuildProgress("exporting", t, index.TermCount, "terms"));
             }
             for (int d = 0; d < index.DocumentCount; d++)
                 new DocRecord { Docid = d, CollectionDocid = index.DocumentId((uint)d), Doclength = (int)Math.Min(int.MaxValue, lengths[d]) }.WriteDelimitedTo(stream);
-            progress?.Report(new Build.BuildProgress("exporting", index.TermCount, index.TermCount));
+            progress?.Report(new Build.BuildProgress("exporting", index.TermCount, index.TermCount, "terms"));
             return new Report(lists, index.PostingCount, index.DocumentCount);
         });
     }

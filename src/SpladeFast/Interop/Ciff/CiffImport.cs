@@ -38,7 +38,7 @@ public static class CiffImport
                 throw new InputException(ciffPath, message, $"term '{list.Term}' has a second posting list");
             lists[term] = Decode(list, header.NumDocRecords, ciffPath, message);
             if ((l & 1023) == 0)
-                options.Progress?.Report(new BuildProgress("reading", l, header.NumPostingsLists));
+                options.Progress?.Report(new BuildProgress("reading", l, header.NumPostingsLists, "posting lists"));
         }
         var documentIds = new string?[header.NumDocRecords];
         for (int d = 0; d < header.NumDocRecords; d++)

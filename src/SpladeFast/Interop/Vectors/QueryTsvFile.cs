@@ -38,7 +38,8 @@ public static class QueryTsvFile
                 bool first = true;
                 for (int i = 0; i < record.Tokens.Length; i++)
                 {
-                    uint repeats = Quantize.QueryWeights.Quantize(record.Weights[i], scale);
+                    if (!Quantize.QueryWeights.TryQuantize(record.Weights[i], scale, out uint repeats))
+                        throw new InvalidOperationException($"query '{record.Id}': {Quantize.QueryWeights.OutOfRange(record.Tokens[i], record.Weights[i], scale)}");
                     for (uint r = 0; r < repeats; r++)
                     {
                         line.Append(first ? "" : " ").Append(record.Tokens[i]);
