@@ -23,7 +23,7 @@ internal static class CommonOptions
     public static IReadOnlyList<string> ReadShards(ParseResult parse, Option<string[]> option) =>
         parse.GetRequiredValue(option).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    public static Option<bool> SkipBad(string description = "Skip bad query lines and unknown query tokens, and report how many, instead of failing on the first.") =>
+    public static Option<bool> SkipBad(string description = "Skip bad query lines and unknown query tokens, and report how many, instead of failing on the first (bytes that are not UTF-8 still fail).") =>
         new("--skip-bad") { Description = description };
 
     public static Option<int> Threads() =>

@@ -4,8 +4,8 @@ using SpladeFast.Ingest;
 namespace SpladeFast.Model;
 
 /// <summary>
-/// JSON input files whose errors name the file and line: a <see cref="JsonException"/> names neither, and its
-/// message ends in .NET's zero-based position.
+/// JSON input files (UTF-8, a BOM skipped) whose errors name the file and line: a <see cref="JsonException"/> names
+/// neither, and its message ends in .NET's zero-based position.
 /// </summary>
 public static class JsonInput
 {
@@ -17,7 +17,7 @@ public static class JsonInput
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(File.ReadAllText(path));
+            json = JsonDocument.Parse(InputFiles.ReadAllText(path));
         }
         catch (JsonException e)
         {
@@ -49,18 +49,5 @@ public static class JsonInput
     /// <paramref name="line"/> (a JSONL file's), with the JSON path of a value that does not fit.
     /// </summary>
     public static InputException Error(string path, JsonException e, string what, long line = 0) =>
-        new(path, line > 0 ? line : (e.LineNumber ?? -1) + 1, $"not {what} ({Describe(e)})");
-
-    /// <summary>The exception's message without .NET's position suffix, after the JSON path of the value concerned.</summary>
-    public static string Describe(JsonException e)
-    {
-        string message = e.Message;
-        foreach (string suffix in new[] { " Path: ", " LineNumber: " })
-        {
-            int at = message.IndexOf(suffix, StringComparison.Ordinal);
-            if (at >= 0)
-                message = message[..at];
-        }
-        return e.Path is { Length: > 1 } jsonPath ? $"{jsonPath}: {message}" : message;
-    }
+        new(path, line > 0 ? line : (e.LineNumber ?? -1) + 1, $"not {what} ({JsonErrors.Reason(e)})");
 }

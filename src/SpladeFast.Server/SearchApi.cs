@@ -6,7 +6,10 @@ namespace SpladeFast.Server;
 /// <remarks>Settable properties: the JSON source generator sets every init-only property, erasing defaults.</remarks>
 public sealed record SearchRequest
 {
-    /// <summary>A sparse query vector, token -> weight (weights in float units, quantized x 100 like JSONL queries).</summary>
+    /// <summary>
+    /// A sparse query vector, token -> weight (weights in float units, quantized x 100 like JSONL queries); a token
+    /// that is not a valid <see cref="Ingest.Identifiers">identifier</see> is a bad request.
+    /// </summary>
     public Dictionary<string, double>? Vector { get; set; }
     /// <summary>A text query, encoded by the server's query encoder.</summary>
     public string? Text { get; set; }

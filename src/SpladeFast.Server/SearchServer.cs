@@ -55,7 +55,7 @@ public static class SearchServer
             }
             catch (JsonException e)
             {
-                return Error($"bad JSON body: {e.Message}", StatusCodes.Status400BadRequest);
+                return Error($"bad JSON body: {Ingest.JsonErrors.Reason(e)}", StatusCodes.Status400BadRequest);
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
             {

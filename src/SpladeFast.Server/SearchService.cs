@@ -180,6 +180,8 @@ public sealed class SearchService : IDisposable
         int unknown = 0;
         foreach (var (token, weight) in vector)
         {
+            if (Identifiers.Check(token, "token") is { } badToken)
+                throw new BadRequestException(badToken);
             if (!double.IsFinite(weight) || weight < 0)
                 throw new BadRequestException($"weight of '{token}' must be a finite number >= 0, not {weight}");
             if (!QueryWeights.TryQuantize(weight, QueryWeights.DefaultFloatScale, out _))

@@ -23,7 +23,7 @@ internal static class IndexCommand
             DefaultValueFactory = _ => 0,
         }.AcceptOnlyFromAmong("0", "8", "16");
         var scale = new Option<double>("--scale") { Description = "Weight multiplier of the default quantizer (use 1 for Anserini files whose weights are already integers).", DefaultValueFactory = _ => 100 };
-        var skipBad = CommonOptions.SkipBad("Skip bad document records and report how many, instead of failing on the first.");
+        var skipBad = CommonOptions.SkipBad("Skip bad document records and report how many, instead of failing on the first (bytes that are not UTF-8 still fail).");
         var bmp = new Option<bool>("--bmp") { Description = "Also store a forward index and per-range term maxima for the bmp algorithm (block-at-a-time block-max pruning)." };
         var rangeSize = new Option<int>("--bmp-range") { Description = "Documents per range for --bmp.", DefaultValueFactory = _ => 64 };
         var reorder = new Option<string>("--reorder")

@@ -42,6 +42,9 @@ internal static class QueryCommand
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
+            // Checked before the queries run rather than when the run is written after them.
+            if (Identifiers.Check(parse.GetRequiredValue(tag), "run tag") is { } badTag)
+                throw new ArgumentException(badTag);
             using var opened = ShardSet.Open(CommonOptions.ReadShards(parse, index),
                 parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
             string? encodingNote = null;

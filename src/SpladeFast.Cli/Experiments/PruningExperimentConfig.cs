@@ -53,7 +53,7 @@ public sealed record PruningExperimentConfig
     {
         try
         {
-            var config = JsonSerializer.Deserialize<PruningExperimentConfig>(File.ReadAllText(path), Options)
+            var config = JsonSerializer.Deserialize<PruningExperimentConfig>(Ingest.InputFiles.ReadAllText(path), Options)
                 ?? throw new Ingest.InputException(path, 0, "empty experiment config");
             int sources = new object?[] { config.Index, config.Documents, config.Corpus, config.Synth }.Count(s => s is not null);
             if (sources != 1)
@@ -82,7 +82,7 @@ public sealed record PruningExperimentConfig
         }
         catch (JsonException ex)
         {
-            throw Model.JsonInput.Error(path, ex, "an experiment config");
+            throw new Ingest.InputException(path, (ex.LineNumber ?? -1) + 1, $"bad experiment config: {Ingest.JsonErrors.Reason(ex)}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using SpladeFast.Ingest;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -65,7 +66,7 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a safetensors file (its header is not JSON: {JsonInput.Describe(e)})", e);
+            throw new InvalidDataException($"{path}: not a safetensors file (its header is not JSON: {JsonErrors.Reason(e)})", e);
         }
         using (json)
         {

@@ -58,7 +58,7 @@ public sealed class SpladeTrainer : IDisposable
         if (resumeFrom is not null)
         {
             string statePath = Path.Combine(resumeFrom, StateFile);
-            var state = JsonInput.Deserialize<TrainerState>(statePath, File.ReadAllText(statePath), TrainingConfig.JsonOptions, "a trainer state");
+            var state = JsonInput.Deserialize<TrainerState>(statePath, Ingest.InputFiles.ReadAllText(statePath), TrainingConfig.JsonOptions, "a trainer state");
             StartStep = state.Step;
             _collapseScale = state.CollapseScale;
             string optimizerPath = Path.Combine(resumeFrom, OptimizerFile);

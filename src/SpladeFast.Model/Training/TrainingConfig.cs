@@ -135,7 +135,7 @@ public sealed record TrainingConfig
     /// <exception cref="InvalidDataException">The settings do not fit together; the message names the file.</exception>
     public static TrainingConfig Load(string path)
     {
-        string text = File.ReadAllText(path);
+        string text = InputFiles.ReadAllText(path);
         const string what = "a training config";
         if (!(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
             return JsonInput.Deserialize<TrainingConfig>(path, text, JsonOptions, what).ResolvePaths(Folder(path)).Validate(path);
@@ -156,7 +156,7 @@ public sealed record TrainingConfig
         catch (JsonException e)
         {
             // Lines of the JSON made from the YAML would mislead: the JSON path says where.
-            throw new InputException(path, 0, $"not {what} ({JsonInput.Describe(e)})");
+            throw new InputException(path, 0, $"not {what} ({JsonErrors.Reason(e)})");
         }
         return config.ResolvePaths(Folder(path)).Validate(path);
     }

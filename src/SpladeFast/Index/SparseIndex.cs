@@ -1,6 +1,6 @@
 using System.IO.Hashing;
-using System.Text.Json;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using SpladeFast.Codecs;
 using SpladeFast.Format;
 using SpladeFast.Ingest;
@@ -67,7 +67,7 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         catch (JsonException e)
         {
-            throw new IndexCorruptException(path, $"section {SectionKind.Metadata} is not the expected JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
+            throw new IndexCorruptException(path, $"section {SectionKind.Metadata} is not the expected JSON ({JsonErrors.Reason(e)})");
         }
         var vocabulary = Section(SectionKind.Vocabulary);
         var tokens = new StringTableReader(path, "vocabulary", storage.Pointer + (long)vocabulary.Offset, vocabulary.Length);

@@ -1,8 +1,13 @@
 using System.IO.Compression;
+using System.Text;
 
 namespace SpladeFast.Ingest;
 
-/// <summary>Opens inputs transparently whether plain or gzip-compressed (detected by magic bytes).</summary>
+/// <summary>
+/// Opens inputs transparently whether plain or gzip-compressed, recognised by the magic bytes (1f 8b) whatever the
+/// name. Text is read through <see cref="Utf8LineReader"/>, which also skips a byte order mark and refuses
+/// invalid UTF-8; <see cref="Open"/> alone is for binary inputs (CIFF, PISA).
+/// </summary>
 public static class InputFiles
 {
     public static Stream Open(string path, out FileStream file)
@@ -10,26 +15,44 @@ public static class InputFiles
         if (!File.Exists(path))
             throw new InputException(path, 0, "file not found");
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        Span<byte> magic = stackalloc byte[2];
-        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        file.Position = 0;
-        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+        return IsGzip(file)
             ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16)
             : file;
     }
 
-    /// <summary>The non-blank lines of a text file (plain or gzip), each with its 1-based line number for errors.</summary>
+    /// <summary>Whether the file starts with gzip's magic bytes; leaves it at the start.</summary>
+    public static bool IsGzip(FileStream file)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    }
+
+    /// <summary>The non-blank lines of a text file, each with its 1-based line number for errors.</summary>
     public static IEnumerable<(long Number, string Text)> NumberedLines(string path)
     {
-        using var reader = new StreamReader(Open(path, out _));
-        long number = 0;
-        while (reader.ReadLine() is { } line)
+        using var reader = new Utf8LineReader(path);
+        while (reader.TryReadLine(out var line))
         {
-            number++;
-            if (!string.IsNullOrWhiteSpace(line))
-                yield return (number, line);
+            string text = Encoding.UTF8.GetString(line);
+            if (!string.IsNullOrWhiteSpace(text))
+                yield return (reader.LineNumber, text);
         }
     }
+
+    /// <summary>Every line of a text file, blank ones too (line n is entry n - 1 of a lexicon).</summary>
+    public static List<string> ReadAllLines(string path)
+    {
+        var lines = new List<string>();
+        using var reader = new Utf8LineReader(path);
+        while (reader.TryReadLine(out var line))
+            lines.Add(Encoding.UTF8.GetString(line));
+        return lines;
+    }
+
+    /// <summary>A whole text file (a config), lines joined by LF, so a parser's line numbers are the file's.</summary>
+    public static string ReadAllText(string path) => string.Join('\n', ReadAllLines(path));
 
     /// <summary>Expands directories (all files inside, sorted by name, as Anserini collections) into files.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths)

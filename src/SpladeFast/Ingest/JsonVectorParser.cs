@@ -5,9 +5,9 @@ namespace SpladeFast.Ingest;
 
 /// <summary>
 /// Parses Anserini JsonVectorCollection lines: <c>{"id": "...", "vector": {"token": weight, ...}}</c>.
-/// Other fields (<c>contents</c>, ...) are skipped; a token given twice is an error (Anserini would keep one weight
-/// silently). Returns an error message instead of throwing so callers
-/// can attach the file and line or count the record as skipped.
+/// Other fields (<c>contents</c>, ...) are skipped; the id and the tokens must be valid <see cref="Identifiers"/>, and a
+/// token given twice is an error (Anserini would keep one weight silently). Returns an error message instead of
+/// throwing so callers can attach the file and line or count the record as skipped.
 /// </summary>
 public static class JsonVectorParser
 {
@@ -22,7 +22,7 @@ public static class JsonVectorParser
         {
             return HasNonFiniteLiteral(line)
                 ? "weights must be finite numbers (found NaN or Infinity)"
-                : $"malformed JSON ({FirstSentence(ex.Message)})";
+                : $"malformed JSON ({JsonErrors.Reason(ex)})";
         }
     }
 
@@ -64,8 +64,8 @@ public static class JsonVectorParser
             return "malformed JSON (trailing content)";
         if (!sawId)
             return "missing \"id\"";
-        if (into.Id.Length == 0 || string.IsNullOrWhiteSpace(into.Id))
-            return "empty id";
+        if (Identifiers.Check(into.Id, "id") is { } badId)
+            return badId;
         if (!sawVector)
             return "missing \"vector\"";
         return into.RepeatedToken() is { } repeated ? $"token '{repeated}' appears twice" : null;
@@ -85,8 +85,8 @@ public static class JsonVectorParser
                 return $"weight of token '{buffer[..length]}' is not a finite number";
             if (weight < 0)
                 return $"weight of token '{buffer[..length]}' is negative ({weight})";
-            if (length == 0)
-                return "empty token";
+            if (Identifiers.Check(buffer[..length], "token") is { } badToken)
+                return badToken;
             into.Add(length, weight);
         }
         return null;
@@ -94,10 +94,4 @@ public static class JsonVectorParser
 
     private static bool HasNonFiniteLiteral(ReadOnlySpan<byte> line) =>
         line.IndexOf("NaN"u8) >= 0 || line.IndexOf("Infinity"u8) >= 0;
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
-    }
 }

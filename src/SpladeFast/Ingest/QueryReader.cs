@@ -89,8 +89,8 @@ public static class QueryReader
         id = Encoding.UTF8.GetString(tab < 0 ? line : line[..tab]).Trim();
         if (tab < 0)
             return "expected 'qid<TAB>tokens'";
-        if (id.Length == 0)
-            return "empty query id";
+        if (Identifiers.Check(id, "query id") is { } badId)
+            return badId;
         Span<char> token = stackalloc char[256];
         foreach (var range in line[(tab + 1)..].Split((byte)' '))
         {
@@ -100,6 +100,8 @@ public static class QueryReader
             if (bytes.Length > token.Length)
                 return "token longer than 256 bytes";
             int length = Encoding.UTF8.GetChars(bytes, token);
+            if (Identifiers.Check(token[..length], "token") is { } badToken)
+                return badToken;
             if (!vocabulary.TryGetId(token[..length], out int termId))
             {
                 if (!skipBad)

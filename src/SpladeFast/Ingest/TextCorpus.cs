@@ -10,8 +10,8 @@ public readonly record struct TextRecord(string Id, string Text);
 /// Reads text collections: JSONL (BEIR <c>{"_id", "title", "text"}</c>, Anserini <c>{"id", "contents"}</c>;
 /// title and text are joined by a space), TSV <c>id&lt;TAB&gt;text</c> (MS MARCO collection and topics), or the
 /// SMART format of the classic test collections (Cranfield, CISI: <c>.I id</c>, then fields <c>.T</c> title and
-/// <c>.W</c> text, which are kept, and <c>.A .B .X ...</c>, which are skipped); plain or .gz. The format is
-/// recognised by the first non-blank line: '{' means JSONL, ".I " SMART.
+/// <c>.W</c> text, which are kept, and <c>.A .B .X ...</c>, which are skipped); plain or gzip. The format is
+/// recognised by the first non-blank line: '{' means JSONL, ".I " SMART. Ids must be valid <see cref="Identifiers"/>.
 /// </summary>
 public static class TextCorpus
 {
@@ -68,6 +68,8 @@ public static class TextCorpus
                 _id = Encoding.UTF8.GetString(line[2..]).Trim();
                 if (_id.Length == 0)
                     throw new InputException(path, lineNumber, "'.I' without an id");
+                if (Identifiers.Check(_id, "id") is { } error)
+                    throw new InputException(path, lineNumber, error);
                 return finished;
             }
             if (_id is null)
@@ -95,7 +97,10 @@ public static class TextCorpus
         int tab = line.IndexOf((byte)'\t');
         if (tab <= 0)
             throw new InputException(path, lineNumber, "expected 'id<TAB>text'");
-        return new TextRecord(Encoding.UTF8.GetString(line[..tab]).Trim(), Encoding.UTF8.GetString(line[(tab + 1)..]));
+        string id = Encoding.UTF8.GetString(line[..tab]).Trim();
+        if (Identifiers.Check(id, "id") is { } error)
+            throw new InputException(path, lineNumber, error);
+        return new TextRecord(id, Encoding.UTF8.GetString(line[(tab + 1)..]));
     }
 
     private static TextRecord FromJson(string path, long lineNumber, ReadOnlySpan<byte> line)
@@ -110,15 +115,17 @@ public static class TextCorpus
                 if (root.TryGetProperty(name, out var value))
                     id = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
             }
-            if (string.IsNullOrWhiteSpace(id))
-                throw new InputException(path, lineNumber, "missing or empty \"_id\"/\"id\"");
+            if (id is null)
+                throw new InputException(path, lineNumber, "missing \"_id\"/\"id\"");
+            if (Identifiers.Check(id, "id") is { } error)
+                throw new InputException(path, lineNumber, error);
             string Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
             string title = Field("title"), body = Field("text") is { Length: > 0 } text ? text : Field("contents");
             return new TextRecord(id, title.Length > 0 && body.Length > 0 ? $"{title} {body}" : title + body);
         }
         catch (JsonException ex)
         {
-            throw new InputException(path, lineNumber, $"malformed JSON ({ex.Message})");
+            throw new InputException(path, lineNumber, $"malformed JSON ({JsonErrors.Reason(ex)})");
         }
     }
 }

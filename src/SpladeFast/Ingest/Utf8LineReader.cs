@@ -1,8 +1,19 @@
+using System.Text;
+using System.Text.Unicode;
+
 namespace SpladeFast.Ingest;
 
-/// <summary>Reads lines as UTF-8 byte spans from a reusable buffer: no string per line.</summary>
+/// <summary>
+/// Reads lines as UTF-8 byte spans from a reusable buffer: no string per line. Every text input is read through
+/// it, so all of them agree: plain or gzip (by magic bytes), a leading UTF-8 byte order mark is skipped (also
+/// inside gzip), and a line that is not valid UTF-8 is an <see cref="InputException"/> naming it, never a
+/// silent U+FFFD or an exception without a file. That holds under --skip-bad too: bytes that are not UTF-8 mostly
+/// mean a file in another encoding, whose records skipping would drop by the thousands.
+/// </summary>
 public sealed class Utf8LineReader : IDisposable
 {
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly Stream _stream;
     private readonly FileStream _file;
     private byte[] _buffer = new byte[1 << 16];
@@ -14,6 +25,18 @@ public sealed class Utf8LineReader : IDisposable
     {
         Path = path;
         _stream = InputFiles.Open(path, out _file);
+        try
+        {
+            while (_end < ByteOrderMark.Length && !_eof)
+                Fill();
+        }
+        catch
+        {
+            _stream.Dispose();
+            throw;
+        }
+        if (_buffer.AsSpan(0, _end).StartsWith(ByteOrderMark))
+            _start = ByteOrderMark.Length;
     }
 
     public string Path { get; }
@@ -31,18 +54,16 @@ public sealed class Utf8LineReader : IDisposable
             int newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                line = Trim(_buffer.AsSpan(_start, newline));
+                line = Checked(_buffer.AsSpan(_start, newline));
                 _start += newline + 1;
-                LineNumber++;
                 return true;
             }
             if (_eof)
             {
                 if (_start < _end)
                 {
-                    line = Trim(_buffer.AsSpan(_start, _end - _start));
+                    line = Checked(_buffer.AsSpan(_start, _end - _start));
                     _start = _end;
-                    LineNumber++;
                     return true;
                 }
                 line = default;
@@ -52,8 +73,24 @@ public sealed class Utf8LineReader : IDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line) =>
-        line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+    /// <summary>Counts the line, drops a CR before the LF and refuses bytes that are not UTF-8.</summary>
+    private ReadOnlySpan<byte> Checked(ReadOnlySpan<byte> line)
+    {
+        LineNumber++;
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+            line = line[..^1];
+        if (!Utf8.IsValid(line))
+            throw new InputException(Path, LineNumber, $"invalid UTF-8 at byte {FirstInvalidByte(line) + 1} of the line; text inputs must be UTF-8");
+        return line;
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> line)
+    {
+        int offset = 0;
+        while (System.Buffers.OperationStatus.Done == Rune.DecodeFromUtf8(line[offset..], out _, out int consumed))
+            offset += consumed;
+        return offset;
+    }
 
     private void Fill()
     {
@@ -65,7 +102,15 @@ public sealed class Utf8LineReader : IDisposable
         }
         if (_end == _buffer.Length)
             Array.Resize(ref _buffer, _buffer.Length * 2);
-        int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        int read;
+        try
+        {
+            read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException(Path, LineNumber + 1, $"corrupt gzip data ({e.Message.TrimEnd('.')})");
+        }
         if (read == 0)
             _eof = true;
         _end += read;

@@ -24,14 +24,23 @@ public sealed class Vocabulary
         }
     }
 
-    /// <summary>Loads a BERT-style vocab.txt; a repeated token keeps its first id, as Hugging Face does.</summary>
+    /// <summary>
+    /// Loads a BERT-style vocab.txt (plain or gzip); a repeated token keeps its first id, as Hugging Face does.
+    /// Every token must be a valid identifier (<see cref="Identifiers"/>), blank lines included: an index keeps the
+    /// whole vocabulary, and export writes it out as a lexicon of one token per line.
+    /// </summary>
     public static Vocabulary Load(string path)
     {
         if (!File.Exists(path))
             throw new InputException(path, 0, "vocabulary file not found");
-        var tokens = File.ReadAllLines(path).Select(line => line.TrimEnd('\r')).ToList();
+        var tokens = InputFiles.ReadAllLines(path);
         if (tokens.Count == 0)
             throw new InputException(path, 0, "vocabulary file is empty");
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (Identifiers.Check(tokens[i], "token") is { } error)
+                throw new InputException(path, i + 1, error);
+        }
         return new Vocabulary(tokens, isFixed: true);
     }
 

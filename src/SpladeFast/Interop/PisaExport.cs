@@ -13,7 +13,8 @@ namespace SpladeFast.Interop;
 /// <c>PREFIX.sizes</c> ([documents, terms per document...]), all u32 little-endian sequences; the lexicons
 /// <c>PREFIX.terms</c> and <c>PREFIX.documents</c> (one per line, in id order); and queries in PISA's weighted
 /// format, <c>qid:id id id</c> with each term id repeated by its integer weight (for <c>--weighted</c>).
-/// Empty posting lists are left out (PISA does not take them), so term ids are renumbered densely.
+/// Empty posting lists are left out (PISA does not take them), so term ids are renumbered densely. A term or
+/// document id a lexicon line cannot hold (<see cref="Identifiers"/>) is an <see cref="InvalidDataException"/>.
 /// </summary>
 public static class PisaExport
 {
@@ -43,7 +44,7 @@ public static class PisaExport
                 if (list.PostingCount == 0)
                     continue;
                 newId[t] = terms++;
-                lexicon.Write(index.Vocabulary[t]);
+                lexicon.Write(Identifiers.Writable(index.Vocabulary[t], "term", prefix + ".terms"));
                 lexicon.Write('\n');
                 docs.Write(list.PostingCount);
                 freqs.Write(list.PostingCount);
@@ -72,7 +73,7 @@ public static class PisaExport
         using (var documents = new StreamWriter(prefix + ".documents", false, new UTF8Encoding(false)))
         {
             for (uint d = 0; d < index.DocumentCount; d++)
-                documents.Write(index.DocumentId(d) + "\n");
+                documents.Write(Identifiers.Writable(index.DocumentId(d), "document id", prefix + ".documents") + "\n");
         }
         if (queries is not null)
             WriteQueries(prefix + ".queries", queries, newId);

@@ -7,7 +7,8 @@ namespace SpladeFast.Interop;
 /// <summary>
 /// Builds an index from a PISA binary collection (<c>PREFIX.docs</c>, <c>PREFIX.freqs</c> taken as impacts), with the
 /// lexicons <c>PREFIX.terms</c> and <c>PREFIX.documents</c> when present (otherwise terms and documents are named by
-/// their ids). The inverse of <see cref="PisaExport"/>; errors name the file and the sequence (1-based).
+/// their ids). Every file may be gzip-compressed; names must be valid <see cref="Identifiers"/> and document names
+/// distinct. The inverse of <see cref="PisaExport"/>; errors name the file and the sequence or line (1-based).
 /// </summary>
 public static class PisaImport
 {
@@ -21,7 +22,7 @@ public static class PisaImport
         if (header.Length != 1)
             throw new InputException(docsPath, 1, $"the first sequence must hold only the document count, not {header.Length} integers");
         int documents = checked((int)header[0]);
-        string[]? termNames = File.Exists(prefix + ".terms") ? File.ReadAllLines(prefix + ".terms") : null;
+        var termNames = File.Exists(prefix + ".terms") ? ReadLexicon(prefix + ".terms", "term") : null;
         var lists = new List<(uint[] DocIds, ushort[] Impacts)>();
         while (docs.Next() is { } docIds)
         {
@@ -42,12 +43,18 @@ public static class PisaImport
         }
         if (freqs.Next() is not null)
             throw new InputException(freqsPath, freqs.Sequences, $"more lists than {docsPath}");
-        if (termNames is not null && termNames.Length != lists.Count)
-            throw new InputException(prefix + ".terms", 0, $"{termNames.Length} terms for {lists.Count} posting lists");
-        string[] documentIds = File.Exists(prefix + ".documents") ? File.ReadAllLines(prefix + ".documents")
-            : Enumerable.Range(0, documents).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        if (documentIds.Length != documents)
-            throw new InputException(prefix + ".documents", 0, $"{documentIds.Length} document names for {documents} documents");
+        if (termNames is not null && termNames.Count != lists.Count)
+            throw new InputException(prefix + ".terms", 0, $"{termNames.Count} terms for {lists.Count} posting lists");
+        var documentIds = File.Exists(prefix + ".documents") ? ReadLexicon(prefix + ".documents", "document name")
+            : Enumerable.Range(0, documents).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        if (documentIds.Count != documents)
+            throw new InputException(prefix + ".documents", 0, $"{documentIds.Count} document names for {documents} documents");
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int d = 0; d < documentIds.Count; d++)
+        {
+            if (!firstLine.TryAdd(documentIds[d], d + 1))
+                throw new InputException(prefix + ".documents", d + 1, $"duplicate document name '{documentIds[d]}' (first on line {firstLine[documentIds[d]]})");
+        }
 
         var vocabulary = options.VocabularyPath is { } v ? Vocabulary.Load(v) : new Vocabulary();
         var byTerm = new (uint[], ushort[])?[Math.Max(vocabulary.Count, lists.Count)];
@@ -67,10 +74,23 @@ public static class PisaImport
         return new IndexBuildReport(documents, vocabulary.Count, postings.Count, 0, 0, bytes, clock.Elapsed);
     }
 
-    /// <summary>PISA binary sequences: a u32 length, then that many u32, little-endian.</summary>
+    /// <summary>A lexicon, one name per line (line n names id n - 1), each a valid identifier.</summary>
+    private static List<string> ReadLexicon(string path, string what)
+    {
+        var names = InputFiles.ReadAllLines(path);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (Identifiers.Check(names[i], what) is { } error)
+                throw new InputException(path, i + 1, error);
+        }
+        return names;
+    }
+
+    /// <summary>PISA binary sequences: a u32 length, then that many u32, little-endian; plain or gzip.</summary>
     private sealed class SequenceReader(string path) : IDisposable
     {
-        private readonly BufferedStream _stream = new(File.OpenRead(path), 1 << 20);
+        private const int FirstReadValues = 1 << 20;
+        private readonly BufferedStream _stream = new(InputFiles.Open(path, out _), 1 << 20);
         private readonly byte[] _word = new byte[4];
 
         public long Sequences { get; private set; }
@@ -84,10 +104,22 @@ public static class PisaImport
             if (read < 4)
                 throw new InputException(path, Sequences, "truncated sequence length");
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(_word);
-            if (length > (_stream.Length - _stream.Position) / 4)
-                throw new InputException(path, Sequences, $"sequence of {length} integers runs past the end of the file");
-            var values = new uint[length];
-            _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            if (length > Array.MaxLength)
+                throw new InputException(path, Sequences, $"sequence of {length} integers is longer than any collection");
+            // A gzip stream has no length to check a sequence against: the array grows as the data arrives, so a
+            // corrupt length fails at the end of the data instead of allocating what it claims.
+            var values = new uint[Math.Min(length, FirstReadValues)];
+            int filled = 0;
+            while (true)
+            {
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(filled));
+                if (_stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
+                    throw new InputException(path, Sequences, $"sequence of {length} integers runs past the end of the file");
+                filled = values.Length;
+                if (filled == length)
+                    break;
+                Array.Resize(ref values, (int)Math.Min(length, 2L * filled));
+            }
             if (!BitConverter.IsLittleEndian)
                 BinaryPrimitives.ReverseEndianness(values, values);
             return values;

@@ -10,8 +10,12 @@ public readonly record struct RunEntry(string QueryId, string DocumentId, int Ra
 /// <summary>Reads and writes TREC run files.</summary>
 public static class TrecRun
 {
+    /// <summary>
+    /// One run line. Ids that would break it (<see cref="Identifiers"/>: whitespace, control characters; only an
+    /// index built before ids were checked holds such) are an <see cref="InvalidDataException"/>, not a line of 7 fields.
+    /// </summary>
     public static void WriteLine(TextWriter writer, string queryId, string documentId, int rank, double score, string tag) =>
-        writer.Write($"{queryId} Q0 {documentId} {rank} {score.ToString("0.######", CultureInfo.InvariantCulture)} {tag}\n");
+        writer.Write($"{Identifiers.Writable(queryId, "query id", "a TREC run")} Q0 {Identifiers.Writable(documentId, "document id", "a TREC run")} {rank} {score.ToString("0.######", CultureInfo.InvariantCulture)} {tag}\n");
 
     /// <summary>
     /// Writes the hits of every query (best first), scores divided by <paramref name="scoreDivisor"/> to return to
@@ -20,6 +24,8 @@ public static class TrecRun
     public static void Write(string path, IReadOnlyList<QueryVector> queries, IReadOnlyList<TopK.SearchHit[]> hits,
         Func<uint, string> documentId, double scoreDivisor, string tag)
     {
+        if (Identifiers.Check(tag, "run tag") is { } badTag)
+            throw new ArgumentException(badTag);
         AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 20);

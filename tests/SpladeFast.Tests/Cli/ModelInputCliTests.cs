@@ -34,7 +34,8 @@ public class ModelInputCliTests
         File.WriteAllText(dir.File("texts.tsv"), "1\thello\n");
         var (code, _, error) = CliRunner.Run("encode", "--model", model, "--input", dir.File("texts.tsv"), "--output", dir.File("o.jsonl"));
         Assert.Equal(1, code);
-        Assert.Equal($"error: {Path.Combine(model, "model.safetensors")}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value.)", error.Trim());
+        Assert.StartsWith($"error: {Path.Combine(model, "model.safetensors")}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value", error);
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     [SkippableFact]

@@ -61,7 +61,7 @@ public class ModelFileErrorTests
         // A header length of 16, then 16 zero bytes.
         File.Copy(CaseFiles.Path("2026-11-30", "errors-without-file", "model-header-not-json.safetensors"), path);
         var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
-        Assert.Equal($"{path}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value.)", error.Message);
+        Assert.StartsWith($"{path}: not a safetensors file (its header is not JSON: '0x00' is an invalid start of a value", error.Message);
     }
 
     [Theory]

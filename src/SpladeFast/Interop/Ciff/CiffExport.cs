@@ -2,13 +2,15 @@ using Google.Protobuf;
 using SpladeFast.Cursors;
 using SpladeFast.Format;
 using SpladeFast.Index;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Interop.Ciff;
 
 /// <summary>
 /// Writes an index as CIFF: every non-empty posting list (term, df, cf = sum of impacts, d-gapped docids, tf =
 /// impact), then a record per document (collection id, length = sum of its impacts, as impact indexes count
-/// "length"). Written under a temporary name and renamed.
+/// "length"). Terms and document ids must be valid <see cref="Identifiers"/>: CIFF readers write them to lexicons
+/// and runs. Written under a temporary name and renamed.
 /// </summary>
 public static class CiffExport
 {
@@ -48,7 +50,7 @@ public static class CiffExport
                 var postings = index.Postings(t);
                 if (postings.PostingCount == 0)
                     continue;
-                list.Term = index.Vocabulary[t];
+                list.Term = Identifiers.Writable(index.Vocabulary[t], "term", path);
                 list.Df = postings.PostingCount;
                 list.Cf = 0;
                 list.Postings.Clear();
@@ -65,7 +67,7 @@ public static class CiffExport
                     progress?.Report(new Build.BuildProgress("exporting", t, index.TermCount, "terms"));
             }
             for (int d = 0; d < index.DocumentCount; d++)
-                new DocRecord { Docid = d, CollectionDocid = index.DocumentId((uint)d), Doclength = (int)Math.Min(int.MaxValue, lengths[d]) }.WriteDelimitedTo(stream);
+                new DocRecord { Docid = d, CollectionDocid = Identifiers.Writable(index.DocumentId((uint)d), "document id", path), Doclength = (int)Math.Min(int.MaxValue, lengths[d]) }.WriteDelimitedTo(stream);
             progress?.Report(new Build.BuildProgress("exporting", index.TermCount, index.TermCount, "terms"));
             return new Report(lists, index.PostingCount, index.DocumentCount);
         });

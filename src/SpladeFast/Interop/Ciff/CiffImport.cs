@@ -5,16 +5,17 @@ using SpladeFast.Ingest;
 namespace SpladeFast.Interop.Ciff;
 
 /// <summary>
-/// Builds an index from a CIFF file (Anserini, PISA or another engine's export): tf becomes the impact, so it must
-/// lie in 1..65535. Everything is validated before the index is written; errors name the file and the message
-/// number (1 = header).
+/// Builds an index from a CIFF file (Anserini, PISA or another engine's export), plain or gzip: tf becomes the
+/// impact, so it must lie in 1..65535; terms and document names must be valid <see cref="Identifiers"/>, and no
+/// document name may repeat. Everything is validated before the index is written; errors name the file and the
+/// message number (1 = header).
 /// </summary>
 public static class CiffImport
 {
     public static IndexBuildReport Import(string ciffPath, string outputPath, ListImportOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var stream = new BufferedStream(File.OpenRead(ciffPath), 1 << 20);
+        using var stream = new BufferedStream(InputFiles.Open(ciffPath, out _), 1 << 20);
         long message = 1;
         var header = Read(Header.Parser, stream, ciffPath, message);
         if (header.NumPostingsLists < 0 || header.NumDocRecords < 0)
@@ -24,6 +25,8 @@ public static class CiffImport
         for (int l = 0; l < header.NumPostingsLists; l++)
         {
             var list = Read(PostingsList.Parser, stream, ciffPath, ++message);
+            if (Identifiers.Check(list.Term, "term") is { } badTerm)
+                throw new InputException(ciffPath, message, badTerm);
             int term;
             if (vocabulary.IsFixed)
             {
@@ -41,11 +44,16 @@ public static class CiffImport
                 options.Progress?.Report(new BuildProgress("reading", l, header.NumPostingsLists, "posting lists"));
         }
         var documentIds = new string?[header.NumDocRecords];
+        var firstMessage = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int d = 0; d < header.NumDocRecords; d++)
         {
             var record = Read(DocRecord.Parser, stream, ciffPath, ++message);
             if ((uint)record.Docid >= (uint)documentIds.Length || documentIds[record.Docid] is not null)
                 throw new InputException(ciffPath, message, $"document record {record.Docid} is out of range or repeated");
+            if (Identifiers.Check(record.CollectionDocid, "document name") is { } badName)
+                throw new InputException(ciffPath, message, badName);
+            if (!firstMessage.TryAdd(record.CollectionDocid, message))
+                throw new InputException(ciffPath, message, $"duplicate document name '{record.CollectionDocid}' (docid {record.Docid}; first in message {firstMessage[record.CollectionDocid]})");
             documentIds[record.Docid] = record.CollectionDocid;
         }
         if (stream.ReadByte() >= 0)

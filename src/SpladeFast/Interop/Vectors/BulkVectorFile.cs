@@ -83,7 +83,7 @@ public static class BulkVectorFile
             }
             catch (JsonException e)
             {
-                throw new InputException(path, lineNumber, $"not JSON ({e.Message})");
+                throw new InputException(path, lineNumber, $"malformed JSON ({JsonErrors.Reason(e)})");
             }
             using (document)
             {
@@ -91,6 +91,8 @@ public static class BulkVectorFile
                 if (id is null)
                 {
                     id = ActionId(root) ?? throw new InputException(path, lineNumber, "expected an index or create action with an _id");
+                    if (Identifiers.Check(id, "_id") is { } badId)
+                        throw new InputException(path, lineNumber, badId);
                     continue;
                 }
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(field, out var vector) || vector.ValueKind != JsonValueKind.Object)
@@ -99,6 +101,8 @@ public static class BulkVectorFile
                 var weights = new List<float>();
                 foreach (var feature in vector.EnumerateObject())
                 {
+                    if (Identifiers.Check(feature.Name, "token") is { } badToken)
+                        throw new InputException(path, lineNumber, $"document '{id}': {badToken}");
                     if (feature.Value.ValueKind != JsonValueKind.Number || !feature.Value.TryGetSingle(out float weight) || !float.IsFinite(weight))
                         throw new InputException(path, lineNumber, $"document '{id}': weight of '{feature.Name}' is not a finite number");
                     tokens.Add(feature.Name);

@@ -1,9 +1,13 @@
 using SpladeFast.Index;
+using SpladeFast.Ingest;
 using SpladeFast.Rewrite;
 
 namespace SpladeFast.Interop.Vectors;
 
-/// <summary>An index's documents as vectors in weight units (impact / impact scale), in docid order.</summary>
+/// <summary>
+/// An index's documents as vectors in weight units (impact / impact scale), in docid order. Ids and tokens that
+/// no input would accept (<see cref="Identifiers"/>) are an <see cref="InvalidDataException"/>, not exported.
+/// </summary>
 public static class IndexVectors
 {
     public static IEnumerable<SparseVectorRecord> Read(SparseIndex index)
@@ -17,10 +21,10 @@ public static class IndexVectors
             var weights = new float[terms.Length];
             for (int i = 0; i < terms.Length; i++)
             {
-                tokens[i] = index.Vocabulary[terms[i]];
+                tokens[i] = Identifiers.Writable(index.Vocabulary[terms[i]], "token", "the vectors");
                 weights[i] = (float)(impacts[i] / index.ImpactScale);
             }
-            yield return new SparseVectorRecord(index.DocumentId((uint)d), tokens, weights);
+            yield return new SparseVectorRecord(Identifiers.Writable(index.DocumentId((uint)d), "document id", "the vectors"), tokens, weights);
         }
     }
 }

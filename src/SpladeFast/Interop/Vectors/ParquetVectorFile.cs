@@ -11,7 +11,8 @@ namespace SpladeFast.Interop.Vectors;
 /// Vectors as Parquet, for Spark, DuckDB or pandas: one row per vector with <c>id</c> (string), <c>term_ids</c>
 /// (list of int32) and <c>weights</c> (list of float). Term ids are a BERT vocab.txt's line numbers when one is
 /// given; the vocabulary is also stored in the file's key-value metadata (<see cref="VocabularyKey"/>, a JSON
-/// array of tokens) so the file reads back on its own.
+/// array of tokens) so the file reads back on its own. Ids and tokens read must be valid <see cref="Identifiers"/>;
+/// errors name the row (1-based).
 /// </summary>
 public static class ParquetVectorFile
 {
@@ -77,6 +78,9 @@ public static class ParquetVectorFile
         IReadOnlyList<string> tokens;
         using (var file = File.OpenRead(path))
         {
+            // Parquet seeks to its footer, which a gzip stream cannot do; its pages are compressed already.
+            if (InputFiles.IsGzip(file))
+                throw new InputException(path, 0, "a gzip-compressed Parquet file cannot be read; decompress it (Parquet compresses its own pages)");
             ParquetReader reader;
             try
             {
@@ -90,7 +94,7 @@ public static class ParquetVectorFile
             {
                 rowGroups = reader.RowGroupCount;
                 tokens = vocabularyPath is not null ? Vocabulary.Load(vocabularyPath).Tokens
-                    : reader.CustomMetadata.TryGetValue(VocabularyKey, out var json) ? JsonSerializer.Deserialize<string[]>(json) ?? []
+                    : reader.CustomMetadata.TryGetValue(VocabularyKey, out var json) ? MetadataTokens(path, json)
                     : throw new InputException(path, 0, $"no '{VocabularyKey}' metadata: give the vocabulary (--vocab) its term_ids refer to");
             }
             finally
@@ -107,6 +111,8 @@ public static class ParquetVectorFile
             foreach (var row in rows)
             {
                 rowNumber++;
+                if (Identifiers.Check(row.Id, "id") is { } badId)
+                    throw new InputException(path, rowNumber, badId);
                 if (row.TermIds.Count != row.Weights.Count)
                     throw new InputException(path, rowNumber, $"row '{row.Id}' has {row.TermIds.Count} term ids but {row.Weights.Count} weights");
                 var names = new string[row.TermIds.Count];
@@ -119,5 +125,24 @@ public static class ParquetVectorFile
                 yield return new SparseVectorRecord(row.Id, names, [.. row.Weights]);
             }
         }
+    }
+
+    private static string[] MetadataTokens(string path, string json)
+    {
+        string[] tokens;
+        try
+        {
+            tokens = JsonSerializer.Deserialize<string[]>(json) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, 0, $"'{VocabularyKey}' metadata is not a JSON array of tokens ({JsonErrors.Reason(e)})");
+        }
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if (Identifiers.Check(tokens[i], "token") is { } error)
+                throw new InputException(path, 0, $"'{VocabularyKey}' metadata, term id {i}: {error}");
+        }
+        return tokens;
     }
 }

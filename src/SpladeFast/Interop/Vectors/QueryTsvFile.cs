@@ -17,10 +17,17 @@ public static class QueryTsvFile
             int tab = line.IndexOf('\t', StringComparison.Ordinal);
             if (tab <= 0)
                 throw new InputException(path, lineNumber, "expected qid<TAB>tokens");
+            string id = line[..tab].Trim();
+            if (Identifiers.Check(id, "query id") is { } badId)
+                throw new InputException(path, lineNumber, badId);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (string token in line[(tab + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (Identifiers.Check(token, "token") is { } badToken)
+                    throw new InputException(path, lineNumber, badToken);
                 counts[token] = counts.GetValueOrDefault(token) + 1;
-            yield return new SparseVectorRecord(line[..tab], [.. counts.Keys], counts.Values.Select(c => (float)(c / scale)).ToArray());
+            }
+            yield return new SparseVectorRecord(id, [.. counts.Keys], counts.Values.Select(c => (float)(c / scale)).ToArray());
         }
     }
 
@@ -32,8 +39,6 @@ public static class QueryTsvFile
             var line = new StringBuilder();
             foreach (var record in records)
             {
-                if (record.Id.Contains('\t', StringComparison.Ordinal) || record.Tokens.Any(t => t.Contains(' ', StringComparison.Ordinal) || t.Contains('\t', StringComparison.Ordinal)))
-                    throw new InvalidOperationException($"query '{record.Id}': ids and tokens of a query TSV cannot hold tabs or spaces");
                 line.Clear().Append(record.Id).Append('\t');
                 bool first = true;
                 for (int i = 0; i < record.Tokens.Length; i++)
