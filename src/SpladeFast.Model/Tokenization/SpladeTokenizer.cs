@@ -15,12 +15,14 @@ public sealed class SpladeTokenizer
     private readonly BertNormalizer _normalizer;
     private readonly BertPreTokenizer _preTokenizer = new();
 
-    /// <param name="sourcePath">The file the vocabulary comes from, for errors (a tokenizer.json's is written out first).</param>
-    private SpladeTokenizer(string vocabularyPath, string sourcePath, bool lowercase, bool stripAccents)
+    /// <param name="tokens">Tokens by id.</param>
+    /// <param name="sourcePath">The file the tokens come from, for errors.</param>
+    private SpladeTokenizer(IReadOnlyList<string> tokens, string sourcePath, bool lowercase, bool stripAccents)
     {
         _normalizer = new BertNormalizer(lowercase, stripAccents);
-        _wordPiece = WordPieceTokenizer.Create(vocabularyPath, new WordPieceOptions { UnknownToken = "[UNK]", ContinuingSubwordPrefix = "##", MaxInputCharsPerWord = 100 });
-        var vocabulary = File.ReadLines(vocabularyPath).Select((token, id) => (token, id)).GroupBy(t => t.token).ToDictionary(g => g.Key, g => g.First().id);
+        using (var lines = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', tokens))))
+            _wordPiece = WordPieceTokenizer.Create(lines, new WordPieceOptions { UnknownToken = "[UNK]", ContinuingSubwordPrefix = "##", MaxInputCharsPerWord = 100 });
+        var vocabulary = tokens.Select((token, id) => (token, id)).GroupBy(t => t.token).ToDictionary(g => g.Key, g => g.First().id);
         Vocabulary = vocabulary;
         int Special(string token) => vocabulary.TryGetValue(token, out int id) ? id
             : throw new InputException(sourcePath, 0, $"no {token} token: not a BERT WordPiece vocabulary (it needs [CLS], [SEP] and [UNK])");
@@ -28,8 +30,8 @@ public sealed class SpladeTokenizer
         SepId = Special("[SEP]");
         UnkId = Special("[UNK]");
         PadId = vocabulary.GetValueOrDefault("[PAD]");
-        Tokens = File.ReadAllLines(vocabularyPath);
-        VocabularySize = Tokens.Count;
+        Tokens = tokens;
+        VocabularySize = tokens.Count;
     }
 
     /// <summary>Tokens by id (vocab.txt's lines).</summary>
@@ -68,12 +70,12 @@ public sealed class SpladeTokenizer
             if (Flag(json.RootElement, "tokenize_chinese_chars", config) == false)
                 throw new InputException(config, 0, "tokenize_chinese_chars false is not supported (BERT splits CJK ideographs into words of their own)");
         }
-        return new SpladeTokenizer(vocabulary, vocabulary, lowercase, stripAccents ?? lowercase);
+        return new SpladeTokenizer(InputFiles.ReadAllLines(vocabulary), vocabulary, lowercase, stripAccents ?? lowercase);
     }
 
     /// <summary>
-    /// A Hugging Face tokenizer.json with a WordPiece model and a BertNormalizer: its vocabulary is written out as
-    /// a vocab.txt beside the process's temporary files and its normalizer flags are honoured.
+    /// A Hugging Face tokenizer.json with a WordPiece model and a BertNormalizer: its vocabulary and normalizer flags
+    /// are honoured.
     /// </summary>
     /// <exception cref="InputException">The file is not JSON, its vocabulary is not ids 0 to n-1, or it asks for a
     /// model, normalizer, pre-tokenizer or option this class does not implement; the message names the file.</exception>
@@ -108,22 +110,13 @@ public sealed class SpladeTokenizer
             throw new InputException(path, 0, "BertNormalizer with clean_text or handle_chinese_chars false is not supported");
         lowercase = Flag(normalizer, "lowercase", path) ?? lowercase;
         stripAccents = Flag(normalizer, "strip_accents", path);
-        string vocabularyPath = Path.Combine(Path.GetTempPath(), $"splade-fast-vocab-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
-        File.WriteAllLines(vocabularyPath, tokens);
-        try
-        {
-            return new SpladeTokenizer(vocabularyPath, path, lowercase, stripAccents ?? lowercase);
-        }
-        finally
-        {
-            File.Delete(vocabularyPath);
-        }
+        return new SpladeTokenizer(tokens, path, lowercase, stripAccents ?? lowercase);
     }
 
     /// <summary>A vocab.txt, one token a line, line n (from 0) being id n.</summary>
-    /// <exception cref="InputException">The vocabulary lacks [CLS], [SEP] or [UNK].</exception>
+    /// <exception cref="InputException">The file is missing, not UTF-8, or lacks [CLS], [SEP] or [UNK].</exception>
     public static SpladeTokenizer FromVocabulary(string vocabularyPath, bool lowercase = true, bool? stripAccents = null) =>
-        new(vocabularyPath, vocabularyPath, lowercase, stripAccents ?? lowercase);
+        new(InputFiles.ReadAllLines(vocabularyPath), vocabularyPath, lowercase, stripAccents ?? lowercase);
 
     /// <summary>A true/false setting, null when absent or null.</summary>
     private static bool? Flag(JsonElement settings, string name, string path)
