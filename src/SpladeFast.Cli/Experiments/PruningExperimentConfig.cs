@@ -67,7 +67,16 @@ public sealed record PruningExperimentConfig
             foreach (var sweep in config.Strategies)
             {
                 foreach (double value in sweep.Values)
-                    Prune.PruningSpec.Parse(sweep.Strategy, value);
+                {
+                    try
+                    {
+                        Prune.PruningSpec.Parse(sweep.Strategy, value);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        throw new Ingest.InputException(path, 0, ex.Message);
+                    }
+                }
             }
             return config;
         }

@@ -13,21 +13,36 @@ public sealed record ModelConfig(
     ModelKind Kind, int VocabularySize, int Hidden, int Layers, int Heads, int Intermediate,
     int MaxPositions, int TypeVocabularySize, double LayerNormEpsilon, string Activation)
 {
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="Ingest.InputException">The file is not a JSON object.</exception>
+    /// <exception cref="InvalidDataException">A size is missing or not a positive integer, or the model type or
+    /// activation is not supported; the message names the file.</exception>
     public static ModelConfig Load(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: config.json not found (a Hugging Face model directory needs one)", path);
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        using var json = JsonInput.ParseObject(path, "a Hugging Face config.json");
         var root = json.RootElement;
         string type = Text(root, "model_type") ?? "";
-        int Int(string name, int? fallback = null) =>
-            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32()
-            : fallback ?? throw new InvalidDataException($"{path}: missing \"{name}\"");
+        int Int(string name, int? fallback = null)
+        {
+            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+                return fallback ?? throw new InvalidDataException($"{path}: missing \"{name}\"");
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int value) || value <= 0)
+                throw new InvalidDataException($"{path}: \"{name}\" must be a positive integer, not {v.GetRawText()}");
+            return value;
+        }
+        double epsilon = 1e-12;
+        if (root.TryGetProperty("layer_norm_eps", out var eps) && eps.ValueKind != JsonValueKind.Null)
+        {
+            epsilon = eps.ValueKind == JsonValueKind.Number ? eps.GetDouble() : double.NaN;
+            if (!double.IsFinite(epsilon) || epsilon <= 0)
+                throw new InvalidDataException($"{path}: \"layer_norm_eps\" must be a positive number, not {eps.GetRawText()}");
+        }
         var config = type switch
         {
             "bert" => new ModelConfig(ModelKind.Bert, Int("vocab_size"), Int("hidden_size"), Int("num_hidden_layers"), Int("num_attention_heads"),
-                Int("intermediate_size"), Int("max_position_embeddings", 512), Int("type_vocab_size", 2),
-                root.TryGetProperty("layer_norm_eps", out var eps) ? eps.GetDouble() : 1e-12, Text(root, "hidden_act") ?? "gelu"),
+                Int("intermediate_size"), Int("max_position_embeddings", 512), Int("type_vocab_size", 2), epsilon, Text(root, "hidden_act") ?? "gelu"),
             "distilbert" => new ModelConfig(ModelKind.DistilBert, Int("vocab_size"), Int("dim"), Int("n_layers"), Int("n_heads"),
                 Int("hidden_dim"), Int("max_position_embeddings", 512), 0, 1e-12, Text(root, "activation") ?? "gelu"),
             _ => throw new InvalidDataException($"{path}: model_type \"{type}\" is not supported (bert or distilbert)"),

@@ -12,6 +12,9 @@ public sealed class IdfQueryEncoder : ITextEncoder
 {
     private readonly float[] _weights;
 
+    /// <exception cref="FileNotFoundException">There is no weight file.</exception>
+    /// <exception cref="Ingest.InputException">The file is not a JSON object.</exception>
+    /// <exception cref="InvalidDataException">A weight is not a non-negative number; the message names the file.</exception>
     public IdfQueryEncoder(SpladeTokenizer tokenizer, string weightsPath)
     {
         Tokenizer = tokenizer;
@@ -19,9 +22,7 @@ public sealed class IdfQueryEncoder : ITextEncoder
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{weightsPath}: token weight file not found", weightsPath);
         _weights = new float[tokenizer.VocabularySize];
-        using var json = JsonDocument.Parse(File.ReadAllText(weightsPath));
-        if (json.RootElement.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"{weightsPath}: expected a JSON object of token: weight");
+        using var json = JsonInput.ParseObject(weightsPath, "a JSON object of token: weight");
         foreach (var entry in json.RootElement.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.Number || !double.IsFinite(entry.Value.GetDouble()) || entry.Value.GetDouble() < 0)

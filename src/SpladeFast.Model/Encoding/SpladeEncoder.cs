@@ -106,6 +106,11 @@ public sealed class SpladeEncoder : IDisposable
         {
             var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
             var weights = EncodeBatch(batch.Select(i => inputs[i]).ToArray(), options.Pooling);
+            // Finite weights can still overflow in half precision: NaN would drop out of the vector unseen.
+            int nonFinite = FloatChecks.FirstNonFinite(weights);
+            if (nonFinite >= 0)
+                throw new InvalidOperationException($"the model computed {FloatChecks.Name(weights[nonFinite])} for term {nonFinite % Config.VocabularySize} of a text of "
+                    + $"{inputs[batch[nonFinite / Config.VocabularySize]].Length} ids (an overflow; with --precision fp16 or bf16, try fp32)");
             for (int b = 0; b < batch.Length; b++)
                 results[batch[b]] = Sparsify(weights.AsSpan(b * Config.VocabularySize, Config.VocabularySize), options);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -7,7 +6,7 @@ namespace SpladeFast.Model.Tokenization;
 /// <summary>
 /// Hugging Face's BertPreTokenizer: split on whitespace, and every punctuation character is a word of its own.
 /// Punctuation is BERT's: all ASCII non-alphanumeric symbols (including _ | ~ ^ $ + &lt; = &gt; `) and every
-/// Unicode P* character.
+/// P* character of Hugging Face's Unicode 8.0 tables (punctuation encoded since stays inside words, as there).
 /// </summary>
 public sealed class BertPreTokenizer : PreTokenizer
 {
@@ -23,7 +22,7 @@ public sealed class BertPreTokenizer : PreTokenizer
         {
             var rune = Rune.GetRuneAt(text, i);
             int width = rune.Utf16SequenceLength;
-            if (Rune.IsWhiteSpace(rune) || IsPunctuation(rune))
+            if (Rune.IsWhiteSpace(rune) || HuggingFaceUnicode.IsPunctuation(rune.Value))
             {
                 if (start >= 0)
                     words.Add((start, i - start));
@@ -40,15 +39,5 @@ public sealed class BertPreTokenizer : PreTokenizer
         if (start >= 0)
             words.Add((start, text.Length - start));
         return words;
-    }
-
-    private static bool IsPunctuation(Rune rune)
-    {
-        int c = rune.Value;
-        if (c is (>= 33 and <= 47) or (>= 58 and <= 64) or (>= 91 and <= 96) or (>= 123 and <= 126))
-            return true;
-        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
-            or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
-            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Model.Tokenization;
 
@@ -14,18 +15,23 @@ public sealed class SpladeTokenizer
     private readonly BertNormalizer _normalizer;
     private readonly BertPreTokenizer _preTokenizer = new();
 
-    private SpladeTokenizer(string vocabularyPath, bool lowercase, bool stripAccents)
+    /// <param name="tokens">Tokens by id.</param>
+    /// <param name="sourcePath">The file the tokens come from, for errors.</param>
+    private SpladeTokenizer(IReadOnlyList<string> tokens, string sourcePath, bool lowercase, bool stripAccents)
     {
         _normalizer = new BertNormalizer(lowercase, stripAccents);
-        _wordPiece = WordPieceTokenizer.Create(vocabularyPath, new WordPieceOptions { UnknownToken = "[UNK]", ContinuingSubwordPrefix = "##", MaxInputCharsPerWord = 100 });
-        var vocabulary = File.ReadLines(vocabularyPath).Select((token, id) => (token, id)).GroupBy(t => t.token).ToDictionary(g => g.Key, g => g.First().id);
+        using (var lines = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', tokens))))
+            _wordPiece = WordPieceTokenizer.Create(lines, new WordPieceOptions { UnknownToken = "[UNK]", ContinuingSubwordPrefix = "##", MaxInputCharsPerWord = 100 });
+        var vocabulary = tokens.Select((token, id) => (token, id)).GroupBy(t => t.token).ToDictionary(g => g.Key, g => g.First().id);
         Vocabulary = vocabulary;
-        ClsId = vocabulary["[CLS]"];
-        SepId = vocabulary["[SEP]"];
-        UnkId = vocabulary["[UNK]"];
+        int Special(string token) => vocabulary.TryGetValue(token, out int id) ? id
+            : throw new InputException(sourcePath, 0, $"no {token} token: not a BERT WordPiece vocabulary (it needs [CLS], [SEP] and [UNK])");
+        ClsId = Special("[CLS]");
+        SepId = Special("[SEP]");
+        UnkId = Special("[UNK]");
         PadId = vocabulary.GetValueOrDefault("[PAD]");
-        Tokens = File.ReadAllLines(vocabularyPath);
-        VocabularySize = Tokens.Count;
+        Tokens = tokens;
+        VocabularySize = tokens.Count;
     }
 
     /// <summary>Tokens by id (vocab.txt's lines).</summary>
@@ -42,6 +48,9 @@ public sealed class SpladeTokenizer
     /// Loads <c>vocab.txt</c> from a model directory; lower-casing and accent stripping follow its
     /// <c>tokenizer_config.json</c> (do_lower_case, strip_accents: null follows lower-casing), default uncased.
     /// </summary>
+    /// <exception cref="FileNotFoundException">The directory has neither vocab.txt nor tokenizer.json.</exception>
+    /// <exception cref="InputException">A file is not what it should be, or asks for tokenization this class does
+    /// not do (e.g. tokenize_chinese_chars false); the message names the file.</exception>
     public static SpladeTokenizer FromDirectory(string directory)
     {
         string vocabulary = Path.Combine(directory, "vocab.txt");
@@ -55,49 +64,75 @@ public sealed class SpladeTokenizer
         string config = Path.Combine(directory, "tokenizer_config.json");
         if (File.Exists(config))
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(config));
-            if (json.RootElement.TryGetProperty("do_lower_case", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                lowercase = lower.GetBoolean();
-            if (json.RootElement.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                stripAccents = strip.GetBoolean();
+            using var json = JsonInput.ParseObject(config, "a Hugging Face tokenizer_config.json");
+            lowercase = Flag(json.RootElement, "do_lower_case", config) ?? lowercase;
+            stripAccents = Flag(json.RootElement, "strip_accents", config);
+            if (Flag(json.RootElement, "tokenize_chinese_chars", config) == false)
+                throw new InputException(config, 0, "tokenize_chinese_chars false is not supported (BERT splits CJK ideographs into words of their own)");
         }
-        return new SpladeTokenizer(vocabulary, lowercase, stripAccents ?? lowercase);
+        return new SpladeTokenizer(InputFiles.ReadAllLines(vocabulary), vocabulary, lowercase, stripAccents ?? lowercase);
     }
 
     /// <summary>
-    /// A Hugging Face tokenizer.json with a WordPiece model and a BertNormalizer: its vocabulary is written out as
-    /// a vocab.txt beside the process's temporary files and its normalizer flags are honoured.
+    /// A Hugging Face tokenizer.json with a WordPiece model and a BertNormalizer: its vocabulary and normalizer flags
+    /// are honoured.
     /// </summary>
+    /// <exception cref="InputException">The file is not JSON, its vocabulary is not ids 0 to n-1, or it asks for a
+    /// model, normalizer, pre-tokenizer or option this class does not implement; the message names the file.</exception>
     public static SpladeTokenizer FromTokenizerJson(string path)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        using var json = JsonInput.ParseObject(path, "a Hugging Face tokenizer.json");
         var root = json.RootElement;
-        if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"{path}: no WordPiece model.vocab");
-        var tokens = vocab.EnumerateObject().OrderBy(p => p.Value.GetInt32()).Select(p => p.Name).ToList();
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object
+            || !model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
+            throw new InputException(path, 0, "no WordPiece model.vocab");
+        // Anything but BERT's WordPiece pipeline would tokenize differently without a sign: refuse it.
+        Require(path, model, "type", "WordPiece", "model");
+        Require(path, model, "unk_token", "[UNK]", "model");
+        Require(path, model, "continuing_subword_prefix", "##", "model");
+        if (model.TryGetProperty("max_input_chars_per_word", out var maxChars) && !(maxChars.ValueKind == JsonValueKind.Number && maxChars.TryGetInt32(out int max) && max == 100))
+            throw new InputException(path, 0, $"model max_input_chars_per_word {maxChars.GetRawText()} is not supported (100, BERT's)");
+        if (root.TryGetProperty("pre_tokenizer", out var preTokenizer) && preTokenizer.ValueKind != JsonValueKind.Null)
+            Require(path, preTokenizer, "type", "BertPreTokenizer", "pre_tokenizer");
+        var tokens = new string[vocab.EnumerateObject().Count()];
+        foreach (var entry in vocab.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id < 0 || id >= tokens.Length || tokens[id] is not null)
+                throw new InputException(path, 0, $"model.vocab: the id of '{entry.Name}' ({entry.Value.GetRawText()}) is not one of 0 to {tokens.Length - 1} that no other token has");
+            tokens[id] = entry.Name;
+        }
         bool lowercase = true;
         bool? stripAccents = null;
-        if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object)
-        {
-            if (normalizer.TryGetProperty("lowercase", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                lowercase = lower.GetBoolean();
-            if (normalizer.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                stripAccents = strip.GetBoolean();
-        }
-        string vocabularyPath = Path.Combine(Path.GetTempPath(), $"splade-fast-vocab-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
-        File.WriteAllLines(vocabularyPath, tokens);
-        try
-        {
-            return new SpladeTokenizer(vocabularyPath, lowercase, stripAccents ?? lowercase);
-        }
-        finally
-        {
-            File.Delete(vocabularyPath);
-        }
+        if (!root.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind != JsonValueKind.Object)
+            throw new InputException(path, 0, "no normalizer: only BertNormalizer is supported");
+        Require(path, normalizer, "type", "BertNormalizer", "normalizer");
+        if (Flag(normalizer, "clean_text", path) == false || Flag(normalizer, "handle_chinese_chars", path) == false)
+            throw new InputException(path, 0, "BertNormalizer with clean_text or handle_chinese_chars false is not supported");
+        lowercase = Flag(normalizer, "lowercase", path) ?? lowercase;
+        stripAccents = Flag(normalizer, "strip_accents", path);
+        return new SpladeTokenizer(tokens, path, lowercase, stripAccents ?? lowercase);
     }
 
+    /// <summary>A vocab.txt, one token a line, line n (from 0) being id n.</summary>
+    /// <exception cref="InputException">The file is missing, not UTF-8, or lacks [CLS], [SEP] or [UNK].</exception>
     public static SpladeTokenizer FromVocabulary(string vocabularyPath, bool lowercase = true, bool? stripAccents = null) =>
-        new(vocabularyPath, lowercase, stripAccents ?? lowercase);
+        new(InputFiles.ReadAllLines(vocabularyPath), vocabularyPath, lowercase, stripAccents ?? lowercase);
+
+    /// <summary>A true/false setting, null when absent or null.</summary>
+    private static bool? Flag(JsonElement settings, string name, string path)
+    {
+        if (!settings.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
+            : throw new InputException(path, 0, $"{name} must be true, false or null, not {value.GetRawText()}");
+    }
+
+    /// <summary>Refuses a string setting, when present, other than <paramref name="supported"/>.</summary>
+    private static void Require(string path, JsonElement settings, string name, string supported, string where)
+    {
+        if (settings.TryGetProperty(name, out var value) && !(value.ValueKind == JsonValueKind.String && value.GetString() == supported))
+            throw new InputException(path, 0, $"{where} {name} {value.GetRawText()} is not supported ({supported})");
+    }
 
     /// <summary>WordPiece ids of the text without special tokens.</summary>
     public List<int> WordPieces(string text)

@@ -57,11 +57,20 @@ public sealed class SpladeTrainer : IDisposable
         }
         if (resumeFrom is not null)
         {
-            var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(resumeFrom, StateFile)), TrainingConfig.JsonOptions)
-                ?? throw new InvalidDataException($"{resumeFrom}: empty {StateFile}");
+            string statePath = Path.Combine(resumeFrom, StateFile);
+            var state = JsonInput.Deserialize<TrainerState>(statePath, Ingest.InputFiles.ReadAllText(statePath), TrainingConfig.JsonOptions, "a trainer state");
             StartStep = state.Step;
             _collapseScale = state.CollapseScale;
-            _optimizer.load_state_dict(Path.Combine(resumeFrom, OptimizerFile));
+            string optimizerPath = Path.Combine(resumeFrom, OptimizerFile);
+            try
+            {
+                _optimizer.load_state_dict(optimizerPath);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or ExternalException && e is not FileNotFoundException)
+            {
+                // TorchSharp's reader names neither the file nor what is wrong with it.
+                throw new InvalidDataException($"{optimizerPath}: not an optimizer state written by splade-fast train ({e.Message})", e);
+            }
         }
     }
 

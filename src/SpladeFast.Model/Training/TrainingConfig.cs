@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Model.Training;
 
@@ -129,22 +130,38 @@ public sealed record TrainingConfig
     };
 
     /// <summary>Reads a .json or .yaml/.yml config; relative paths become relative to its folder.</summary>
+    /// <exception cref="InputException">The file is not JSON (YAML), or names a setting that does not exist or gives
+    /// one a value of the wrong type: at its line where the JSON or YAML reader knows it.</exception>
+    /// <exception cref="InvalidDataException">The settings do not fit together; the message names the file.</exception>
     public static TrainingConfig Load(string path)
     {
-        string text = File.ReadAllText(path);
-        string json = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-            ? YamlToJson(text) : text;
+        string text = InputFiles.ReadAllText(path);
+        const string what = "a training config";
+        if (!(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            return JsonInput.Deserialize<TrainingConfig>(path, text, JsonOptions, what).ResolvePaths(Folder(path)).Validate(path);
+        string json;
+        try
+        {
+            json = YamlToJson(text);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new InputException(path, e.Start.Line, $"not {what} (not YAML: {e.Message})");
+        }
         TrainingConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions) ?? throw new InvalidDataException($"{path}: empty config");
+            config = JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions) ?? throw new InputException(path, 0, $"not {what} (empty)");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            // Lines of the JSON made from the YAML would mislead: the JSON path says where.
+            throw new InputException(path, 0, $"not {what} ({JsonErrors.Reason(e)})");
         }
-        return config.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!).Validate(path);
+        return config.ResolvePaths(Folder(path)).Validate(path);
     }
+
+    private static string Folder(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
@@ -203,7 +220,10 @@ public sealed record TrainingConfig
             case YamlDotNet.RepresentationModel.YamlMappingNode mapping:
                 var obj = new System.Text.Json.Nodes.JsonObject();
                 foreach (var (key, value) in mapping.Children)
-                    obj[((YamlDotNet.RepresentationModel.YamlScalarNode)key).Value!] = Convert(value);
+                {
+                    obj[(key as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value
+                        ?? throw new YamlDotNet.Core.YamlException(key.Start, key.End, "a key must be a plain name")] = Convert(value);
+                }
                 return obj;
             case YamlDotNet.RepresentationModel.YamlSequenceNode sequence:
                 return new System.Text.Json.Nodes.JsonArray(sequence.Children.Select(Convert).ToArray());
@@ -221,7 +241,7 @@ public sealed record TrainingConfig
                     return System.Text.Json.Nodes.JsonValue.Create(number);
                 return System.Text.Json.Nodes.JsonValue.Create(text);
             default:
-                throw new InvalidDataException($"unsupported YAML node {node.NodeType}");
+                throw new YamlDotNet.Core.YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}");
         }
     }
 }

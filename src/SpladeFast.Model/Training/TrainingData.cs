@@ -64,7 +64,7 @@ public static class TrainingData
             }
             catch (JsonException e)
             {
-                throw new InputException(path, line, e.Message);
+                throw JsonInput.Error(path, e, "a training example", line);
             }
             if (example is null || example.Qid is null || example.Pos is not { Length: > 0 })
                 throw new InputException(path, line, "expected {\"qid\", \"pos\": [at least one docid], \"neg\": [...], \"scores\": {...}}");

@@ -137,7 +137,7 @@ public class TrainerTests
         Assert.Equal(json.Data, yaml.Data);
         Assert.Equal(dir.File("vocab.txt"), yaml.DocumentModel.Vocab);
         File.WriteAllText(dir.File("bad.json"), """{"document_model": {"vocab": "v"}, "data": {"triples": "t"}, "lerning_rate": 1}""");
-        Assert.Contains("bad.json", Assert.Throws<InvalidDataException>(() => TrainingConfig.Load(dir.File("bad.json"))).Message);
+        Assert.Contains("bad.json", Assert.Throws<SpladeFast.Ingest.InputException>(() => TrainingConfig.Load(dir.File("bad.json"))).Message);
     }
 
     [Fact]
