@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Encoding;
@@ -15,8 +16,10 @@ public static class SpladePooling
         {
             // log(1 + ReLU(x)) never decreases, so the max commutes with it: take the max of the raw logits over
             // real positions first, and transform [batch, vocabulary] values instead of [batch, positions, vocabulary].
-            var padding = attentionMask.unsqueeze(-1) == 0;
-            return log1p(nn.functional.relu(logits.masked_fill(padding, double.NegativeInfinity).max(1).values)).MoveToOuterDisposeScope();
+            using var zero = 0.ToScalar();
+            using var negativeInfinity = double.NegativeInfinity.ToScalar(); // held: see Attention.Compute
+            var padding = attentionMask.unsqueeze(-1).eq(zero);
+            return log1p(nn.functional.relu(logits.masked_fill(padding, negativeInfinity).max(1).values)).MoveToOuterDisposeScope();
         }
         var activations = log1p(nn.functional.relu(logits)) * attentionMask.unsqueeze(-1).to_type(logits.dtype);
         return activations.sum(1).MoveToOuterDisposeScope();

@@ -13,7 +13,10 @@ internal static class Attention
         long batch = query.shape[0], length = query.shape[1], hidden = query.shape[2], size = hidden / heads;
         using var scope = NewDisposeScope();
         Tensor Split(Tensor x) => x.view(batch, length, heads, size).transpose(1, 2);
-        var scores = Split(query).matmul(Split(key).transpose(-1, -2)) / Math.Sqrt(size) + mask;
+        // Scalars held in variables: TorchSharp's implicit ones can be finalized during the native call that reads
+        // them when another thread collects (a use after free that libtorch reports as a failed toFloat).
+        using var scale = Math.Sqrt(size).ToScalar();
+        var scores = Split(query).matmul(Split(key).transpose(-1, -2)).div(scale) + mask;
         var context = scores.softmax(-1).matmul(Split(value));
         return context.transpose(1, 2).reshape(batch, length, hidden).MoveToOuterDisposeScope();
     }
@@ -23,7 +26,9 @@ internal static class Attention
     {
         using var scope = NewDisposeScope();
         float minimum = dtype == ScalarType.Float16 ? (float)Half.MinValue : dtype == ScalarType.BFloat16 ? -3.3895314e38f : float.MinValue;
-        var additive = (1 - attentionMask.to_type(dtype)).unsqueeze(1).unsqueeze(2) * minimum;
+        using var one = 1.ToScalar();
+        using var padded = minimum.ToScalar();
+        var additive = attentionMask.to_type(dtype).neg().add_(one).unsqueeze(1).unsqueeze(2).mul(padded);
         return additive.MoveToOuterDisposeScope();
     }
 

@@ -4,6 +4,7 @@ using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;
 
+[Collection("Torch")]
 public class CheckpointTests
 {
     private static readonly string[] Texts = ["what is the capital of France?", "Androgen receptor defines two distinct signaling pathways in prostate cancer."];

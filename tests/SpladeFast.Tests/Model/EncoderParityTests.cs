@@ -4,6 +4,7 @@ using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;
 
+[Collection("Torch")]
 public class EncoderParityTests
 {
     private sealed record Expected(string Text, string Pooling, int[] InputIds, Dictionary<int, float> Vector);

@@ -13,6 +13,7 @@ using SpladeFast.Tests.Support;
 namespace SpladeFast.Tests.Model;
 
 /// <summary>Every bad model-side file gives an error that names it (and its line where it has lines); non-finite weights are refused.</summary>
+[Collection("Torch")]
 public class ModelFileErrorTests
 {
     /// <summary>The error message starts with the file (and line), and carries none of .NET's zero-based JSON positions.</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace SpladeFast.Tests.Model;
 
+[Collection("Torch")]
 public class TorchLoadTests
 {
     [Fact]

@@ -6,6 +6,13 @@ namespace SpladeFast.Tests.Support;
 [CollectionDefinition("Console", DisableParallelization = true)]
 public sealed class ConsoleCollection;
 
+/// <summary>
+/// Tests that run TorchSharp code run alone: TorchSharp passes implicit Scalars (in its optimizers too) that another
+/// thread's collection can finalize during the native call reading them, which libtorch reports as a failed toFloat.
+/// </summary>
+[CollectionDefinition("Torch", DisableParallelization = true)]
+public sealed class TorchCollection;
+
 /// <summary>Runs the CLI in-process with stdout and stderr captured (tests using it share the "Console" collection).</summary>
 public static class CliRunner
 {

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace SpladeFast.Tests.Training;
 
+[Collection("Torch")]
 public class TrainerTests
 {
     private static readonly string[] Words =

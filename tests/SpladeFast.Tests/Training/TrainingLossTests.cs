@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace SpladeFast.Tests.Training;
 
+[Collection("Torch")]
 public class TrainingLossTests
 {
     private static readonly float[,] Reps = { { 0.5f, 0f, 2f }, { 1f, 3f, 0f } };
