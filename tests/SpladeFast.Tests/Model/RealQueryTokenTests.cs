@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using System.Text;
 using SpladeFast.Ingest;
 using SpladeFast.Model.Tokenization;
 using SpladeFast.Tests.Support;
@@ -18,13 +18,24 @@ public class RealQueryTokenTests(ITestOutputHelper output)
     {
         var tokenizer = SpladeTokenizer.FromVocabulary(SharedData.Require("data/bert-base-uncased/vocab.txt"));
         var texts = TextCorpus.Read(SharedData.Require("data/msmarco/topics.msmarco-passage.dev-subset.txt")).ToDictionary(t => t.Id, t => t.Text);
+        // The file repeats each token weight-many times (1 GB unpacked): read it as bytes and keep one string per run.
         var vectors = new Dictionary<string, HashSet<string>>();
-        using (var reader = new StreamReader(new GZipStream(File.OpenRead(SharedData.Require("data/splade-pp-ed/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz")), CompressionMode.Decompress)))
+        using (var reader = new Utf8LineReader(SharedData.Require("data/splade-pp-ed/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz")))
         {
-            while (reader.ReadLine() is { } line)
+            while (reader.TryReadLine(out var line))
             {
-                int tab = line.IndexOf('\t');
-                vectors[line[..tab]] = line[(tab + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+                int tab = line.IndexOf((byte)'\t');
+                var tokens = new HashSet<string>(StringComparer.Ordinal);
+                var weights = line[(tab + 1)..];
+                ReadOnlySpan<byte> previous = default;
+                foreach (var range in weights.Split((byte)' '))
+                {
+                    var token = weights[range];
+                    if (!token.IsEmpty && !token.SequenceEqual(previous))
+                        tokens.Add(Encoding.UTF8.GetString(token));
+                    previous = token;
+                }
+                vectors[Encoding.UTF8.GetString(line[..tab])] = tokens;
             }
         }
         Assert.Equal(6980, vectors.Count);
