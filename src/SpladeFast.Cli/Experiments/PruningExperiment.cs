@@ -149,7 +149,7 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         {
             foreach (var name in config.Algorithms)
             {
-                var run = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = SearchAlgorithms.Get(name), K = k });
+                var run = QueryRunner.Run(index, queries, new QueryRunOptions { Algorithm = SearchAlgorithms.Get(name), K = k, WarmupTime = TimeSpan.FromSeconds(config.WarmupSeconds) });
                 latency[(name, k)] = run.Latency;
                 hits[k] = run.Hits;
                 progress.Report(new BuildProgress($"{strategy} {value.ToString(CultureInfo.InvariantCulture)}: {name} k={k}", 1, 1, "runs"));

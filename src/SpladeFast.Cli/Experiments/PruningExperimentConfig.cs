@@ -31,6 +31,8 @@ public sealed record PruningExperimentConfig
     public int MaxQueries { get; init; }
     public IReadOnlyList<string> Algorithms { get; init; } = ["maxscore", "block_max_maxscore", "bmp"];
     public IReadOnlyList<int> K { get; init; } = [10, 1000];
+    /// <summary>Seconds each latency run answers its first queries again before timing (query --warmup).</summary>
+    public double WarmupSeconds { get; init; } = 1;
     public int RangeSize { get; init; } = 64;
     /// <summary>"bp": renumber the base index by recursive graph bisection when it is built here.</summary>
     public string? Reorder { get; init; }
@@ -64,6 +66,8 @@ public sealed record PruningExperimentConfig
                 throw new Ingest.InputException(path, 0, $"reorder must be bp or none, not '{config.Reorder}'");
             if (config.Strategies.Count == 0)
                 throw new Ingest.InputException(path, 0, "no strategies to sweep");
+            if (!(config.WarmupSeconds >= 0) || !double.IsFinite(config.WarmupSeconds))
+                throw new Ingest.InputException(path, 0, $"warmupSeconds must be a number of at least 0, not {config.WarmupSeconds}");
             foreach (var sweep in config.Strategies)
             {
                 foreach (double value in sweep.Values)

@@ -16,6 +16,7 @@ public class ExperimentCliTests
               "synth": { "documents": 1500, "queries": 20, "seed": 3 },
               "algorithms": ["maxscore", "bmp"],
               "k": [10, 100],
+              "warmupSeconds": 0,
               "strategies": [ { "strategy": "doc-top", "values": [20, 60] }, { "strategy": "min-impact", "values": [30] } ],
               "output": "out"
             }
