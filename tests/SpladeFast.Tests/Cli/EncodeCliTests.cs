@@ -6,6 +6,7 @@ namespace SpladeFast.Tests.Cli;
 [Collection("Console")]
 public class EncodeCliTests
 {
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Encode_index_and_query_text_with_a_splade_checkpoint_bm25_and_idf()
     {
@@ -36,6 +37,7 @@ public class EncodeCliTests
         Assert.Contains("query encoding with idf:idf.json", output);
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Shards_split_a_corpus_without_overlap()
     {

@@ -9,6 +9,7 @@ public class ModelInputCliTests
 {
     private static string Case(string @case, string file) => CaseFiles.Path("2026-11-30", @case, file);
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void A_mark_outside_the_basic_plane_is_stripped_like_any_other()
     {
@@ -21,6 +22,7 @@ public class ModelInputCliTests
         Assert.Equal(["ab"], json.RootElement.GetProperty("vector").EnumerateObject().Select(p => p.Name));
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void A_model_whose_safetensors_header_is_not_json_fails_naming_the_file()
     {
@@ -38,6 +40,7 @@ public class ModelInputCliTests
         Assert.Single(error.Trim().Split('\n'));
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void A_checkpoint_with_nan_weights_fails_naming_the_tensor_and_writes_nothing()
     {

@@ -7,6 +7,7 @@ namespace SpladeFast.Tests.Eval;
 
 public class TrecEvalGoldenTests
 {
+    [Trait("Category", "SharedData")]
     [SkippableTheory]
     [InlineData("dl19")]
     [InlineData("scifact")]

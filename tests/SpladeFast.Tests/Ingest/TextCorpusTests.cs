@@ -22,6 +22,7 @@ public class TextCorpusTests
         Assert.Equal(["1", "2"], TextCorpus.Read(dir.File("smart"), numberByPosition: true).Select(r => r.Id));
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Reads_the_classic_collections_and_their_qrels()
     {

@@ -71,6 +71,7 @@ public class BertNormalizerTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Texts_tokenize_as_hugging_face_does()
     {

@@ -17,6 +17,7 @@ public class Bm25SciFactTests(ITestOutputHelper output)
     /// <summary>The published BEIR BM25 nDCG@10 on SciFact (Anserini, flat index).</summary>
     private const double PublishedBm25 = 0.665;
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Bm25_over_wordpiece_tokens_reaches_the_published_scifact_quality()
     {

@@ -32,6 +32,7 @@ public class CheckpointTests
         return encoder.Encode(Texts, new EncodeOptions()).Select(v => v.Terms.Zip(v.Weights).ToDictionary(p => p.First, p => p.Second)).ToArray();
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Half_precision_checkpoints_load_and_a_written_checkpoint_reloads_identically()
     {
@@ -51,6 +52,7 @@ public class CheckpointTests
         }
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Tokenizer_json_replaces_vocab_txt_and_extras_are_ignored()
     {
@@ -60,6 +62,7 @@ public class CheckpointTests
         Assert.Equal(Encode(source), Encode(copy));
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void A_missing_tensor_is_named()
     {

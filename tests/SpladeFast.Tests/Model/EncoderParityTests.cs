@@ -11,6 +11,7 @@ public class EncoderParityTests
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    [Trait("Category", "SharedData")]
     [SkippableTheory]
     [InlineData("tiny-bert-mlm")]
     [InlineData("tiny-distilbert-mlm")]

@@ -197,6 +197,7 @@ public class ModelFileErrorTests
         }
     }
 
+    [Trait("Category", "SharedData")]
     [SkippableTheory]
     [InlineData("cls.predictions.bias", 7, float.NaN, "NaN")]
     [InlineData("bert.encoder.layer.1.attention.self.query.weight", 100, float.NegativeInfinity, "-infinity")]

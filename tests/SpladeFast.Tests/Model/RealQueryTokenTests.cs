@@ -13,6 +13,7 @@ public class RealQueryTokenTests(ITestOutputHelper output)
     /// expansions). Our tokenizer on the query texts must produce those tokens: measured 0.7471 on the 6980
     /// MS MARCO dev queries; a broken tokenizer (no lower-casing, no sub-words) falls far below the floor.
     /// </summary>
+    [Trait("Category", "SharedData")]
     [SkippableFact]
     public void Tokenized_msmarco_dev_queries_are_covered_by_their_real_splade_vectors()
     {

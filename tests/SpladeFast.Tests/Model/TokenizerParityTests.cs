@@ -6,6 +6,7 @@ namespace SpladeFast.Tests.Model;
 
 public class TokenizerParityTests
 {
+    [Trait("Category", "SharedData")]
     [SkippableTheory]
     [InlineData("wordpiece-ids.json", 512)]
     [InlineData("wordpiece-ids-max16.json", 16)]
