@@ -36,7 +36,7 @@ internal static class CommonOptions
     public static Option<string> Algorithm(bool withGpu = false) =>
         new Option<string>("--algorithm", "-a")
         {
-            Description = $"Query algorithm: {SearchAlgorithms.Auto} (the fastest exact one for the index and k: bmp with --bmp data and k <= {SearchAlgorithms.BmpLargestK}, else ranked_or_taat), "
+            Description = $"Query algorithm: {SearchAlgorithms.Auto} (the fastest exact one for the index and k: bmp with --bmp data and k <= documents / {SearchAlgorithms.DocumentsPerBmpResult}, else ranked_or_taat), "
                 + string.Join(", ", SearchAlgorithms.All.Select(a => $"{a.Name} ({a.Summary})"))
                 + (withGpu ? $", {GpuExhaustiveSearch.AlgorithmName} (exhaustive, batches of --batch queries on --device cuda)" : "") + ".",
             DefaultValueFactory = _ => SearchAlgorithms.Auto,

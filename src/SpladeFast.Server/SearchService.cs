@@ -103,7 +103,9 @@ public sealed class SearchService : IDisposable
         try
         {
             // auto depends on the files served: a reload may add or drop bmp data.
-            var algorithm = SearchAlgorithms.Resolve(algorithmName, generation.Shards.Shards.All(s => s.Ranges is not null), request.K);
+            var shards = generation.Shards;
+            var algorithm = SearchAlgorithms.Resolve(algorithmName, shards.Shards.All(s => s.Ranges is not null), request.K,
+                shards.TotalDocuments / shards.Shards.Count);
             return Search(request, algorithm, generation);
         }
         finally

@@ -73,9 +73,11 @@ internal static class QueryCommand
             else
             {
                 bool hasRanges = opened.Shards.All(s => s.Ranges is not null);
-                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or") : SearchAlgorithms.Resolve(algorithmName, hasRanges, parse.GetValue(k));
+                long perShard = opened.TotalDocuments / opened.Shards.Count;
+                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or")
+                    : SearchAlgorithms.Resolve(algorithmName, hasRanges, parse.GetValue(k), perShard);
                 if (algorithmName == SearchAlgorithms.Auto)
-                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(hasRanges, parse.GetValue(k))})");
+                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(hasRanges, chosen.Name == "bmp", parse.GetValue(k), perShard)})");
                 result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
                 {
                     Algorithm = chosen,
@@ -100,10 +102,10 @@ internal static class QueryCommand
         return command;
     }
 
-    private static string AutoReason(bool hasRanges, int k) =>
-        !hasRanges ? "the index has no bmp range data; 'index --bmp' adds it for the faster bmp"
-        : k <= SearchAlgorithms.BmpLargestK ? "the index has bmp range data"
-        : $"k above {SearchAlgorithms.BmpLargestK}, where the accumulator scan beats bmp";
+    private static string AutoReason(bool hasRanges, bool bmp, int k, long documents) =>
+        !hasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
+        : bmp ? $"bmp range data, and k = {k} is at most documents / {SearchAlgorithms.DocumentsPerBmpResult}"
+        : $"k = {k} is above {documents:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
     private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)

@@ -15,7 +15,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on; the default keeps the server on this machine (0.0.0.0: every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 };
         var algorithm = CommonOptions.Algorithm();
-        algorithm.Description = $"Algorithm for requests that name none; {SearchAlgorithms.Auto}: the fastest exact one for the index and the request's k (bmp with --bmp data and k <= {SearchAlgorithms.BmpLargestK}, else ranked_or_taat).";
+        algorithm.Description = $"Algorithm for requests that name none; {SearchAlgorithms.Auto}: the fastest exact one for the index and the request's k (bmp with --bmp data and k <= documents / {SearchAlgorithms.DocumentsPerBmpResult}, else ranked_or_taat).";
         var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats; POST /admin/reload (or SIGHUP) reopens the index files.")
         {

@@ -5,7 +5,10 @@ using SpladeFast.Execution;
 
 namespace SpladeFast.Cli.Output;
 
-/// <summary>The latency report of query runs, as a markdown table or JSON.</summary>
+/// <summary>
+/// The latency report of query runs, as a markdown table or JSON; both give postings decoded and documents scored
+/// per timed query (means), the warm-up excluded.
+/// </summary>
 internal static class LatencyReport
 {
     public static string Render(IReadOnlyList<QueryRunResult> runs, string format, string? note = null) =>
@@ -21,9 +24,8 @@ internal static class LatencyReport
         foreach (var run in runs)
         {
             var l = run.Latency;
-            double perQuery(long total) => l.Queries == 0 ? 0 : (double)total / l.Queries;
             text.Append(CultureInfo.InvariantCulture,
-                $"| {run.Algorithm} | {run.K} | {run.Threads} | {l.Queries} | {l.Mean:F3} | {l.P50:F3} | {l.P90:F3} | {l.P99:F3} | {l.Max:F3} | {l.QueriesPerSecond:F0} | {perQuery(run.PostingsDecoded):F0} | {perQuery(run.DocumentsScored):F0} |\n");
+                $"| {run.Algorithm} | {run.K} | {run.Threads} | {l.Queries} | {l.Mean:F3} | {l.P50:F3} | {l.P90:F3} | {l.P99:F3} | {l.Max:F3} | {l.QueriesPerSecond:F0} | {run.PostingsPerQuery:F0} | {run.DocumentsScoredPerQuery:F0} |\n");
         }
         return text.ToString();
     }
@@ -38,8 +40,8 @@ internal static class LatencyReport
                 k = run.K,
                 threads = run.Threads,
                 latency_ms = run.Latency,
-                postings_decoded = run.PostingsDecoded,
-                documents_scored = run.DocumentsScored,
+                postings_decoded_per_query = run.PostingsPerQuery,
+                documents_scored_per_query = run.DocumentsScoredPerQuery,
                 per_query_ms = run.LatencyMilliseconds,
             }),
         }, CliJson.Indented);

@@ -23,17 +23,24 @@ public static class SearchAlgorithms
     /// <summary>The name that asks for <see cref="Fastest"/>: the default of query and serve.</summary>
     public const string Auto = "auto";
 
-    /// <summary>The largest k for which <see cref="Fastest"/> picks bmp (measured, docs/performance.md).</summary>
-    public const int BmpLargestK = 100;
+    /// <summary>
+    /// <see cref="Fastest"/> picks bmp while k is at most the documents searched per shard divided by this: the
+    /// crossover with the accumulator scan measured between k = 10 and 100 at 100k documents and between k = 100
+    /// and 300 at 1M (docs/performance.md, "Choosing the algorithm").
+    /// </summary>
+    public const int DocumentsPerBmpResult = 5000;
 
     /// <summary>
-    /// The fastest exact algorithm for a query of depth <paramref name="k"/>, as measured on learned sparse queries
-    /// (docs/performance.md): bmp when the index has range data and k is at most <see cref="BmpLargestK"/>;
-    /// otherwise the accumulator scan, since with SPLADE's long queries and flat impacts the document-at-a-time
-    /// pruning algorithms score too much to win, and at deep k the low threshold leaves bmp most ranges to score.
+    /// The fastest exact algorithm for a query of depth <paramref name="k"/> over shards of about
+    /// <paramref name="documents"/> documents, as measured on learned sparse queries: bmp when the index has range
+    /// data and k is small next to the collection; otherwise the accumulator scan. With SPLADE's long queries and
+    /// flat impacts the document-at-a-time pruning algorithms score too much to win, and at a deep k the low
+    /// threshold leaves bmp most ranges to score.
     /// </summary>
-    public static ISearchAlgorithm Fastest(bool hasRanges, int k) => Get(hasRanges && k <= BmpLargestK ? "bmp" : "ranked_or_taat");
+    public static ISearchAlgorithm Fastest(bool hasRanges, int k, long documents) =>
+        Get(hasRanges && (long)k * DocumentsPerBmpResult <= documents ? "bmp" : "ranked_or_taat");
 
     /// <summary><see cref="Get"/>, with <see cref="Auto"/> resolved by <see cref="Fastest"/>.</summary>
-    public static ISearchAlgorithm Resolve(string name, bool hasRanges, int k) => name == Auto ? Fastest(hasRanges, k) : Get(name);
+    public static ISearchAlgorithm Resolve(string name, bool hasRanges, int k, long documents) =>
+        name == Auto ? Fastest(hasRanges, k, documents) : Get(name);
 }

@@ -32,6 +32,12 @@ public sealed record QueryRunResult(
     long PostingsDecoded, long DocumentsScored, TimeSpan WallTime)
 {
     public LatencyStatistics Latency => LatencyStatistics.From(LatencyMilliseconds, WallTime);
+
+    /// <summary>Postings decoded per timed query (the warm-up excluded), as reports show it.</summary>
+    public double PostingsPerQuery => LatencyMilliseconds.Length == 0 ? 0 : (double)PostingsDecoded / LatencyMilliseconds.Length;
+
+    /// <summary>Documents scored per timed query.</summary>
+    public double DocumentsScoredPerQuery => LatencyMilliseconds.Length == 0 ? 0 : (double)DocumentsScored / LatencyMilliseconds.Length;
 }
 
 /// <summary>

@@ -32,6 +32,11 @@ public class CliTests
         Assert.Contains("\"algorithm\": \"ranked_or_taat\"", output);
         Assert.Contains("algorithm: ranked_or_taat (auto: the index has no bmp range data", error);
         Assert.Contains($"wrote 4,000 run lines for 40 queries to {dir.File("run.trec")}", error);
+        // Work counters are per timed query, as in the table: a query scores at most every document once.
+        var report = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("runs")[0];
+        double scored = report.GetProperty("documents_scored_per_query").GetDouble();
+        Assert.InRange(scored, 1, 2000);
+        Assert.True(report.GetProperty("postings_decoded_per_query").GetDouble() >= scored);
         var run = File.ReadAllLines(dir.File("run.trec"));
         Assert.Equal(4000, run.Length);
         Assert.Matches(@"^1000000 Q0 \d+ 1 [0-9.]+ splade-fast$", run[0]);

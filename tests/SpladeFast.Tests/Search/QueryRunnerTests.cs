@@ -44,4 +44,18 @@ public class QueryRunnerTests
         Assert.Equal([new QueryTerm(1, 10), new QueryTerm(2, 50), new QueryTerm(3, 30)], new QueryPruning(Mass: 0.85).Apply(query).Terms);
         Assert.Same(query, new QueryPruning().Apply(query));
     }
+
+    [Theory]
+    [InlineData(true, 10, 100_000, "bmp")] // measured: bmp 0.54 ms, ranked_or_taat 0.75 ms
+    [InlineData(true, 100, 100_000, "ranked_or_taat")] // 1.20 against 0.77
+    [InlineData(true, 100, 1_000_000, "bmp")] // 4.2 against 8.0
+    [InlineData(true, 300, 1_000_000, "ranked_or_taat")] // 12.5 against 8.4
+    [InlineData(true, 1000, 8_800_000, "bmp")] // 9.2 against 92.1 (the MS MARCO-sized table)
+    [InlineData(false, 10, 8_800_000, "ranked_or_taat")]
+    public void Auto_picks_bmp_only_where_it_was_measured_faster(bool hasRanges, int k, long documents, string expected)
+    {
+        Assert.Equal(expected, SearchAlgorithms.Fastest(hasRanges, k, documents).Name);
+        Assert.Equal(expected, SearchAlgorithms.Resolve(SearchAlgorithms.Auto, hasRanges, k, documents).Name);
+        Assert.Equal("maxscore", SearchAlgorithms.Resolve("maxscore", hasRanges, k, documents).Name);
+    }
 }
