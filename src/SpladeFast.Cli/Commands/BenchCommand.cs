@@ -40,7 +40,8 @@ internal static class BenchCommand
             var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary, parse.GetValue(skipBad));
             var (pruning, factor, approximate) = approximation.Read(parse);
             var chosen = parse.GetValue(algorithms) is { Length: > 0 } names ? names.Select(SearchAlgorithms.Get).ToList() : SearchAlgorithms.All.ToList();
-            var comparison = AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen, new QueryRunOptions
+            // One display for every run, so that their bars line up.
+            var comparison = ProgressDisplay.Run(progress => AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen, new QueryRunOptions
             {
                 Algorithm = chosen[0],
                 K = parse.GetValue(k),
@@ -48,7 +49,8 @@ internal static class BenchCommand
                 ThresholdFactor = factor,
                 InitialThreshold = !parse.GetValue(noInitialThreshold),
                 WarmupTime = TimeSpan.FromSeconds(parse.GetValue(warmup)),
-            }, ProgressDisplay.Run);
+                Progress = progress,
+            }));
             string note = $"{opened.Path}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
                 + (comparison.Mismatches.Count == 0 ? "all identical" : "DIFFERENT") + (approximate is null ? "" : $"; {approximate}");
             Console.Write(LatencyReport.Render(comparison.Runs, parse.GetRequiredValue(report), note));

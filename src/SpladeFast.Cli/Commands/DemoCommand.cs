@@ -55,8 +55,8 @@ internal static class DemoCommand
 
         using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
         var querySet = QueryReader.Read(collection.Queries, index.Vocabulary);
-        var (runs, mismatches) = AlgorithmComparison.Run(index, querySet.Queries, SearchAlgorithms.All,
-            new QueryRunOptions { Algorithm = SearchAlgorithms.All[0], K = k, Threads = 1, WarmupTime = warmup }, ProgressDisplay.Run);
+        var (runs, mismatches) = ProgressDisplay.Run(progress => AlgorithmComparison.Run(index, querySet.Queries, SearchAlgorithms.All,
+            new QueryRunOptions { Algorithm = SearchAlgorithms.All[0], K = k, Threads = 1, WarmupTime = warmup, Progress = progress }));
         var reference = runs[0];
 
         string runPath = Path.Combine(directory, "run.trec");

@@ -14,9 +14,6 @@ namespace SpladeFast.Cli.Output;
 /// </summary>
 internal static class ProgressDisplay
 {
-    /// <summary>Stage names are padded to this, so the bars of successive displays line up.</summary>
-    private const int StageWidth = 28;
-
     public static T Run<T>(Func<IProgress<BuildProgress>, T> work)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsErrorRedirected)
@@ -63,7 +60,7 @@ internal static class ProgressDisplay
             double seconds = task.ElapsedTime?.TotalSeconds ?? 0;
             string rate;
             lock (units)
-                rate = seconds > 0 && units.TryGetValue(task.Id, out var unit) ? Rate(task.Value / seconds, unit) : "";
+                rate = seconds > 0 && task.Value > 0 && units.TryGetValue(task.Id, out var unit) ? Rate(task.Value / seconds, unit) : "";
             return new Text(rate, new Style(Color.Grey));
         }
     }
@@ -82,7 +79,7 @@ internal static class ProgressDisplay
         {
             if (!_tasks.TryGetValue(value.Stage, out var task))
             {
-                _tasks[value.Stage] = task = context.AddTask(Markup.Escape(value.Stage.PadRight(StageWidth)), maxValue: Math.Max(1, value.Total));
+                _tasks[value.Stage] = task = context.AddTask(Markup.Escape(value.Stage), maxValue: Math.Max(1, value.Total));
                 lock (units)
                     units[task.Id] = value.Unit;
             }

@@ -1,5 +1,4 @@
 using SpladeFast.Algorithms;
-using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 
@@ -10,15 +9,14 @@ public static class AlgorithmComparison
 {
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
-    /// <param name="options">Everything but the algorithm, which each run sets (and its progress).</param>
-    public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options,
-        Func<Func<IProgress<BuildProgress>, QueryRunResult>, QueryRunResult> withProgress)
+    /// <param name="options">Everything but the algorithm, which each run sets; every run reports to its progress.</param>
+    public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options)
     {
         var runs = new List<QueryRunResult>();
         var mismatches = new List<string>();
         foreach (var algorithm in algorithms)
         {
-            var run = withProgress(progress => QueryRunner.Run(index, queries, options with { Algorithm = algorithm, Progress = progress }));
+            var run = QueryRunner.Run(index, queries, options with { Algorithm = algorithm });
             int wrong = Enumerable.Range(0, queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(runs.FirstOrDefault()?.Hits[q] ?? run.Hits[q]));
             if (wrong > 0)
                 mismatches.Add($"{algorithm.Name}: {wrong} of {queries.Count} queries differ from {runs[0].Algorithm}'s top-{options.K}");

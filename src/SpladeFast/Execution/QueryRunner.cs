@@ -81,6 +81,7 @@ public static class QueryRunner
         var hits = new SearchHit[queries.Count][];
         var latencies = new double[queries.Count];
         int next = -1, done = 0;
+        options.Progress?.Report(new BuildProgress(options.Algorithm.Name, 0, queries.Count, "queries")); // starts the stage's clock
         var wall = Stopwatch.StartNew();
         void Worker(IQuerySearcher context)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SpladeFast.Build;
-using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Format;
@@ -39,7 +38,7 @@ public class TemporaryFilesTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the CLI's app host is started as a Linux executable");
         using var dir = new TempDirectory();
-        var collection = new SyntheticCollection(new SynthOptions { Documents = 60_000, Queries = 1, Seed = 3 }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(60_000, 1, 3);
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "splade-fast"),
             ["index", "--input", collection.Documents, "--vocab", collection.Vocabulary, "--output", dir.File("i.sfi"), "--bmp"])
         {

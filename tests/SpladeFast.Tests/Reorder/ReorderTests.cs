@@ -4,7 +4,6 @@ using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Reorder;
 using SpladeFast.Rewrite;
-using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Reorder;
@@ -15,7 +14,7 @@ public class ReorderTests
     public void Bisection_returns_a_permutation_and_the_reordered_index_answers_the_same()
     {
         using var dir = new TempDirectory();
-        var collection = new SyntheticCollection(new SynthOptions { Documents = 3000, Queries = 40, Seed = 11 }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(3000, 120, 11);
         var options = new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 32 };
         new IndexBuilder(options).Build(dir.File("plain.sfi"));
         new IndexBuilder(options with { Reorder = new BisectionOptions { Iterations = 8 } }).Build(dir.File("bp.sfi"));
@@ -47,7 +46,7 @@ public class ReorderTests
     public void Bisection_groups_documents_that_share_terms_so_gaps_shrink()
     {
         using var dir = new TempDirectory();
-        var collection = new SyntheticCollection(new SynthOptions { Documents = 4000, Queries = 1, Seed = 12 }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(4000, 1, 12);
         var options = new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary };
         new IndexBuilder(options).Build(dir.File("plain.sfi"));
         new IndexBuilder(options with { Reorder = new BisectionOptions() }).Build(dir.File("bp.sfi"));

@@ -75,7 +75,7 @@ public class ExactSearchPropertyTests
     public void Pruning_algorithms_equal_exhaustive_search_on_a_synthetic_collection_and_score_fewer_documents()
     {
         using var dir = new TempDirectory();
-        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = 6000, Queries = 60, Seed = 3 }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(6000, 60, 3);
         new SpladeFast.Build.IndexBuilder(new SpladeFast.Build.IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }).Build(dir.File("i.sfi"));
         using var index = SparseIndex.Open(dir.File("i.sfi"));
         var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;

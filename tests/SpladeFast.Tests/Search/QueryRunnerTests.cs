@@ -3,7 +3,6 @@ using SpladeFast.Build;
 using SpladeFast.Execution;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
-using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Search;
@@ -14,7 +13,7 @@ public class QueryRunnerTests
     public void Results_are_identical_for_every_thread_count_and_the_report_covers_every_query()
     {
         using var dir = new TempDirectory();
-        var collection = new SyntheticCollection(new SynthOptions { Documents = 2000, Queries = 50, Seed = 4 }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(2000, 50, 4);
         new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 16 }).Build(dir.File("i.sfi"));
         using var index = SparseIndex.Open(dir.File("i.sfi"));
         var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;

@@ -9,7 +9,6 @@ using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Server;
 using SpladeFast.Shards;
-using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Server;
@@ -28,7 +27,7 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var collection = new SyntheticCollection(new SynthOptions { Documents = 3000, Queries = 120, Seed = 11 }).Write(_dir.Path);
+        var collection = SyntheticCollections.Get(3000, 120, 11);
         QueriesPath = collection.Queries;
         new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 32 }).Build(_dir.File("i.sfi"));
         Shards = ShardSet.Open([_dir.File("i.sfi")]);

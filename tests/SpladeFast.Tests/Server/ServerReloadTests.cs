@@ -6,7 +6,6 @@ using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Server;
-using SpladeFast.Synthetic;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Server;
@@ -30,8 +29,8 @@ public sealed class ServerReloadTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var first = new SyntheticCollection(new SynthOptions { Documents = 2000, Queries = 5, Seed = 11 }).Write(_dir.File("first"));
-        var second = new SyntheticCollection(new SynthOptions { Documents = 1500, Queries = 5, Seed = 12 }).Write(_dir.File("second"));
+        var first = SyntheticCollections.Get(2000, 5, 11);
+        var second = SyntheticCollections.Get(1500, 5, 12);
         new IndexBuilder(new IndexBuildOptions { Inputs = [first.Documents], VocabularyPath = first.Vocabulary }).Build(First);
         new IndexBuilder(new IndexBuildOptions { Inputs = [second.Documents], VocabularyPath = second.Vocabulary }).Build(Second);
         using (var index = SparseIndex.Open(First))

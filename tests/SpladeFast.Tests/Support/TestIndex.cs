@@ -36,7 +36,7 @@ public static class TestIndex
     /// <summary>A synthetic collection written to <paramref name="dir"/> and indexed over its vocabulary.</summary>
     public static (SparseIndex Index, SpladeFast.Synthetic.SynthReport Collection) BuildSynthetic(TempDirectory dir, int documents, int queries, int seed, string name = "synth.sfi")
     {
-        var collection = new SpladeFast.Synthetic.SyntheticCollection(new SpladeFast.Synthetic.SynthOptions { Documents = documents, Queries = queries, Seed = seed }).Write(dir.Path);
+        var collection = SyntheticCollections.Get(documents, queries, seed);
         new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File(name));
         return (SparseIndex.Open(dir.File(name)), collection);
     }
