@@ -85,6 +85,28 @@ internal static class CommonOptions
         new Option<string>("--report") { Description = "Latency report format.", DefaultValueFactory = _ => "md" }.AcceptOnlyFromAmong("md", "json");
 }
 
+/// <summary>The options of a timed query run, shared by query and bench latency.</summary>
+internal sealed class RunOptions(int defaultK)
+{
+    public Option<int> K { get; } = CommonOptions.K(defaultK);
+    public Option<int> Threads { get; } = CommonOptions.Threads();
+    public Option<double> Warmup { get; } = CommonOptions.Warmup();
+    public Option<bool> NoInitialThreshold { get; } = CommonOptions.NoInitialThreshold();
+
+    public IEnumerable<Option> All => [K, Threads, Warmup, NoInitialThreshold];
+
+    public Execution.QueryRunOptions Read(ParseResult parse, ISearchAlgorithm algorithm, double thresholdFactor, IProgress<Build.BuildProgress> progress) => new()
+    {
+        Algorithm = algorithm,
+        K = parse.GetValue(K),
+        Threads = parse.GetValue(Threads),
+        ThresholdFactor = thresholdFactor,
+        InitialThreshold = !parse.GetValue(NoInitialThreshold),
+        WarmupTime = TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+        Progress = progress,
+    };
+}
+
 /// <summary>The approximate knobs, all off by default and labelled APPROXIMATE wherever they show.</summary>
 internal sealed class ApproximationOptions
 {

@@ -13,8 +13,7 @@ internal static class BenchCommand
     {
         var index = CommonOptions.Index();
         var queries = new Option<FileInfo>("--queries", "-q") { Description = "Queries (TSV or JSONL, as for query).", Required = true };
-        var k = CommonOptions.K(10);
-        var threads = CommonOptions.Threads();
+        var runOptions = new RunOptions(defaultK: 10);
         var algorithms = new Option<string[]>("--algorithms")
         {
             Description = "Algorithms to compare (default: all); the first is the reference the others are checked against.",
@@ -23,13 +22,11 @@ internal static class BenchCommand
         var report = CommonOptions.Report();
         var skipBad = CommonOptions.SkipBad();
         var approximation = CommonOptions.Approximation();
-        var noInitialThreshold = CommonOptions.NoInitialThreshold();
-        var warmup = CommonOptions.Warmup();
         var latency = new Command("latency", "Run every algorithm on the same queries, check each against the first, and print one side-by-side latency table.")
         {
-            index, queries, k, threads, algorithms, report, skipBad, noInitialThreshold, warmup,
+            index, queries, algorithms, report, skipBad,
         };
-        foreach (var option in approximation.All)
+        foreach (var option in runOptions.All.Concat(approximation.All))
             latency.Add(option);
         latency.SetAction(parse => CliAction.Run(() =>
         {
@@ -41,16 +38,8 @@ internal static class BenchCommand
             var (pruning, factor, approximate) = approximation.Read(parse);
             var chosen = parse.GetValue(algorithms) is { Length: > 0 } names ? names.Select(SearchAlgorithms.Get).ToList() : SearchAlgorithms.All.ToList();
             // One display for every run, so that their bars line up.
-            var comparison = ProgressDisplay.Run(progress => AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen, new QueryRunOptions
-            {
-                Algorithm = chosen[0],
-                K = parse.GetValue(k),
-                Threads = parse.GetValue(threads),
-                ThresholdFactor = factor,
-                InitialThreshold = !parse.GetValue(noInitialThreshold),
-                WarmupTime = TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                Progress = progress,
-            }));
+            var comparison = ProgressDisplay.Run(progress => AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen,
+                runOptions.Read(parse, chosen[0], factor, progress)));
             string note = $"{opened.Path}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
                 + (comparison.Mismatches.Count == 0 ? "all identical" : "DIFFERENT") + (approximate is null ? "" : $"; {approximate}");
             Console.Write(LatencyReport.Render(comparison.Runs, parse.GetRequiredValue(report), note));

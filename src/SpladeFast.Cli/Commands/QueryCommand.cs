@@ -21,8 +21,8 @@ internal static class QueryCommand
         };
         var topics = new Option<FileInfo?>("--topics") { Description = "Text queries (qid<TAB>text or JSONL), encoded on the fly with --query-model or --query-encoder." };
         var queryEncoder = new QueryEncoderOptions();
-        var k = CommonOptions.K();
-        var threads = CommonOptions.Threads();
+        var runOptions = new RunOptions(defaultK: 1000);
+        var k = runOptions.K;
         var algorithm = CommonOptions.Algorithm(withGpu: true);
         var run = new Option<FileInfo?>("--run", "-r") { Description = "Write a TREC run file (qid Q0 docid rank score tag)." }.WritableFile();
         var tag = new Option<string>("--tag") { Description = "Run tag of the TREC run file.", DefaultValueFactory = _ => "splade-fast" };
@@ -31,14 +31,12 @@ internal static class QueryCommand
         var inMemory = CommonOptions.InMemory();
         var noVerify = CommonOptions.NoVerify();
         var approximation = CommonOptions.Approximation();
-        var noInitialThreshold = CommonOptions.NoInitialThreshold();
-        var warmup = CommonOptions.Warmup();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
-            index, queries, k, threads, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, warmup,
+            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
         };
-        foreach (var option in approximation.All.Concat(queryEncoder.All).Append(topics.InGroup("Text query")).Append(noInitialThreshold))
+        foreach (var option in runOptions.All.Concat(approximation.All).Concat(queryEncoder.All).Append(topics.InGroup("Text query")))
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -78,16 +76,7 @@ internal static class QueryCommand
                     : SearchAlgorithms.Resolve(algorithmName, hasRanges, parse.GetValue(k), perShard);
                 if (algorithmName == SearchAlgorithms.Auto)
                     Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(hasRanges, chosen.Name == "bmp", parse.GetValue(k), perShard)})");
-                result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, new QueryRunOptions
-                {
-                    Algorithm = chosen,
-                    K = parse.GetValue(k),
-                    Threads = parse.GetValue(threads),
-                    ThresholdFactor = thresholdFactor,
-                    InitialThreshold = !parse.GetValue(noInitialThreshold),
-                    WarmupTime = TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                    Progress = progress,
-                }));
+                result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
             }
             if (parse.GetValue(run) is { } runFile)
             {
