@@ -4,6 +4,7 @@ using SpladeFast.Algorithms;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Eval;
+using SpladeFast.Format;
 using SpladeFast.Execution;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
@@ -29,17 +30,29 @@ internal static class DemoCommand
         };
         command.SetAction(parse => CliAction.Run(() =>
         {
-            var kept = parse.GetValue(output);
-            string directory = kept?.FullName ?? Path.Combine(Path.GetTempPath(), $"splade-fast-demo-{Environment.ProcessId}");
+            int Demo(string directory) => Run(directory, parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(seed), parse.GetValue(k),
+                parse.GetRequiredValue(report), TimeSpan.FromSeconds(parse.GetValue(warmup)));
+            if (parse.GetValue(output) is { } kept)
+                return Demo(kept.FullName);
+            // A temporary folder named for this process: removed at the end, on Ctrl-C, or (after a kill) by the next demo.
+            string scratch = Path.Combine(Path.GetTempPath(), "splade-fast-demo");
+            TemporaryFiles.RemoveStale(scratch);
+            string scratchDirectory = TemporaryFiles.For(scratch);
+            void Remove()
+            {
+                if (Directory.Exists(scratchDirectory))
+                    Directory.Delete(scratchDirectory, recursive: true);
+            }
+            ConsoleCancelEventHandler removeOnCancel = (_, _) => Remove();
+            Console.CancelKeyPress += removeOnCancel;
             try
             {
-                return Run(directory, parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(seed), parse.GetValue(k), parse.GetRequiredValue(report),
-                    TimeSpan.FromSeconds(parse.GetValue(warmup)));
+                return Demo(scratchDirectory);
             }
             finally
             {
-                if (kept is null && Directory.Exists(directory))
-                    Directory.Delete(directory, recursive: true);
+                Console.CancelKeyPress -= removeOnCancel;
+                Remove();
             }
         }));
         return command;

@@ -17,9 +17,9 @@ public static class TemporaryFiles
         $"{Path.GetFullPath(outputPath)}.tmp-{Environment.ProcessId}" + (suffix is null ? "" : $"-{suffix}");
 
     /// <summary>
-    /// Deletes the temporary files of <paramref name="outputPath"/> (and those of its temporary files) whose
-    /// process no longer runs. Files of running processes stay, whoever they are: a process id reused since keeps
-    /// a dead writer's file until that process ends too.
+    /// Deletes the temporary files and folders of <paramref name="outputPath"/> (and those of its temporary files)
+    /// whose process no longer runs. Those of running processes stay, whoever they are: a process id reused since
+    /// keeps a dead writer's file until that process ends too.
     /// </summary>
     public static void RemoveStale(string outputPath)
     {
@@ -29,14 +29,17 @@ public static class TemporaryFiles
         if (!Directory.Exists(directory))
             return;
         var pattern = new Regex($"^{Regex.Escape(name)}\\.tmp-(?<pid>[0-9]{{1,9}})(?:[-.].*)?$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-        foreach (string file in Directory.EnumerateFiles(directory, $"{name}.tmp-*"))
+        foreach (string file in Directory.EnumerateFileSystemEntries(directory, $"{name}.tmp-*"))
         {
             var match = pattern.Match(Path.GetFileName(file));
             if (!match.Success || IsRunning(int.Parse(match.Groups["pid"].ValueSpan, CultureInfo.InvariantCulture)))
                 continue;
             try
             {
-                File.Delete(file);
+                if (Directory.Exists(file))
+                    Directory.Delete(file, recursive: true);
+                else
+                    File.Delete(file);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -32,6 +32,18 @@ public class TemporaryFilesTests
         Assert.Equal(kept.Append("docs.jsonl").Append("i.sfi").Order(StringComparer.Ordinal), left);
     }
 
+    [Fact]
+    public void Stale_temporary_folders_go_too_as_an_interrupted_demo_leaves_them()
+    {
+        using var dir = new TempDirectory();
+        int dead = ExitedProcessId();
+        Directory.CreateDirectory(dir.File($"splade-fast-demo.tmp-{dead}/collection"));
+        File.WriteAllText(dir.File($"splade-fast-demo.tmp-{dead}/collection/docs.jsonl"), "partial");
+        Directory.CreateDirectory(dir.File($"splade-fast-demo.tmp-{Environment.ProcessId}"));
+        SpladeFast.Format.TemporaryFiles.RemoveStale(dir.File("splade-fast-demo"));
+        Assert.Equal([$"splade-fast-demo.tmp-{Environment.ProcessId}"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName));
+    }
+
     [SkippableFact]
     [Trait("Category", "Slow")]
     public void A_build_killed_with_sigkill_is_cleaned_up_by_the_next_build()
