@@ -3,7 +3,8 @@
 // Index (CSR over terms):  term_starts[t] .. term_starts[t + 1] index doc_ids / impacts of term t.
 // Batch (flattened query terms): query term i belongs to query qt_query[i], term qt_term[i], weight qt_weight[i].
 // Accumulators: scores[q * documents + d], 64-bit (weight x impact sums can pass 2^32).
-// Top-k order: higher score first, then the smaller docid; documents scoring 0 match no term and are never hits.
+// Top-k order: higher score first, then the smaller document number (the host numbers documents by input order);
+// documents scoring 0 match no term and are never hits.
 #include "kernel_prelude.h"
 
 // One block per query term; its threads stride over the term's postings.

@@ -38,9 +38,14 @@ public static class SpladeFastCli
         // Output is parsed by scripts: numbers always print the same way, whatever the machine's locale.
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         var parse = CreateRoot().Parse(args);
-        // On a parse error, the error alone and where help is: 40 lines of help after it would scroll it away.
-        if (parse.Action is ParseErrorAction error)
-            error.ShowHelp = false;
+        if (parse.Action is ParseErrorAction)
+        {
+            // Errors as every other error reads, then where help is: 40 lines of help after them would scroll them away.
+            foreach (var error in parse.Errors)
+                Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine($"run '{CommandPath(parse.CommandResult.Command)} --help' for the options");
+            return CliAction.Failure;
+        }
         if (parse.Action is System.CommandLine.Help.HelpAction)
         {
             var help = new StringWriter();
@@ -48,10 +53,7 @@ public static class SpladeFastCli
             Console.Out.Write(Output.GroupedHelp.Regroup(help.ToString(), parse.CommandResult.Command));
             return helped;
         }
-        int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        if (parse.Action is ParseErrorAction)
-            Console.Error.WriteLine($"run '{CommandPath(parse.CommandResult.Command)} --help' for the options");
-        return code;
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
     private static string CommandPath(Command command)

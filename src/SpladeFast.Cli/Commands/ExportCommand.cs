@@ -18,7 +18,6 @@ internal static class ExportCommand
             Description = "pisa: binary collection, lexicons and weighted queries; ciff: Common Index File Format postings (tf = impact); "
                 + "anserini: JsonVectorCollection JSONL; parquet: id, term_ids, weights; bulk: OpenSearch/Elasticsearch bulk NDJSON plus a mapping file. "
                 + "Vector formats hold weights = impact / scale.",
-            Required = true,
             HelpName = "format",
         }.AcceptOnlyFromAmong("pisa", "ciff", "anserini", "parquet", "bulk");
         var output = new Option<string>("--output", "-o") { Description = "pisa: output prefix (PREFIX.docs/.freqs/.sizes/.terms/.documents, .queries); other formats: the file (anserini: .gz to compress).", Required = true }.WritablePrefix();
@@ -33,9 +32,11 @@ internal static class ExportCommand
             command.Add(option);
         command.SetAction(parse => CliAction.Run(() =>
         {
+            // Checked here rather than by the parser, so that the error can list the formats.
+            string chosen = parse.GetValue(format) ?? throw new ArgumentException("give --format: pisa, ciff, anserini, parquet or bulk");
             using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
             string target = parse.GetRequiredValue(output);
-            switch (parse.GetRequiredValue(format))
+            switch (chosen)
             {
                 case "pisa":
                     var querySet = parse.GetValue(queries) is { } q ? QueryReader.Read(q.FullName, opened.Vocabulary, parse.GetValue(skipBad)).Queries : null;
@@ -48,7 +49,7 @@ internal static class ExportCommand
                     Console.WriteLine($"wrote {target}: {ciff.PostingLists:N0} posting lists, {ciff.Postings:N0} postings, {ciff.Documents:N0} document records");
                     break;
                 default:
-                    var vectorFormat = parse.GetRequiredValue(format) switch { "parquet" => VectorFormat.Parquet, "bulk" => VectorFormat.Bulk, _ => VectorFormat.JsonVectors };
+                    var vectorFormat = chosen switch { "parquet" => VectorFormat.Parquet, "bulk" => VectorFormat.Bulk, _ => VectorFormat.JsonVectors };
                     var options = bulk.Read(parse);
                     long written = VectorFormats.Write(target, vectorFormat, () => IndexVectors.Read(opened), options);
                     Console.WriteLine($"wrote {written:N0} documents to {target}");

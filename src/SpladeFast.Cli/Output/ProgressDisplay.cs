@@ -120,7 +120,7 @@ internal static class ProgressDisplay
             bool finished = value.Done >= value.Total;
             if (stage.Finished || (!finished && Stopwatch.GetElapsedTime(stage.LastLine, now) < (stage.Printed ? Interval : FirstLine)))
                 return;
-            double percent = value.Total > 0 ? 100.0 * value.Done / value.Total : 100;
+            double percent = value.Total > 0 ? Math.Floor(100.0 * value.Done / value.Total) : 100; // 100% only when done
             double seconds = Stopwatch.GetElapsedTime(stage.Started, now).TotalSeconds;
             string rate = seconds > 0 && Rate(value.Done / seconds, value.Unit) is { Length: > 0 } perSecond ? $", {perSecond}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Stage}: {percent:F0}% ({value.Done:N0}/{value.Total:N0} {value.Unit}{rate}, {seconds:F1} s)"));

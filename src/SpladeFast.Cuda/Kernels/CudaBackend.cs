@@ -32,17 +32,18 @@ public sealed unsafe class CudaBackend : IKernelBackend
 
     public string Name { get; }
 
-    /// <summary>A backend on device 0, or null and why not: no driver, no device, or no PTX in this build.</summary>
-    /// <summary>
-    /// Whether this build has the kernels and this machine a CUDA device, without copying anything to it: check
-    /// this before preparing a <see cref="KernelIndex"/>, which decodes every posting list.
-    /// </summary>
+    /// <summary>Whether this build has the kernels and this machine a CUDA device, or why not.</summary>
     public static bool IsAvailable(out string reason) => Ptx(out reason) is not null && DeviceCount(out reason) > 0;
 
-    public static CudaBackend? TryCreate(KernelIndex index, out string reason)
+    /// <summary>
+    /// A backend on device 0, or null and why not: no driver, no device, or no PTX in this build. The index is
+    /// prepared only once the device is known to be there (preparing decodes every posting list).
+    /// </summary>
+    public static CudaBackend? TryCreate(Func<KernelIndex> prepare, out string reason)
     {
         if (Ptx(out reason) is not { } ptx || DeviceCount(out reason) == 0)
             return null;
+        var index = prepare();
         CudaException.Check(CudaDriver.DeviceGet(out int device, 0), "cuDeviceGet");
         var name = stackalloc byte[256];
         CudaException.Check(CudaDriver.DeviceGetName(name, 256, device), "cuDeviceGetName");

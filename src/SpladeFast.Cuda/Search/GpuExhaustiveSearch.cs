@@ -23,8 +23,7 @@ public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount, D
 
     /// <summary>On CUDA device 0 with the index resident there, or null and why not.</summary>
     public static GpuExhaustiveSearch? TryCreateOnCuda(SparseIndex index, out string reason) =>
-        CudaBackend.IsAvailable(out reason) && CudaBackend.TryCreate(KernelIndex.FromIndex(index), out reason) is { } cuda
-            ? new GpuExhaustiveSearch(cuda, index.TermCount, index.Order) : null;
+        CudaBackend.TryCreate(() => KernelIndex.FromIndex(index), out reason) is { } cuda ? new GpuExhaustiveSearch(cuda, index.TermCount, index.Order) : null;
 
     /// <summary>The hits of every query, best first, <paramref name="batchSize"/> queries per kernel launch.</summary>
     public SearchHit[][] Search(IReadOnlyList<QueryVector> queries, int k, int batchSize, Action<int>? batchDone = null)

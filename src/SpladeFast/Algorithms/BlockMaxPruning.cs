@@ -149,7 +149,8 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         (uint)Math.Min(uint.MaxValue, ((ulong)term.Weight * ranges.TermMaxImpact(term.TermId) + divisor - 1) / divisor);
 
     /// <summary>The bound in score units, rounded up.</summary>
-    private static long Bound(uint sum, ulong divisor) => (long)((sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
+    /// <remarks>In 128 bits: with extreme weights the divisor is large and sum x divisor passes 2^64.</remarks>
+    private static long Bound(uint sum, ulong divisor) => (long)(((UInt128)sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
 
     /// <summary>Per-thread buffers, reused across queries.</summary>
     internal sealed class Scratch(int rangeCount)

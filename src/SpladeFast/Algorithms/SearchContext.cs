@@ -88,6 +88,15 @@ public sealed class SearchContext : Shards.IQuerySearcher
         if (_results.Length < k)
             _results = new SearchHit[k];
         int count = TopK.CopySortedTo(_results);
+        if (!Index.ChecksumsVerified)
+        {
+            // Damaged postings can decode a docid past the last document; it must not reach the caller's lookups.
+            foreach (var hit in _results.AsSpan(0, count))
+            {
+                if (hit.DocId >= (uint)Index.DocumentCount)
+                    throw Damage(algorithm.UsesCursors ? Format.SectionKind.Postings : Format.SectionKind.RangeForward, algorithm.Name);
+            }
+        }
         return _results.AsSpan(0, count);
     }
 
@@ -104,6 +113,9 @@ public sealed class SearchContext : Shards.IQuerySearcher
     /// <summary>Scores are exact 64-bit sums: a query whose weights x term maxima could exceed that is refused.</summary>
     private void CheckScoreRange(QueryVector query)
     {
+        // Every weight is under 2^32 and every impact at most the index's maximum: most queries cannot reach 2^63.
+        if ((UInt128)query.Terms.Length * uint.MaxValue * Index.Header.MaxImpact <= long.MaxValue)
+            return;
         UInt128 largest = 0;
         foreach (var term in query.Terms)
         {

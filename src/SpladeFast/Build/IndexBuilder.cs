@@ -185,7 +185,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                     continue;
                 if (!validate && _badLines.Contains((f, reader.LineNumber)))
                     continue;
-                string? error = JsonVectorParser.TryParse(line, record) ?? visit(f, reader.LineNumber, record);
+                string? error = JsonVectorParser.TryParse(line, record, checkedBefore: !validate) ?? visit(f, reader.LineNumber, record);
                 if (error is not null)
                 {
                     if (!validate || !options.SkipBad)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using SpladeFast.Algorithms;
 using SpladeFast.Build;
 using SpladeFast.Index;
@@ -73,8 +74,8 @@ public static class QueryRunner
             if ((q & 63) == 0)
                 options.Progress?.Report(new BuildProgress(warmupStage, Math.Min(warming.ElapsedMilliseconds, warmupMilliseconds - 1), warmupMilliseconds, "ms"));
         }
-        if (warmup > 0)
-            options.Progress?.Report(new BuildProgress(warmupStage, warmupMilliseconds, warmupMilliseconds, "ms"));
+        if (warmup > 0) // it ends when both the time and the first queries are done: say how long it took
+            options.Progress?.Report(new BuildProgress(warmupStage, warming.ElapsedMilliseconds, warming.ElapsedMilliseconds, "ms"));
         foreach (var context in contexts)
             context.ResetCounters();
 
@@ -83,18 +84,29 @@ public static class QueryRunner
         int next = -1, done = 0;
         options.Progress?.Report(new BuildProgress(options.Algorithm.Name, 0, queries.Count, "queries")); // starts the stage's clock
         var wall = Stopwatch.StartNew();
+        ExceptionDispatchInfo? failure = null;
         void Worker(IQuerySearcher context)
         {
             int q;
-            while ((q = Interlocked.Increment(ref next)) < queries.Count)
+            try
             {
-                long start = Stopwatch.GetTimestamp();
-                var result = context.Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
-                latencies[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                hits[q] = result.ToArray();
-                int finished = Interlocked.Increment(ref done);
-                if ((finished & 255) == 0)
-                    options.Progress?.Report(new BuildProgress(options.Algorithm.Name, finished, queries.Count, "queries"));
+                while ((q = Interlocked.Increment(ref next)) < queries.Count)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    var result = context.Search(queries[q], options.K, options.Algorithm, options.ThresholdFactor);
+                    latencies[q] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    hits[q] = result.ToArray();
+                    int finished = Interlocked.Increment(ref done);
+                    if ((finished & 255) == 0)
+                        options.Progress?.Report(new BuildProgress(options.Algorithm.Name, finished, queries.Count, "queries"));
+                }
+            }
+            catch (Exception e)
+            {
+                // An exception on a worker thread would end the process: the caller rethrows the first one instead,
+                // and the other workers stop taking queries.
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                Volatile.Write(ref next, queries.Count);
             }
         }
         if (threads == 1)
@@ -109,6 +121,7 @@ public static class QueryRunner
             foreach (var w in workers)
                 w.Join();
         }
+        failure?.Throw();
         wall.Stop();
         options.Progress?.Report(new BuildProgress(options.Algorithm.Name, queries.Count, queries.Count, "queries"));
         return new QueryRunResult(options.Algorithm.Name, options.K, threads, hits, latencies,

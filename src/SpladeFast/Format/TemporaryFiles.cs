@@ -37,9 +37,18 @@ public static class TemporaryFiles
             try
             {
                 if (Directory.Exists(file))
+                {
                     Directory.Delete(file, recursive: true);
+                }
                 else
+                {
+                    // Writers hold their files locked (FileShare.None): one that opens here is not being written,
+                    // which also spares a live writer on another machine sharing the folder, whose pid means nothing here.
+                    using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                    {
+                    }
                     File.Delete(file);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

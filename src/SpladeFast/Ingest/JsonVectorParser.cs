@@ -11,12 +11,14 @@ namespace SpladeFast.Ingest;
 /// </summary>
 public static class JsonVectorParser
 {
-    public static string? TryParse(ReadOnlySpan<byte> line, ParsedVector into)
+    /// <param name="checkedBefore">The line passed these checks before (an index build's second pass): the id and
+    /// token rules and the repeated-token check are not run again.</param>
+    public static string? TryParse(ReadOnlySpan<byte> line, ParsedVector into, bool checkedBefore = false)
     {
         into.Clear();
         try
         {
-            return Parse(line, into);
+            return Parse(line, into, !checkedBefore);
         }
         catch (JsonException ex)
         {
@@ -26,7 +28,7 @@ public static class JsonVectorParser
         }
     }
 
-    private static string? Parse(ReadOnlySpan<byte> line, ParsedVector into)
+    private static string? Parse(ReadOnlySpan<byte> line, ParsedVector into, bool check)
     {
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -50,7 +52,7 @@ public static class JsonVectorParser
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject)
                     return "\"vector\" must be an object of token: weight";
-                if (ReadVector(ref reader, into) is { } error)
+                if (ReadVector(ref reader, into, check) is { } error)
                     return error;
                 sawVector = true;
             }
@@ -64,14 +66,14 @@ public static class JsonVectorParser
             return "malformed JSON (trailing content)";
         if (!sawId)
             return "missing \"id\"";
-        if (Identifiers.Check(into.Id, "id") is { } badId)
+        if (check && Identifiers.Check(into.Id, "id") is { } badId)
             return badId;
         if (!sawVector)
             return "missing \"vector\"";
-        return into.RepeatedToken() is { } repeated ? $"token '{repeated}' appears twice" : null;
+        return check && into.RepeatedToken() is { } repeated ? $"token '{repeated}' appears twice" : null;
     }
 
-    private static string? ReadVector(ref Utf8JsonReader reader, ParsedVector into)
+    private static string? ReadVector(ref Utf8JsonReader reader, ParsedVector into, bool check)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -85,7 +87,7 @@ public static class JsonVectorParser
                 return $"weight of token '{buffer[..length]}' is not a finite number";
             if (weight < 0)
                 return $"weight of token '{buffer[..length]}' is negative ({weight})";
-            if (Identifiers.Check(buffer[..length], "token") is { } badToken)
+            if (check && Identifiers.Check(buffer[..length], "token") is { } badToken)
                 return badToken;
             into.Add(length, weight);
         }

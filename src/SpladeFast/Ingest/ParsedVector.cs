@@ -1,3 +1,7 @@
+using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace SpladeFast.Ingest;
 
 /// <summary>One parsed JSONL record, held in reusable buffers (tokens as spans, no string per token).</summary>
@@ -6,10 +10,8 @@ public sealed class ParsedVector
     private char[] _chars = new char[4096];
     private (int Start, int Length)[] _tokens = new (int, int)[256];
     private double[] _weights = new double[256];
-    private int[] _order = new int[256];
-    private readonly Comparison<int> _byToken;
-
-    public ParsedVector() => _byToken = (a, b) => Token(a).SequenceCompareTo(Token(b));
+    /// <summary>Open-addressing slots of <see cref="RepeatedToken"/>: a token's position + 1, 0 when empty.</summary>
+    private int[] _slots = new int[512];
     private int _charCount;
 
     public string Id { get; internal set; } = "";
@@ -33,21 +35,29 @@ public sealed class ParsedVector
         return _chars.AsSpan(_charCount, maxLength);
     }
 
-    /// <summary>A token that occurs more than once in the record, or null (sorts a reusable index array).</summary>
+    /// <summary>
+    /// A token that occurs more than once in the record, or null: one pass through a reused open-addressing table
+    /// of token positions (this runs for every document an index build reads).
+    /// </summary>
     internal string? RepeatedToken()
     {
         if (Count < 2)
             return null;
-        if (_order.Length < Count)
-            _order = new int[_tokens.Length];
-        var order = _order.AsSpan(0, Count);
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        order.Sort(_byToken);
-        for (int i = 1; i < order.Length; i++)
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Count * 2);
+        if (_slots.Length < size)
+            _slots = new int[size];
+        var slots = _slots.AsSpan(0, size);
+        slots.Clear();
+        for (int i = 0; i < Count; i++)
         {
-            if (Token(order[i]).SequenceEqual(Token(order[i - 1])))
-                return Token(order[i]).ToString();
+            var token = Token(i);
+            int slot = (int)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(token)) & (size - 1);
+            for (; slots[slot] != 0; slot = (slot + 1) & (size - 1))
+            {
+                if (Token(slots[slot] - 1).SequenceEqual(token))
+                    return token.ToString();
+            }
+            slots[slot] = i + 1;
         }
         return null;
     }

@@ -77,14 +77,16 @@ public sealed class TopKQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Insert(uint docId, long score)
     {
-        uint ordinal = _order.Ordinal(docId);
         if (Count < K)
         {
-            SiftUp(Count++, new SearchHit(ordinal, score));
+            SiftUp(Count++, new SearchHit(_order.Ordinal(docId), score));
             return true;
         }
         ref var root = ref _heap[0];
-        if (score < root.Score || (score == root.Score && ordinal > root.DocId))
+        if (score < root.Score)
+            return false; // most offers: decided before the ordinal is looked up
+        uint ordinal = _order.Ordinal(docId);
+        if (score == root.Score && ordinal > root.DocId)
             return false;
         SiftDown(new SearchHit(ordinal, score));
         return true;

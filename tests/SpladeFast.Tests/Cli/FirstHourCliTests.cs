@@ -67,7 +67,7 @@ public class FirstHourCliTests
     {
         var (code, _, error) = CliRunner.Run("export", "--index", "i.sfi", "--output", "x");
         Assert.Equal(1, code);
-        Assert.Contains("--format", error);
+        Assert.Contains("error: give --format: pisa, ciff, anserini, parquet or bulk", error);
     }
 
     [Fact]
