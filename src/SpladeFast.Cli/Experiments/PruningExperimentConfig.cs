@@ -53,40 +53,32 @@ public sealed record PruningExperimentConfig
 
     public static PruningExperimentConfig Load(string path)
     {
-        try
+        var config = Ingest.JsonInput.Deserialize<PruningExperimentConfig>(path, Ingest.InputFiles.ReadAllText(path), Options, "an experiment config");
+        int sources = new object?[] { config.Index, config.Documents, config.Corpus, config.Synth }.Count(s => s is not null);
+        if (sources != 1)
+            throw new Ingest.InputException(path, 0, "give exactly one of index, documents, corpus or synth");
+        if (config.Synth is null && config.Queries is null && config.Topics is null)
+            throw new Ingest.InputException(path, 0, "give queries (vectors) or topics (texts with queryEncoder)");
+        if (config.Reorder is not (null or "bp" or "none"))
+            throw new Ingest.InputException(path, 0, $"reorder must be bp or none, not '{config.Reorder}'");
+        if (config.Strategies.Count == 0)
+            throw new Ingest.InputException(path, 0, "no strategies to sweep");
+        if (!(config.WarmupSeconds >= 0) || !double.IsFinite(config.WarmupSeconds))
+            throw new Ingest.InputException(path, 0, $"warmupSeconds must be a number of at least 0, not {config.WarmupSeconds}");
+        foreach (var sweep in config.Strategies)
         {
-            var config = JsonSerializer.Deserialize<PruningExperimentConfig>(Ingest.InputFiles.ReadAllText(path), Options)
-                ?? throw new Ingest.InputException(path, 0, "empty experiment config");
-            int sources = new object?[] { config.Index, config.Documents, config.Corpus, config.Synth }.Count(s => s is not null);
-            if (sources != 1)
-                throw new Ingest.InputException(path, 0, "give exactly one of index, documents, corpus or synth");
-            if (config.Synth is null && config.Queries is null && config.Topics is null)
-                throw new Ingest.InputException(path, 0, "give queries (vectors) or topics (texts with queryEncoder)");
-            if (config.Reorder is not (null or "bp" or "none"))
-                throw new Ingest.InputException(path, 0, $"reorder must be bp or none, not '{config.Reorder}'");
-            if (config.Strategies.Count == 0)
-                throw new Ingest.InputException(path, 0, "no strategies to sweep");
-            if (!(config.WarmupSeconds >= 0) || !double.IsFinite(config.WarmupSeconds))
-                throw new Ingest.InputException(path, 0, $"warmupSeconds must be a number of at least 0, not {config.WarmupSeconds}");
-            foreach (var sweep in config.Strategies)
+            foreach (double value in sweep.Values)
             {
-                foreach (double value in sweep.Values)
+                try
                 {
-                    try
-                    {
-                        Prune.PruningSpec.Parse(sweep.Strategy, value);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw new Ingest.InputException(path, 0, ex.Message);
-                    }
+                    Prune.PruningSpec.Parse(sweep.Strategy, value);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new Ingest.InputException(path, 0, ex.Message);
                 }
             }
-            return config;
         }
-        catch (JsonException ex)
-        {
-            throw new Ingest.InputException(path, (ex.LineNumber ?? -1) + 1, $"bad experiment config: {Ingest.JsonErrors.Reason(ex)}");
-        }
+        return config;
     }
 }

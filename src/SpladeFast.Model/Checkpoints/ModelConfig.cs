@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Model.Checkpoints;
 

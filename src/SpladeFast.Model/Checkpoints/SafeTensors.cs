@@ -143,8 +143,7 @@ public static class SafeTensors
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
         int padding = (8 - json.Length % 8) % 8;
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        using (var file = File.Create(temporary))
+        Format.AtomicFile.Write(path, file =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(json.Length + padding));
@@ -170,8 +169,8 @@ public static class SafeTensors
                 }
                 file.Write(MemoryMarshal.AsBytes(halves.AsSpan()));
             }
-        }
-        File.Move(temporary, path, overwrite: true);
+            return 0;
+        });
     }
 
     private static float[] ToSingles(byte[] bytes, string dtype)

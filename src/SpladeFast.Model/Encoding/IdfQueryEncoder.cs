@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpladeFast.Model.Tokenization;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Model.Encoding;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
+using SpladeFast.Ingest;
 
 namespace SpladeFast.Model.Training;
 

@@ -4,8 +4,9 @@ namespace SpladeFast.Format;
 /// Writes a file under a temporary name and renames it on success: a failed export leaves nothing half-written.
 /// Dead writers' temporary files of the same path go first (see <see cref="TemporaryFiles"/>).
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; returns what it returns.</summary>
     public static T Write<T>(string path, Func<Stream, T> write)
     {
         string full = Path.GetFullPath(path);

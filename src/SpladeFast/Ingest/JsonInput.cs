@@ -1,7 +1,6 @@
 using System.Text.Json;
-using SpladeFast.Ingest;
 
-namespace SpladeFast.Model;
+namespace SpladeFast.Ingest;
 
 /// <summary>
 /// JSON input files (UTF-8, a BOM skipped) whose errors name the file and line: a <see cref="JsonException"/> names
