@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpladeFast.Ingest;
 using SpladeFast.Interop.Vectors;
 
 namespace SpladeFast.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class ConvertCommand
             var sourceFormat = Format(parse.GetValue(from), source);
             var targetFormat = Format(parse.GetValue(to), target);
             var options = bulk.Read(parse, parse.GetValue(vocab)?.FullName) with { Scale = parse.GetValue(scale) };
-            long written = VectorFormats.Write(target, targetFormat, () => VectorFormats.Read(source, sourceFormat, options), options);
+            long written = VectorFormats.Write(target, targetFormat, () => NonEmpty(VectorFormats.Read(source, sourceFormat, options), source), options);
             Console.WriteLine($"converted {written:N0} vectors: {source} ({sourceFormat}) -> {target} ({targetFormat})");
             if (targetFormat == VectorFormat.Bulk)
                 Console.WriteLine($"wrote the index mapping to {bulk.WriteMapping(parse, target, options)}");
@@ -40,4 +41,17 @@ internal static class ConvertCommand
         name is null ? VectorFormats.FromPath(path)
         : VectorFormats.Names.TryGetValue(name, out var format) ? format
         : throw new ArgumentException($"unknown vector format '{name}'; known: {string.Join(", ", VectorFormats.Names.Keys)}");
+
+    /// <summary>The records, failing (before the atomic write renames anything) when there are none.</summary>
+    private static IEnumerable<Interop.Vectors.SparseVectorRecord> NonEmpty(IEnumerable<Interop.Vectors.SparseVectorRecord> records, string source)
+    {
+        bool any = false;
+        foreach (var record in records)
+        {
+            any = true;
+            yield return record;
+        }
+        if (!any)
+            throw new InputException(source, 0, "no vectors (empty input)");
+    }
 }

@@ -32,6 +32,8 @@ internal static class EncodeCommand
             long written = ProgressDisplay.Run(progress =>
             {
                 long total = TextCorpus.Read(inputPath).LongCount();
+                if (total == 0)
+                    throw new InputException(inputPath, 0, "no texts (empty input)");
                 if (encoder is Bm25DocumentEncoder bm25)
                     bm25.Fit(Reported(TextCorpus.Read(inputPath), "fitting bm25", total, progress).Select(r => r.Text));
                 using var writer = new JsonVectorWriter(parse.GetRequiredValue(output).FullName);

@@ -12,6 +12,7 @@ internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
     public TemporaryColumn(string indexPath, string name)
     {
         string path = Format.TemporaryFiles.For(indexPath, $"{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!); // the index writer makes it too, but only at the end
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
     }
 

@@ -166,6 +166,9 @@ public sealed unsafe class SparseIndex : IDisposable
 
     public string DocumentId(uint docId) => _documentIds.Get(docId);
 
+    /// <summary>The document id as its UTF-8 bytes in the index, without making a string.</summary>
+    public ReadOnlySpan<byte> DocumentIdUtf8(uint docId) => _documentIds.GetUtf8(docId);
+
     /// <summary>Recomputes every section's XxHash3; throws <see cref="IndexCorruptException"/> on a mismatch.</summary>
     public void VerifyChecksums()
     {

@@ -12,6 +12,8 @@ public static class InputFiles
 {
     public static Stream Open(string path, out FileStream file)
     {
+        if (Directory.Exists(path))
+            throw new InputException(path, 0, "is a directory; give a file");
         if (!File.Exists(path))
             throw new InputException(path, 0, "file not found");
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

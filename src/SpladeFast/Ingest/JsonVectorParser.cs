@@ -26,6 +26,11 @@ public static class JsonVectorParser
                 ? "weights must be finite numbers (found NaN or Infinity)"
                 : $"malformed JSON ({JsonErrors.Reason(ex)})";
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string that escapes half a surrogate pair ("\ud802") parses as JSON but cannot become text.
+            return $"malformed JSON string ({ex.Message.TrimEnd('.')})";
+        }
     }
 
     private static string? Parse(ReadOnlySpan<byte> line, ParsedVector into, bool check)

@@ -127,5 +127,10 @@ public static class TextCorpus
         {
             throw new InputException(path, lineNumber, $"malformed JSON ({JsonErrors.Reason(ex)})");
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string that escapes half a surrogate pair ("\ud802") parses as JSON but cannot become text.
+            throw new InputException(path, lineNumber, $"malformed JSON string ({ex.Message.TrimEnd('.')})");
+        }
     }
 }

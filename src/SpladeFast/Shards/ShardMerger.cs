@@ -79,9 +79,6 @@ public static class ShardMerger
             newIds[shard][local] = next;
             documentIds[next++] = shards.Shards[shard].DocumentId(local);
         }
-        var duplicate = documentIds.GroupBy(id => id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidOperationException($"document id '{duplicate.Key}' is in more than one shard");
         return (newIds, documentIds);
     }
 

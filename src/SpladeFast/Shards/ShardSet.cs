@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 
@@ -30,6 +31,7 @@ public sealed class ShardSet : IDisposable
             }
         }
         (_interleave, _parts) = Interleaving(shards);
+        CheckDistinctDocuments(shards);
         Vocabulary = new Vocabulary();
         foreach (var shard in shards)
         {
@@ -136,6 +138,34 @@ public sealed class ShardSet : IDisposable
     {
         foreach (var shard in _shards)
             shard.Dispose();
+    }
+
+    /// <summary>
+    /// Shards must hold distinct documents, or a document would be returned twice: ids are compared by a 64-bit
+    /// hash of their bytes, and a hash seen twice by the ids themselves.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A document id is in two shards, naming both files.</exception>
+    private static void CheckDistinctDocuments(SparseIndex[] shards)
+    {
+        if (shards.Length < 2)
+            return;
+        var seen = new Dictionary<ulong, (int Shard, uint DocId)>(shards.Sum(s => s.DocumentCount));
+        for (int s = 0; s < shards.Length; s++)
+        {
+            for (uint d = 0; d < (uint)shards[s].DocumentCount; d++)
+            {
+                var id = shards[s].DocumentIdUtf8(d);
+                ulong hash = XxHash3.HashToUInt64(id);
+                if (seen.TryAdd(hash, (s, d)))
+                    continue;
+                var (first, firstDoc) = seen[hash];
+                if (!shards[first].DocumentIdUtf8(firstDoc).SequenceEqual(id))
+                    continue; // two ids with one hash, not one id twice
+                throw new InvalidOperationException(first == s
+                    ? $"{shards[s].Path}: document id '{shards[s].DocumentId(d)}' appears twice"
+                    : $"document id '{shards[s].DocumentId(d)}' is in both {shards[first].Path} and {shards[s].Path}; shards must hold distinct documents");
+            }
+        }
     }
 
     private static (int Interleave, int[] Parts) Interleaving(SparseIndex[] shards)
