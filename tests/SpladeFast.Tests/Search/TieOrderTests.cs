@@ -37,6 +37,17 @@ public class TieOrderTests
     }
 
     [Fact]
+    public void Vectors_exported_from_a_reordered_index_come_out_in_input_order()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("index", "--input", Case("docs.jsonl"), "--output", dir.File("bp.sfi"), "--reorder", "bp").ExitCode);
+        var (code, _, error) = CliRunner.Run("export", "--format", "anserini", "--index", dir.File("bp.sfi"), "--output", dir.File("again.jsonl"));
+        Assert.True(code == 0, error);
+        var exported = File.ReadLines(dir.File("again.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString());
+        Assert.Equal(Enumerable.Range(0, 300).Select(d => $"doc{d:D4}"), exported);
+    }
+
+    [Fact]
     public void Reordering_stores_each_documents_input_ordinal_and_rewrites_keep_it()
     {
         using var dir = new TempDirectory();

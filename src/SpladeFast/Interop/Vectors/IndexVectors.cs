@@ -5,16 +5,19 @@ using SpladeFast.Rewrite;
 namespace SpladeFast.Interop.Vectors;
 
 /// <summary>
-/// An index's documents as vectors in weight units (impact / impact scale), in docid order. Ids and tokens that
-/// no input would accept (<see cref="Identifiers"/>) are an <see cref="InvalidDataException"/>, not exported.
+/// An index's documents as vectors in weight units (impact / impact scale), in input order (a reordered index's
+/// documents go back to the order they were indexed in, so an index built from the vectors breaks ties as the
+/// original). Ids and tokens that no input would accept (<see cref="Identifiers"/>) are an
+/// <see cref="InvalidDataException"/>, not exported.
 /// </summary>
 public static class IndexVectors
 {
     public static IEnumerable<SparseVectorRecord> Read(SparseIndex index)
     {
         var forward = ForwardLists.FromIndex(index);
-        for (int d = 0; d < forward.DocumentCount; d++)
+        for (uint ordinal = 0; ordinal < (uint)forward.DocumentCount; ordinal++)
         {
+            int d = (int)index.Order.DocId(ordinal);
             var terms = forward.TermsOf(d);
             var impacts = forward.ImpactsOf(d);
             var tokens = new string[terms.Length];
