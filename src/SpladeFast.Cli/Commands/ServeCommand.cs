@@ -58,5 +58,9 @@ internal static class ServeCommand
         {
             Console.Error.WriteLine($"error: {e.Message}");
         }
+        catch (ObjectDisposedException)
+        {
+            Console.Error.WriteLine("reload skipped: the server is stopping");
+        }
     }
 }

@@ -80,9 +80,9 @@ public static class PisaExport
         return new Report(terms, postings, queries?.Count ?? 0);
     }
 
-    private static void WriteQueries(string path, IReadOnlyList<QueryVector> queries, int[] newId)
+    private static void WriteQueries(string path, IReadOnlyList<QueryVector> queries, int[] newId) => Format.AtomicFile.Write(path, stream =>
     {
-        using var output = new StreamWriter(path, false, new UTF8Encoding(false));
+        using var output = new StreamWriter(stream, new UTF8Encoding(false));
         foreach (var query in queries)
         {
             var line = new StringBuilder(query.Id).Append(':');
@@ -92,6 +92,8 @@ public static class PisaExport
                 if ((uint)term.TermId >= (uint)newId.Length || newId[term.TermId] < 0)
                     continue;
                 string id = newId[term.TermId].ToString(CultureInfo.InvariantCulture);
+                if (term.Weight > Quantize.QueryWeights.MaxRepeats)
+                    throw new InvalidOperationException(Quantize.QueryWeights.TooManyRepeats(query.Id, id, term.Weight));
                 for (uint r = 0; r < term.Weight; r++)
                 {
                     line.Append(first ? "" : " ").Append(id);
@@ -100,5 +102,6 @@ public static class PisaExport
             }
             output.Write(line.Append('\n'));
         }
-    }
+        return queries.Count;
+    });
 }

@@ -68,6 +68,17 @@ public static class QueryWeights
         return fits;
     }
 
+    /// <summary>
+    /// The most times a token may be written by formats that repeat it weight-many times (Anserini's query TSV, PISA's
+    /// weighted queries): a weight near 2^32 would make a line of gigabytes.
+    /// </summary>
+    public const uint MaxRepeats = 1_000_000;
+
+    /// <summary>The error for a weight that <see cref="MaxRepeats"/> refuses to write as repeats.</summary>
+    public static string TooManyRepeats(string query, string token, uint weight) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"query '{query}': token '{token}' would be written {weight:N0} times; formats that repeat a token by its weight hold at most {MaxRepeats:N0}: scale the weights down");
+
     /// <summary>The error for a weight <see cref="TryQuantize"/> refuses, naming the token.</summary>
     public static string OutOfRange(ReadOnlySpan<char> token, double weight, double scale) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -78,4 +78,14 @@ public class QueryWeightTests
         var hits = new SearchContext(index).Search(new QueryVector("ok", terms[..3]), 1, new RankedOr()).ToArray();
         Assert.Equal(3L * uint.MaxValue * 65535, hits[0].Score);
     }
+
+    [Fact]
+    public void Formats_that_repeat_a_token_by_its_weight_refuse_a_weight_of_millions_and_write_nothing()
+    {
+        using var dir = new TempDirectory();
+        var records = new[] { new SpladeFast.Interop.Vectors.SparseVectorRecord("q1", ["a", "b"], [1.5f, 100_000f]) };
+        var error = Assert.Throws<InvalidOperationException>(() => SpladeFast.Interop.Vectors.QueryTsvFile.Write(dir.File("q.tsv"), records, 100));
+        Assert.Equal("query 'q1': token 'b' would be written 10,000,000 times; formats that repeat a token by its weight hold at most 1,000,000: scale the weights down", error.Message);
+        Assert.False(File.Exists(dir.File("q.tsv")));
+    }
 }

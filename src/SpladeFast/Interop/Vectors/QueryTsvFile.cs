@@ -45,6 +45,8 @@ public static class QueryTsvFile
                 {
                     if (!Quantize.QueryWeights.TryQuantize(record.Weights[i], scale, out uint repeats))
                         throw new InvalidOperationException($"query '{record.Id}': {Quantize.QueryWeights.OutOfRange(record.Tokens[i], record.Weights[i], scale)}");
+                    if (repeats > Quantize.QueryWeights.MaxRepeats)
+                        throw new InvalidOperationException(Quantize.QueryWeights.TooManyRepeats(record.Id, record.Tokens[i], repeats));
                     for (uint r = 0; r < repeats; r++)
                     {
                         line.Append(first ? "" : " ").Append(record.Tokens[i]);
