@@ -207,7 +207,7 @@ public class TextEncodingTests
         using var dir = new TempDirectory();
         string path = Write(dir.File("sweep.json"), "{\n  \"name\": \"x\",\n  \"k\": [10, \"many\"]\n}\n", bom: true, gzip: false);
         var error = Assert.Throws<InputException>(() => PruningExperimentConfig.Load(path));
-        Assert.StartsWith($"{path}:3: bad experiment config: ", error.Message);
+        Assert.StartsWith($"{path}:3: not an experiment config (", error.Message);
         Assert.Contains("$.k[1]", error.Message);
         Assert.DoesNotContain("LineNumber", error.Message);
     }
