@@ -109,4 +109,17 @@ public class FirstHourCliTests
             "terms: 100% (10/10 terms, 0.0 s)",
         ], lines);
     }
+
+    [Fact]
+    public void Encode_shows_the_bm25_fitting_pass_and_times_every_pass()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir.File("vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "cheap", "flights", "to", "rome"]);
+        File.WriteAllLines(dir.File("texts.tsv"), Enumerable.Range(0, 300).Select(i => $"t{i}\tcheap flights to rome {i}"));
+        var (code, output, error) = CliRunner.Run("encode", "--model", "bm25", "--vocab", dir.File("vocab.txt"), "--input", dir.File("texts.tsv"), "--output", dir.File("v.jsonl"));
+        Assert.True(code == 0, error);
+        Assert.Contains("fitting bm25: 100% (300/300 texts", error);
+        Assert.Contains("encoding (bm25(k1=0.9, b=0.4)): 100% (300/300 texts", error);
+        Assert.Matches(@"encoded 300 texts with bm25\(k1=0.9, b=0.4\) -> .* in [0-9.]+ s \([0-9.]+ texts/s\)", output);
+    }
 }

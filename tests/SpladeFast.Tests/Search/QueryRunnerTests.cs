@@ -57,4 +57,30 @@ public class QueryRunnerTests
         Assert.Equal(expected, SearchAlgorithms.Resolve(SearchAlgorithms.Auto, hasRanges, k, documents).Name);
         Assert.Equal("maxscore", SearchAlgorithms.Resolve("maxscore", hasRanges, k, documents).Name);
     }
+
+    /// <summary>A run shows itself from the start: the warm-up as its own stage, then the timed stage from 0.</summary>
+    [Fact]
+    public void Progress_starts_with_the_warm_up_and_the_timed_stage_at_zero()
+    {
+        using var dir = new TempDirectory();
+        var collection = SyntheticCollections.Get(2000, 50, 4);
+        new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
+        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
+        var reports = new List<BuildProgress>();
+        QueryRunner.Run(index, queries, new QueryRunOptions
+        {
+            Algorithm = SearchAlgorithms.Get("maxscore"), K = 10, WarmupTime = TimeSpan.FromMilliseconds(50), Progress = new Recorder(reports),
+        });
+        Assert.Equal("maxscore warm-up", reports[0].Stage);
+        var timed = reports.Where(r => r.Stage == "maxscore").ToList();
+        Assert.Equal(new BuildProgress("maxscore", 0, 50, "queries"), timed[0]);
+        Assert.Equal(new BuildProgress("maxscore", 50, 50, "queries"), timed[^1]);
+        Assert.True(reports.IndexOf(timed[0]) > reports.FindLastIndex(r => r.Stage == "maxscore warm-up"));
+    }
+
+    private sealed class Recorder(List<BuildProgress> reports) : IProgress<BuildProgress>
+    {
+        public void Report(BuildProgress value) => reports.Add(value);
+    }
 }
