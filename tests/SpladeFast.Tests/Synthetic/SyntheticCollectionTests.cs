@@ -18,6 +18,26 @@ public class SyntheticCollectionTests
         Assert.NotEqual(File.ReadAllBytes(dir.File("a/docs.jsonl")), File.ReadAllBytes(dir.File("c/docs.jsonl")));
     }
 
+    /// <summary>Interrupted (here by a progress report that throws), synth leaves no partial file and no temporary one.</summary>
+    [Fact]
+    public void An_interrupted_run_leaves_no_partial_file()
+    {
+        using var dir = new TempDirectory();
+        var interrupt = new Progress(value =>
+        {
+            if (value.Done >= 8192)
+                throw new OperationCanceledException("interrupted");
+        });
+        Assert.Throws<OperationCanceledException>(() =>
+            new SyntheticCollection(new SynthOptions { Documents = 20_000, Queries = 5, Seed = 2, Progress = interrupt }).Write(dir.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    private sealed class Progress(Action<SpladeFast.Build.BuildProgress> report) : IProgress<SpladeFast.Build.BuildProgress>
+    {
+        public void Report(SpladeFast.Build.BuildProgress value) => report(value);
+    }
+
     [Fact]
     public void Matches_published_splade_statistics()
     {
