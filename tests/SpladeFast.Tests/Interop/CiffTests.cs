@@ -27,6 +27,20 @@ public class CiffTests
         TestIndex.AssertSameDocuments(original, imported);
     }
 
+
+    [Fact]
+    public void A_ciff_gz_export_is_gzip_and_imports_the_same()
+    {
+        using var dir = new TempDirectory();
+        var (original, collection) = TestIndex.BuildSynthetic(dir, documents: 700, queries: 5, seed: 4);
+        using var _ = original;
+        CiffExport.Write(original, dir.File("a.ciff.gz"));
+        var magic = File.ReadAllBytes(dir.File("a.ciff.gz"))[..2];
+        Assert.Equal(new byte[] { 0x1f, 0x8b }, magic);
+        CiffImport.Import(dir.File("a.ciff.gz"), dir.File("b.sfi"), new ListImportOptions { VocabularyPath = collection.Vocabulary });
+        using var imported = SparseIndex.Open(dir.File("b.sfi"));
+        TestIndex.AssertSameDocuments(original, imported);
+    }
     [Fact]
     public void The_file_follows_the_ciff_layout_with_d_gaps_and_impact_lengths()
     {

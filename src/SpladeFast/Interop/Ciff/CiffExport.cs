@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Google.Protobuf;
 using SpladeFast.Cursors;
 using SpladeFast.Format;
@@ -10,7 +11,7 @@ namespace SpladeFast.Interop.Ciff;
 /// Writes an index as CIFF: every non-empty posting list (term, df, cf = sum of impacts, d-gapped docids, tf =
 /// impact), then a record per document (collection id, length = sum of its impacts, as impact indexes count
 /// "length"). Terms and document ids must be valid <see cref="Identifiers"/>: CIFF readers write them to lexicons
-/// and runs. Written under a temporary name and renamed.
+/// and runs. Written under a temporary name and renamed; gzip-compressed when the name ends in .gz.
 /// </summary>
 public static class CiffExport
 {
@@ -31,8 +32,12 @@ public static class CiffExport
                 lengths[c.DocId] += c.Score;
         }
         long totalLength = lengths.Sum();
-        return AtomicFile.Write(path, stream =>
+        return AtomicFile.Write(path, file =>
         {
+            // .gz compresses, as for JSONL exports (import reads gzip by its magic bytes).
+            using var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 20) : null;
+            Stream stream = compressed ?? file;
             new Header
             {
                 Version = 1,
