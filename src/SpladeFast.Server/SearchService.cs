@@ -103,10 +103,7 @@ public sealed class SearchService : IDisposable
         try
         {
             // auto depends on the files served: a reload may add or drop bmp data.
-            var shards = generation.Shards;
-            var algorithm = SearchAlgorithms.Resolve(algorithmName, shards.Shards.All(s => s.Ranges is not null), request.K,
-                shards.TotalDocuments / shards.Shards.Count);
-            return Search(request, algorithm, generation);
+            return Search(request, generation.Shards.Algorithm(algorithmName, request.K), generation);
         }
         finally
         {
@@ -128,7 +125,7 @@ public sealed class SearchService : IDisposable
     private SearchResponse Search(SearchRequest request, ISearchAlgorithm algorithm, Generation generation)
     {
         var shards = generation.Shards;
-        if (algorithm is BlockMaxPruning && shards.Shards.Any(s => s.Ranges is null))
+        if (algorithm is BlockMaxPruning && !shards.HasRanges)
             throw new BadRequestException("bmp needs an index built with --bmp");
 
         long start = Stopwatch.GetTimestamp();

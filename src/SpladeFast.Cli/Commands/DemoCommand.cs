@@ -35,9 +35,7 @@ internal static class DemoCommand
             if (parse.GetValue(output) is { } kept)
                 return Demo(kept.FullName);
             // A temporary folder named for this process: removed at the end, on Ctrl-C, or (after a kill) by the next demo.
-            string scratch = Path.Combine(Path.GetTempPath(), "splade-fast-demo");
-            TemporaryFiles.RemoveStale(scratch);
-            string scratchDirectory = TemporaryFiles.For(scratch);
+            string scratchDirectory = TemporaryFiles.Claim(Path.Combine(Path.GetTempPath(), "splade-fast-demo"));
             void Remove()
             {
                 if (Directory.Exists(scratchDirectory))

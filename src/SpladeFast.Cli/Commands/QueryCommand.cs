@@ -70,12 +70,9 @@ internal static class QueryCommand
             }
             else
             {
-                bool hasRanges = opened.Shards.All(s => s.Ranges is not null);
-                long perShard = opened.TotalDocuments / opened.Shards.Count;
-                var chosen = algorithmName == GpuExhaustiveSearch.AlgorithmName ? SearchAlgorithms.Get("ranked_or")
-                    : SearchAlgorithms.Resolve(algorithmName, hasRanges, parse.GetValue(k), perShard);
+                var chosen = opened.Algorithm(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName, parse.GetValue(k));
                 if (algorithmName == SearchAlgorithms.Auto)
-                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(hasRanges, chosen.Name == "bmp", parse.GetValue(k), perShard)})");
+                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(opened, chosen.Name == "bmp", parse.GetValue(k))})");
                 result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
             }
             if (parse.GetValue(run) is { } runFile)
@@ -91,10 +88,10 @@ internal static class QueryCommand
         return command;
     }
 
-    private static string AutoReason(bool hasRanges, bool bmp, int k, long documents) =>
-        !hasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
+    private static string AutoReason(ShardSet shards, bool bmp, int k) =>
+        !shards.HasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
         : bmp ? $"bmp range data, and k = {k} is at most documents / {SearchAlgorithms.DocumentsPerBmpResult}"
-        : $"k = {k} is above {documents:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
+        : $"k = {k} is above {shards.DocumentsPerShard:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
     private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)

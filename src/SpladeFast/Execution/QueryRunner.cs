@@ -71,8 +71,8 @@ public static class QueryRunner
         for (int q = 0; q < warmup || (warmup > 0 && warming.Elapsed < options.WarmupTime); q++)
         {
             contexts[q % threads].Search(queries[q % warmup], options.K, options.Algorithm, options.ThresholdFactor);
-            if ((q & 63) == 0)
-                options.Progress?.Report(new BuildProgress(warmupStage, Math.Min(warming.ElapsedMilliseconds, warmupMilliseconds - 1), warmupMilliseconds, "ms"));
+            if ((q & 63) == 0 && warming.ElapsedMilliseconds is var elapsed && elapsed < warmupMilliseconds)
+                options.Progress?.Report(new BuildProgress(warmupStage, elapsed, warmupMilliseconds, "ms"));
         }
         if (warmup > 0) // it ends when both the time and the first queries are done: say how long it took
             options.Progress?.Report(new BuildProgress(warmupStage, warming.ElapsedMilliseconds, warming.ElapsedMilliseconds, "ms"));

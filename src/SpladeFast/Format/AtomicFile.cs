@@ -11,8 +11,7 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        TemporaryFiles.RemoveStale(full);
-        string temporary = TemporaryFiles.For(full);
+        string temporary = TemporaryFiles.Claim(full);
         try
         {
             T result;

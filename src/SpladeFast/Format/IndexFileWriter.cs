@@ -21,8 +21,7 @@ public sealed class IndexFileWriter : IDisposable
     {
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        TemporaryFiles.RemoveStale(_path);
-        _temporaryPath = TemporaryFiles.For(_path, $"{Guid.NewGuid():N}");
+        _temporaryPath = TemporaryFiles.Claim(_path, $"{Guid.NewGuid():N}");
         _file = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         _file.Write(new byte[IndexLayout.HeaderSize + IndexLayout.MaxSections * IndexLayout.SectionEntrySize]);
     }

@@ -17,6 +17,16 @@ public static class TemporaryFiles
         $"{Path.GetFullPath(outputPath)}.tmp-{Environment.ProcessId}" + (suffix is null ? "" : $"-{suffix}");
 
     /// <summary>
+    /// A temporary name for a new writer of <paramref name="outputPath"/>, after removing what dead writers of it left
+    /// (<see cref="RemoveStale"/>): how every writer of an output starts.
+    /// </summary>
+    public static string Claim(string outputPath, string? suffix = null)
+    {
+        RemoveStale(outputPath);
+        return For(outputPath, suffix);
+    }
+
+    /// <summary>
     /// Deletes the temporary files and folders of <paramref name="outputPath"/> (and those of its temporary files)
     /// whose process no longer runs. Those of running processes stay, whoever they are: a process id reused since
     /// keeps a dead writer's file until that process ends too.

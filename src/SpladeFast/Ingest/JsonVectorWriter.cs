@@ -20,8 +20,7 @@ public sealed class JsonVectorWriter : IDisposable
     {
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        Format.TemporaryFiles.RemoveStale(_path);
-        _temporary = Format.TemporaryFiles.For(_path);
+        _temporary = Format.TemporaryFiles.Claim(_path);
         Stream file = new FileStream(_temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
             ? new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 20)

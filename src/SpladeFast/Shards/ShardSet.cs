@@ -75,6 +75,16 @@ public sealed class ShardSet : IDisposable
     /// <summary>Documents held by all shards together.</summary>
     public long TotalDocuments => _shards.Sum(s => (long)s.DocumentCount);
 
+    /// <summary>Whether every shard has bmp range data.</summary>
+    public bool HasRanges => _shards.All(s => s.Ranges is not null);
+
+    /// <summary>The documents each shard searches, on average: what a per-shard top-k is deep against.</summary>
+    public long DocumentsPerShard => TotalDocuments / _shards.Length;
+
+    /// <summary>The algorithm a name asks for over these shards at depth <paramref name="k"/>, auto resolved.</summary>
+    /// <exception cref="ArgumentException">No algorithm has that name.</exception>
+    public Algorithms.ISearchAlgorithm Algorithm(string name, int k) => Algorithms.SearchAlgorithms.Resolve(name, HasRanges, k, DocumentsPerShard);
+
     public long PostingCount => _shards.Sum(s => s.PostingCount);
 
     public double ImpactScale => _shards[0].ImpactScale;
