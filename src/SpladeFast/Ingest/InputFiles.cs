@@ -1,12 +1,12 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace SpladeFast.Ingest;
 
 /// <summary>
 /// Opens inputs transparently whether plain or gzip-compressed, recognised by the magic bytes (1f 8b) whatever the
-/// name. Text is read through <see cref="Utf8LineReader"/>, which also skips a byte order mark and refuses
-/// invalid UTF-8; <see cref="Open"/> alone is for binary inputs (CIFF, PISA).
+/// name; a gzip file that ends early is an error (<see cref="CheckedGzipStream"/>). Text is read through
+/// <see cref="Utf8LineReader"/>, which also skips a byte order mark and refuses invalid UTF-8; <see cref="Open"/>
+/// alone is for binary inputs (CIFF, PISA).
 /// </summary>
 public static class InputFiles
 {
@@ -18,7 +18,7 @@ public static class InputFiles
             throw new InputException(path, 0, "file not found");
         file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return IsGzip(file)
-            ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16)
+            ? new BufferedStream(new CheckedGzipStream(path, file), 1 << 16)
             : file;
     }
 

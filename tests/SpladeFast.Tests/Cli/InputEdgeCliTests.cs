@@ -125,4 +125,17 @@ public class InputEdgeCliTests
         Assert.StartsWith($"error: {dir.File("bad.jsonl")}:1: malformed JSON (", error.Trim());
         Assert.DoesNotContain("LineNumber", error);
     }
+
+    [Fact]
+    public void Index_refuses_a_truncated_collection_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        byte[] whole = Ingest.GzipIntegrityTests.Gzip(Ingest.GzipIntegrityTests.Lines);
+        File.WriteAllBytes(dir.File("docs.jsonl.gz"), whole[..(whole.Length * 2 / 3)]);
+        var (code, _, error) = CliRunner.Run("index", "--input", dir.File("docs.jsonl.gz"), "--output", dir.File("i.sfi"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("docs.jsonl.gz", error);
+        Assert.Contains("ends early", error);
+        Assert.False(File.Exists(dir.File("i.sfi")));
+    }
 }
