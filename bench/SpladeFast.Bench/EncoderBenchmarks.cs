@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using SpladeFast.Model.Checkpoints;
 using SpladeFast.Model.Encoding;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
+using SpladeFast.Encoders.Tokenization;
 
 namespace SpladeFast.Bench;
 
@@ -37,7 +39,7 @@ public class EncoderBenchmarks
             : new ModelConfig(ModelKind.Bert, 30522, 128, 2, 2, 512, 512, 2, 1e-12, "gelu");
         _vocabulary = Path.Combine(Path.GetTempPath(), $"splade-fast-bench-vocab-{Environment.ProcessId}.txt");
         File.WriteAllLines(_vocabulary, SpecialTokens.Concat(Enumerable.Range(5, 30522 - 5).Select(i => $"t{i}")));
-        _encoder = SpladeEncoder.WithRandomWeights(config, SpladeTokenizer.FromVocabulary(_vocabulary));
+        _encoder = new SpladeEncoder(TorchBackend.WithRandomWeights(config), SpladeTokenizer.FromVocabulary(_vocabulary));
         var random = new Random(1);
         int[] Text(int length) => Enumerable.Range(0, length).Select(i => i == 0 ? 2 : i == length - 1 ? 3 : random.Next(5, 30522)).ToArray();
         _query = [Text(32)];

@@ -2,7 +2,9 @@ using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Ingest;
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;

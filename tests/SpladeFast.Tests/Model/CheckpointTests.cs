@@ -1,4 +1,7 @@
 using SpladeFast.Model.Checkpoints;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Model.Encoding;
 using SpladeFast.Tests.Support;
 
@@ -28,7 +31,7 @@ public class CheckpointTests
 
     private static Dictionary<int, float>[] Encode(string directory)
     {
-        using var encoder = SpladeEncoder.Load(directory);
+        using var encoder = TorchBackend.LoadEncoder(directory);
         return encoder.Encode(Texts, new EncodeOptions()).Select(v => v.Terms.Zip(v.Weights).ToDictionary(p => p.First, p => p.Second)).ToArray();
     }
 
@@ -69,7 +72,7 @@ public class CheckpointTests
         string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
         using var dir = new TempDirectory();
         string broken = CopyCheckpoint(dir, source, "broken", t => t.Remove("bert.encoder.layer.1.output.dense.weight"));
-        var ex = Assert.Throws<InvalidDataException>(() => SpladeEncoder.Load(broken).Dispose());
+        var ex = Assert.Throws<InvalidDataException>(() => TorchBackend.LoadEncoder(broken).Dispose());
         Assert.Contains("missing required tensors: bert.encoder.layer.1.output.dense.weight", ex.Message);
     }
 

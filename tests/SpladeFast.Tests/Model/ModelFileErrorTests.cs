@@ -5,8 +5,11 @@ using SpladeFast.Cli.Experiments;
 using SpladeFast.Ingest;
 using SpladeFast.Model;
 using SpladeFast.Model.Checkpoints;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Model.Encoding;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Model.Training;
 using SpladeFast.Tests.Support;
 
@@ -206,7 +209,7 @@ public class ModelFileErrorTests
         string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
         using var dir = new TempDirectory();
         string model = CopyWithWeight(source, dir.File("ck-nan"), tensor, element, value);
-        var error = Assert.Throws<InvalidDataException>(() => SpladeEncoder.Load(model).Dispose());
+        var error = Assert.Throws<InvalidDataException>(() => TorchBackend.LoadEncoder(model).Dispose());
         Assert.StartsWith($"{Path.Combine(model, "model.safetensors")}: tensor {tensor} holds {name} at element {element}:", error.Message);
     }
 

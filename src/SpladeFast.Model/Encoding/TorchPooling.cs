@@ -1,10 +1,14 @@
+using SpladeFast.Encoders.Splade;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Encoding;
 
-/// <summary>The SPLADE representation, shared by encoding and training: w_j = pool_i log(1 + ReLU(logit_ij)), masked positions excluded.</summary>
-public static class SpladePooling
+/// <summary>
+/// <see cref="SpladePooling"/> on tensors, for the TorchSharp backend and training (gradients flow through it):
+/// w_j = pool_i log(1 + ReLU(logit_ij)), masked positions excluded. Tested equal to <see cref="SpladePooling"/>.
+/// </summary>
+public static class TorchPooling
 {
     /// <param name="logits">[batch, positions, vocabulary].</param>
     /// <param name="attentionMask">[batch, positions], 1 for real tokens.</param>
