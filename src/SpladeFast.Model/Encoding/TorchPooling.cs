@@ -21,7 +21,8 @@ public static class TorchPooling
             // log(1 + ReLU(x)) never decreases, so the max commutes with it: take the max of the raw logits over
             // real positions first, and transform [batch, vocabulary] values instead of [batch, positions, vocabulary].
             using var zero = 0.ToScalar();
-            using var negativeInfinity = double.NegativeInfinity.ToScalar(); // held: see Attention.Compute
+            // Held in a variable: an implicit Scalar can be finalized by another thread's collection during the native call reading it.
+            using var negativeInfinity = double.NegativeInfinity.ToScalar();
             var padding = attentionMask.unsqueeze(-1).eq(zero);
             return log1p(nn.functional.relu(logits.masked_fill(padding, negativeInfinity).max(1).values)).MoveToOuterDisposeScope();
         }
