@@ -53,7 +53,8 @@ internal sealed class TextEncoderOptions
     };
 
     /// <summary>An encoder from a spec (see <see cref="TextEncoderFactory"/>) with these options.</summary>
-    public ITextEncoder Create(string spec, ParseResult parse)
+    /// <param name="threads">CPU threads for the model (0: the backend's default).</param>
+    public ITextEncoder Create(string spec, ParseResult parse, int threads = 0)
     {
         string backend = parse.GetRequiredValue(Backend);
         string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
@@ -69,6 +70,7 @@ internal sealed class TextEncoderOptions
                 Device = parse.GetRequiredValue(Device) switch { "auto" => !onnx && TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu", var device => device },
                 Precision = parse.GetRequiredValue(Precision),
                 Quantize = parse.GetRequiredValue(Quantize),
+                Threads = threads,
             },
             K1 = parse.GetValue(K1),
             B = parse.GetValue(B),
@@ -81,11 +83,12 @@ internal sealed class QueryEncoderOptions
 {
     public Option<string?> QueryModel { get; } = new("--query-model") { Description = "SPLADE checkpoint directory encoding text queries." };
     public Option<string?> QueryEncoder { get; } = new("--query-encoder") { Description = "Encoder for text queries instead of a model: idf:FILE (inference-free: token -> weight JSON) or tokens (token counts, for bm25 indexes); both need --vocab." };
+    public Option<int> EncoderThreads { get; } = new Option<int>("--encoder-threads") { Description = "CPU threads the query model may use for one query (0: the backend's default).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     public TextEncoderOptions Encoder { get; } = new(defaultMaxLength: 32);
 
-    public IEnumerable<Option> All => Encoder.All.Append(QueryModel.InGroup("Text query")).Append(QueryEncoder.InGroup("Text query"));
+    public IEnumerable<Option> All => Encoder.All.Append(EncoderThreads.InGroup("Model")).Append(QueryModel.InGroup("Text query")).Append(QueryEncoder.InGroup("Text query"));
 
     /// <summary>The encoder asked for, or null when neither --query-model nor --query-encoder was given.</summary>
     public ITextEncoder? Create(ParseResult parse) =>
-        (parse.GetValue(QueryModel) ?? parse.GetValue(QueryEncoder)) is { } spec ? Encoder.Create(spec, parse) : null;
+        (parse.GetValue(QueryModel) ?? parse.GetValue(QueryEncoder)) is { } spec ? Encoder.Create(spec, parse, parse.GetValue(EncoderThreads)) : null;
 }

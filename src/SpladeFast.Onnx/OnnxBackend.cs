@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SpladeFast.Encoders.Splade;
+using SpladeFast.Onnx.Quantization;
 
 namespace SpladeFast.Onnx;
 
@@ -33,11 +34,14 @@ public sealed class OnnxBackend : ISpladeBackend
     public string Name { get; }
     public int VocabularySize { get; }
     public int MaxPositions { get; }
+    /// <summary>What quantizing at load changed (--quantize int8 without an exported quantized graph), else null.</summary>
+    public QuantizationReport? Quantization { get; private init; }
     /// <summary>Makes <c>onnx</c> loadable through <see cref="EncoderBackends"/>.</summary>
     public static void Register() => EncoderBackends.Register(EncoderBackends.Onnx, Load);
 
     /// <param name="settings">Threads: intra-op threads of one call (0: ONNX Runtime's default, the physical cores);
-    /// quantize none or int8 (see <see cref="OnnxModelFiles.Find"/>). Device and precision must be cpu and fp32.</param>
+    /// quantize none, or int8: the directory's quantized export (<see cref="OnnxModelFiles.FindQuantized"/>), else the
+    /// plain graph quantized at load (<see cref="Int8Quantizer"/>). Device and precision must be cpu and fp32.</param>
     /// <exception cref="FileNotFoundException">The directory has no graph for what was asked.</exception>
     /// <exception cref="InvalidDataException">The graph does not fit the contract; the message lists its inputs and outputs.</exception>
     /// <exception cref="ArgumentException">A setting this backend does not take.</exception>
@@ -48,7 +52,24 @@ public sealed class OnnxBackend : ISpladeBackend
         if (settings.Precision != "fp32")
             throw new ArgumentException($"--precision {settings.Precision}: the onnx backend runs the graph's own precision (fp32); use --quantize int8 for a smaller, faster model");
         var config = ModelConfig.Load(Path.Combine(directory, "config.json"));
-        string path = OnnxModelFiles.Find(directory, settings.Quantize);
+        string path;
+        byte[]? quantized = null;
+        QuantizationReport? report = null;
+        switch (settings.Quantize)
+        {
+            case "none":
+                path = OnnxModelFiles.Find(directory);
+                break;
+            case "int8" when OnnxModelFiles.FindQuantized(directory) is { } exported:
+                path = exported;
+                break;
+            case "int8":
+                path = OnnxModelFiles.Find(directory);
+                (quantized, report) = Int8Quantizer.Quantize(File.ReadAllBytes(path), path);
+                break;
+            default:
+                throw new ArgumentException($"Unknown quantization '{settings.Quantize}' (none or int8).");
+        }
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -59,7 +80,7 @@ public sealed class OnnxBackend : ISpladeBackend
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, options);
+            session = quantized is null ? new InferenceSession(path, options) : new InferenceSession(quantized, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -69,7 +90,7 @@ public sealed class OnnxBackend : ISpladeBackend
         {
             var (output, tokenTypes) = CheckContract(path, session.InputMetadata, session.OutputMetadata, config.VocabularySize);
             return new OnnxBackend(session, output, tokenTypes, config.VocabularySize, config.MaxPositions,
-                $"onnx({Path.GetRelativePath(directory, path)})");
+                $"onnx({Path.GetRelativePath(directory, path)}{(report is null ? "" : ", int8 at load")})") { Quantization = report };
         }
         catch
         {

@@ -44,13 +44,62 @@ public class OnnxBackendTests
 
     [Trait("Category", "SharedData")]
     [SkippableFact]
-    public void Int8_without_a_quantized_graph_says_what_to_export_and_options_for_torch_only_are_refused()
+    public void Options_for_the_other_backend_are_refused()
     {
         string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
-        var missing = Assert.Throws<FileNotFoundException>(() => Backends.Load(source, "onnx", new BackendSettings { Quantize = "int8" }).Dispose());
-        Assert.Contains("model_quantized.onnx", missing.Message);
         Assert.Contains("--device cuda", Assert.Throws<ArgumentException>(() => Backends.Load(source, "onnx", new BackendSettings { Device = "cuda" }).Dispose()).Message);
         Assert.Contains("onnx backend only", Assert.Throws<ArgumentException>(() => Backends.Load(source, "torch", new BackendSettings { Quantize = "int8" }).Dispose()).Message);
+    }
+
+    [Trait("Category", "SharedData")]
+    [SkippableTheory]
+    [InlineData("tiny-bert-mlm")]
+    [InlineData("tiny-distilbert-mlm")]
+    public void Int8_quantizes_every_matmul_weight_within_half_a_step_and_keeps_the_vectors_close(string checkpoint)
+    {
+        string directory = SharedData.Require($"fixtures/encoders/{checkpoint}");
+        using var full = Backends.Load(directory, "onnx");
+        using var int8 = Backends.Load(directory, "onnx", new BackendSettings { Quantize = "int8" });
+        var report = ((OnnxBackend)int8.Backend).Quantization!;
+        Assert.EndsWith(", int8 at load)", int8.Backend.Name, StringComparison.Ordinal);
+        // Two layers of query, key, value, output, two feed-forward MatMuls, the head's transform and its projection.
+        Assert.True(report.MatMuls >= 2 * 6 + 1, $"{report.MatMuls} MatMuls quantized");
+        Assert.True(report.LargestWeightDifference > 0 && report.LargestWeightDifference <= 0.5 * LargestAbsoluteWeight(directory) / 127 * 1.0001,
+            $"largest weight difference {report.LargestWeightDifference}");
+        var texts = File.ReadLines(Path.Combine(directory, "expected.jsonl")).Take(20).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToList();
+        var options = new EncodeOptions { MaxLength = 128 };
+        var expected = full.Encode(texts, options);
+        var actual = int8.Encode(texts, options);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            var a = expected[i].Terms.Zip(expected[i].Weights).ToDictionary(p => p.First, p => (double)p.Second);
+            var b = actual[i].Terms.Zip(actual[i].Weights).ToDictionary(p => p.First, p => (double)p.Second);
+            double dot = a.Sum(p => p.Value * b.GetValueOrDefault(p.Key));
+            double cosine = dot / Math.Sqrt(a.Values.Sum(v => v * v) * b.Values.Sum(v => v * v));
+            Assert.True(cosine > 0.98, $"text {i}: cosine {cosine} between the fp32 and int8 vectors");
+        }
+    }
+
+    [Trait("Category", "SharedData")]
+    [SkippableFact]
+    public void Int8_runs_an_exported_quantized_graph_when_the_directory_has_one()
+    {
+        string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
+        using var dir = new TempDirectory();
+        string model = CopyModel(source, dir.File("exported"));
+        var (quantized, _) = SpladeFast.Onnx.Quantization.Int8Quantizer.Quantize(File.ReadAllBytes(Path.Combine(source, "onnx", "model.onnx")), "model.onnx");
+        File.WriteAllBytes(Path.Combine(model, "onnx", "model_qint8_avx512_vnni.onnx"), quantized);
+        using var encoder = Backends.Load(model, "onnx", new BackendSettings { Quantize = "int8" });
+        Assert.Equal($"onnx({Path.Combine("onnx", "model_qint8_avx512_vnni.onnx")})", encoder.Backend.Name);
+        Assert.Null(((OnnxBackend)encoder.Backend).Quantization);
+        Assert.NotEmpty(encoder.Encode(["a quantized graph"], new EncodeOptions())[0].Terms);
+    }
+
+    /// <summary>The largest |w| of the checkpoint's weights (the quantized MatMul weights are among them).</summary>
+    private static double LargestAbsoluteWeight(string directory)
+    {
+        using var scope = NewDisposeScope();
+        return SpladeFast.Model.Checkpoints.SafeTensors.Read(Path.Combine(directory, "model.safetensors")).Values.Max(t => t.abs().max().item<float>());
     }
 
     [Fact]
