@@ -10,7 +10,8 @@ namespace SpladeFast.Bench;
 /// SPLADE encoding on the CPU, fp32, per backend: query latency on real MS MARCO dev queries (one query at a time,
 /// one thread; one operation = one query) and document throughput (256 tokens, batches of 8, two threads; one
 /// operation = one document). Weights are random in the BERT-tiny shape (../shared/fixtures/encoders/bert-tiny-shape,
-/// safetensors and ONNX) and the BERT-base shape (TorchSharp only: there is no BERT-base ONNX graph without PyTorch).
+/// safetensors and ONNX, the ONNX graph also int8-quantized at load) and the BERT-base shape (TorchSharp only: there
+/// is no BERT-base ONNX graph without PyTorch's exporter).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class EncoderBenchmarks
@@ -26,10 +27,11 @@ public class EncoderBenchmarks
     {
         TorchBertTiny,
         OnnxBertTiny,
+        OnnxBertTinyInt8,
         TorchBertBase,
     }
 
-    [Params(Encoder.TorchBertTiny, Encoder.OnnxBertTiny, Encoder.TorchBertBase)]
+    [Params(Encoder.TorchBertTiny, Encoder.OnnxBertTiny, Encoder.OnnxBertTinyInt8, Encoder.TorchBertBase)]
     public Encoder Model { get; set; }
 
     [GlobalSetup]
@@ -39,8 +41,9 @@ public class EncoderBenchmarks
         var tokenizer = SpladeTokenizer.FromDirectory(shape);
         (_oneThread, _twoThreads) = Model switch
         {
-            Encoder.OnnxBertTiny => (new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 1 }), tokenizer),
-                new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 2 }), tokenizer)),
+            Encoder.OnnxBertTiny or Encoder.OnnxBertTinyInt8 => (
+                new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 1, Quantize = Model == Encoder.OnnxBertTiny ? "none" : "int8" }), tokenizer),
+                new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 2, Quantize = Model == Encoder.OnnxBertTiny ? "none" : "int8" }), tokenizer)),
             Encoder.TorchBertTiny => Twice(new SpladeEncoder(TorchBackend.Load(shape, new BackendSettings()), tokenizer)),
             _ => Twice(new SpladeEncoder(TorchBackend.WithRandomWeights(new ModelConfig(ModelKind.Bert, 30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu")), tokenizer)),
         };

@@ -90,7 +90,10 @@ public sealed class OnnxBackend : ISpladeBackend
         {
             var (output, tokenTypes) = CheckContract(path, session.InputMetadata, session.OutputMetadata, config.VocabularySize);
             return new OnnxBackend(session, output, tokenTypes, config.VocabularySize, config.MaxPositions,
-                $"onnx({Path.GetRelativePath(directory, path)}{(report is null ? "" : ", int8 at load")})") { Quantization = report };
+                $"onnx({Path.GetRelativePath(directory, path)}{(report is null ? "" : FormattableString.Invariant($", int8 at load: {report.MatMuls} MatMuls, largest weight change {report.LargestWeightDifference:G3}"))})")
+            {
+                Quantization = report,
+            };
         }
         catch
         {

@@ -10,7 +10,7 @@ public sealed class SpladeEncoder(ISpladeBackend backend, SpladeTokenizer tokeni
 {
     /// <exception cref="InvalidDataException">The tokenizer and the model disagree on the vocabulary size.</exception>
     private readonly ISpladeBackend _backend = tokenizer.VocabularySize == backend.VocabularySize ? backend
-        : throw new InvalidDataException($"the tokenizer has {tokenizer.VocabularySize} tokens, the model {backend.Name} {backend.VocabularySize}");
+        : throw new InvalidDataException($"the tokenizer has {tokenizer.VocabularySize} tokens, the model's vocabulary {backend.VocabularySize} ({backend.Name})");
 
     public SpladeTokenizer Tokenizer => tokenizer;
     public ISpladeBackend Backend => _backend;

@@ -54,21 +54,6 @@ public sealed class TorchBackend : ISpladeBackend
         return new TorchBackend(model, config, target, $"torch({settings.Device}, {settings.Precision})");
     }
 
-    /// <summary>A torch-backed SPLADE encoder for a model directory (its tokenizer included).</summary>
-    public static SpladeEncoder LoadEncoder(string directory, BackendSettings? settings = null)
-    {
-        var backend = Load(directory, settings ?? new BackendSettings());
-        try
-        {
-            return new SpladeEncoder(backend, SpladeTokenizer.FromDirectory(directory));
-        }
-        catch
-        {
-            backend.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>A model with freshly initialised weights, for benchmarks and training starts.</summary>
     public static TorchBackend WithRandomWeights(ModelConfig config, string device = "cpu")
     {
