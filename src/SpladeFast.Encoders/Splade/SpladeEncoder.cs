@@ -51,7 +51,8 @@ public sealed class SpladeEncoder(ISpladeBackend backend, SpladeTokenizer tokeni
         return results;
     }
 
-    private static SparseTermVector Sparsify(ReadOnlySpan<float> dense, EncodeOptions options)
+    /// <summary>The terms weighing more than the options' minimum; with MaxTerms, only the heaviest (ties: lower term first).</summary>
+    internal static SparseTermVector Sparsify(ReadOnlySpan<float> dense, EncodeOptions options)
     {
         var terms = new List<int>();
         for (int j = 0; j < dense.Length; j++)
@@ -61,8 +62,16 @@ public sealed class SpladeEncoder(ISpladeBackend backend, SpladeTokenizer tokeni
         }
         if (options.MaxTerms > 0 && terms.Count > options.MaxTerms)
         {
-            var denseCopy = dense.ToArray();
-            terms = terms.OrderByDescending(t => denseCopy[t]).ThenBy(t => t).Take(options.MaxTerms).Order().ToList();
+            // A min-heap of the MaxTerms best so far, not a sort of every positive term: an untrained or weakly
+            // regularized model can give thousands, and this runs once per query.
+            var heaviest = new PriorityQueue<int, (float Weight, int NegatedTerm)>(options.MaxTerms + 1);
+            foreach (int t in terms)
+            {
+                heaviest.Enqueue(t, (dense[t], -t));
+                if (heaviest.Count > options.MaxTerms)
+                    heaviest.Dequeue();
+            }
+            terms = heaviest.UnorderedItems.Select(item => item.Element).Order().ToList();
         }
         var weights = new float[terms.Count];
         for (int i = 0; i < terms.Count; i++)

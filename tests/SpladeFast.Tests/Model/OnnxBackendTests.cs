@@ -117,6 +117,21 @@ public class OnnxBackendTests
     }
 
     [Fact]
+    public void Max_terms_keeps_the_heaviest_terms_ties_by_lower_term_as_a_full_sort_does()
+    {
+        Gen.Select(Gen.Int[0, 8].Select(w => w / 4f).Array[1, 300], Gen.Int[1, 40], Gen.Int[0, 3].Select(m => m / 4f))
+            .Sample((dense, maxTerms, minWeight) =>
+            {
+                var options = new EncodeOptions { MaxTerms = maxTerms, MinWeight = minWeight };
+                var actual = SpladeEncoder.Sparsify(dense, options);
+                var expected = Enumerable.Range(0, dense.Length).Where(t => dense[t] > minWeight)
+                    .OrderByDescending(t => dense[t]).ThenBy(t => t).Take(maxTerms).Order().ToArray();
+                Assert.Equal(expected, actual.Terms);
+                Assert.Equal(expected.Select(t => dense[t]), actual.Weights);
+            });
+    }
+
+    [Fact]
     public void Pooling_in_csharp_equals_the_tensor_pooling()
     {
         Gen.Select(Gen.Int[1, 4], Gen.Int[1, 6], Gen.Int[1, 40], Gen.Bool).SelectMany((batch, positions, vocabulary, max) =>
