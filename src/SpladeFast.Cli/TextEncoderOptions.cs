@@ -27,7 +27,7 @@ internal sealed class TextEncoderOptions
     }.AcceptOnlyFromAmong(EncoderBackends.Torch, EncoderBackends.Onnx, EncoderBackends.Auto);
     public Option<string> Quantize { get; } = new Option<string>("--quantize")
     {
-        Description = "onnx only: int8 runs the directory's dynamically quantized graph (model_quantized.onnx or model_qint8_*.onnx).",
+        Description = "onnx only: int8 runs the directory's dynamically quantized graph (model_quantized.onnx or model_qint8_*.onnx), or else quantizes the graph's MatMul weights to int8 at load.",
         DefaultValueFactory = _ => "none",
     }.AcceptOnlyFromAmong("none", "int8");
     public Option<FileInfo?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens)." };
