@@ -1,67 +1,102 @@
 using BenchmarkDotNet.Attributes;
-using SpladeFast.Model.Checkpoints;
+using SpladeFast.Encoders.Splade;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Model.Encoding;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Onnx;
 
 namespace SpladeFast.Bench;
 
 /// <summary>
-/// SPLADE encoding on CPU with random weights: query latency (one 32-token query, one thread) and document
-/// throughput (a batch of 32 documents of 256 tokens; one operation = one document), for BERT-base and
-/// BERT-tiny shapes.
+/// SPLADE encoding on the CPU, fp32, per backend: query latency on real MS MARCO dev queries (one query at a time,
+/// one thread; one operation = one query) and document throughput (256 tokens, batches of 8, two threads; one
+/// operation = one document). Weights are random in the BERT-tiny shape (../shared/fixtures/encoders/bert-tiny-shape,
+/// safetensors and ONNX, the ONNX graph also int8-quantized at load) and the BERT-base shape (TorchSharp only: there
+/// is no BERT-base ONNX graph without PyTorch's exporter).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class EncoderBenchmarks
 {
-    private const int Documents = 32;
-    private static readonly string[] SpecialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
-    private SpladeEncoder _encoder = null!;
-    private int[][] _query = [];
+    private const int Queries = 64;
+    private const int Documents = 8;
+    private SpladeEncoder _oneThread = null!;
+    private SpladeEncoder _twoThreads = null!;
+    private List<int[]> _queries = [];
     private int[][] _documents = [];
-    private string _vocabulary = "";
 
-    public enum Shape
+    public enum Encoder
     {
-        BertBase,
-        BertTiny,
+        TorchBertTiny,
+        OnnxBertTiny,
+        OnnxBertTinyInt8,
+        TorchBertBase,
     }
 
-    [Params(Shape.BertBase, Shape.BertTiny)]
-    public Shape Model { get; set; }
+    [Params(Encoder.TorchBertTiny, Encoder.OnnxBertTiny, Encoder.OnnxBertTinyInt8, Encoder.TorchBertBase)]
+    public Encoder Model { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        var config = Model == Shape.BertBase
-            ? new ModelConfig(ModelKind.Bert, 30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu")
-            : new ModelConfig(ModelKind.Bert, 30522, 128, 2, 2, 512, 512, 2, 1e-12, "gelu");
-        _vocabulary = Path.Combine(Path.GetTempPath(), $"splade-fast-bench-vocab-{Environment.ProcessId}.txt");
-        File.WriteAllLines(_vocabulary, SpecialTokens.Concat(Enumerable.Range(5, 30522 - 5).Select(i => $"t{i}")));
-        _encoder = SpladeEncoder.WithRandomWeights(config, SpladeTokenizer.FromVocabulary(_vocabulary));
+        string shape = SharedFiles.Require("fixtures/encoders/bert-tiny-shape");
+        var tokenizer = SpladeTokenizer.FromDirectory(shape);
+        (_oneThread, _twoThreads) = Model switch
+        {
+            Encoder.OnnxBertTiny or Encoder.OnnxBertTinyInt8 => (
+                new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 1, Quantize = Model == Encoder.OnnxBertTiny ? "none" : "int8" }), tokenizer),
+                new SpladeEncoder(OnnxBackend.Load(shape, new BackendSettings { Threads = 2, Quantize = Model == Encoder.OnnxBertTiny ? "none" : "int8" }), tokenizer)),
+            Encoder.TorchBertTiny => Twice(new SpladeEncoder(TorchBackend.Load(shape, new BackendSettings()), tokenizer)),
+            _ => Twice(new SpladeEncoder(TorchBackend.WithRandomWeights(new ModelConfig(ModelKind.Bert, 30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu")), tokenizer)),
+        };
+        // The first dev queries, as the query command encodes them (at most 32 ids).
+        _queries = File.ReadLines(SharedFiles.Require("data/msmarco/topics.msmarco-passage.dev-subset.txt")).Take(Queries)
+            .Select(line => tokenizer.Encode(line[(line.IndexOf('\t') + 1)..], 32)).ToList();
         var random = new Random(1);
-        int[] Text(int length) => Enumerable.Range(0, length).Select(i => i == 0 ? 2 : i == length - 1 ? 3 : random.Next(5, 30522)).ToArray();
-        _query = [Text(32)];
-        _documents = Enumerable.Range(0, Documents).Select(_ => Text(256)).ToArray();
+        _documents = Enumerable.Range(0, Documents)
+            .Select(_ => Enumerable.Range(0, 256).Select(i => i == 0 ? tokenizer.ClsId : i == 255 ? tokenizer.SepId : random.Next(1000, 30522)).ToArray()).ToArray();
     }
+
+    private static (SpladeEncoder, SpladeEncoder) Twice(SpladeEncoder encoder) => (encoder, encoder);
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _encoder.Dispose();
-        File.Delete(_vocabulary);
+        _oneThread.Dispose();
+        if (!ReferenceEquals(_oneThread, _twoThreads))
+            _twoThreads.Dispose();
     }
 
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Queries)]
     public int QueryLatencyOneThread()
     {
         TorchSharp.torch.set_num_threads(1);
-        return _encoder.EncodeIds(_query, new EncodeOptions { MaxLength = 32, BatchSize = 1 })[0].Terms.Length;
+        var options = new EncodeOptions { MaxLength = 32, BatchSize = 1 };
+        int terms = 0;
+        foreach (var query in _queries)
+            terms += _oneThread.EncodeIds([query], options)[0].Terms.Length;
+        return terms;
     }
 
     [Benchmark(OperationsPerInvoke = Documents)]
-    public int DocumentThroughput()
+    public int DocumentThroughputTwoThreads()
     {
-        TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
-        return _encoder.EncodeIds(_documents, new EncodeOptions { MaxLength = 256, BatchSize = Documents }).Sum(v => v.Terms.Length);
+        TorchSharp.torch.set_num_threads(2);
+        return _twoThreads.EncodeIds(_documents, new EncodeOptions { MaxLength = 256, BatchSize = Documents }).Sum(v => v.Terms.Length);
+    }
+}
+
+/// <summary>../shared beside the checkout (or $SPLADEFAST_SHARED), as the tests find it.</summary>
+internal static class SharedFiles
+{
+    public static string Require(string relative)
+    {
+        string? root = Environment.GetEnvironmentVariable("SPLADEFAST_SHARED") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); root is null && dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SpladeFast.sln")))
+                root = Path.Combine(dir.Parent?.FullName ?? "", "shared");
+        }
+        string path = Path.Combine(root ?? "shared", relative);
+        return File.Exists(path) || Directory.Exists(path) ? path
+            : throw new FileNotFoundException($"{path} not found: the encoder benchmarks need ../shared beside the checkout (or SPLADEFAST_SHARED)");
     }
 }

@@ -7,6 +7,13 @@ namespace SpladeFast.Cli;
 /// <summary>The command tree; Program.cs and the tests both enter here.</summary>
 public static class SpladeFastCli
 {
+    /// <summary>The CLI links both SPLADE backends; the server host (SpladeFast.Server.Host) only ONNX Runtime.</summary>
+    static SpladeFastCli()
+    {
+        Model.Encoding.TorchBackend.Register();
+        Onnx.OnnxBackend.Register();
+    }
+
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("splade-fast: learned-sparse (SPLADE) retrieval: compressed block-max indexes and exact top-k search.")

@@ -4,7 +4,9 @@ using System.Globalization;
 using SpladeFast.Algorithms;
 using SpladeFast.Format;
 using SpladeFast.Ingest;
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Quantize;
 using SpladeFast.Shards;
 

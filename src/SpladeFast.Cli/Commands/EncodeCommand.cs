@@ -2,7 +2,9 @@ using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Ingest;
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;
@@ -14,7 +16,7 @@ internal static class EncodeCommand
         var model = new Option<string>("--model", "-m") { Description = "A Hugging Face SPLADE checkpoint directory (config.json, model.safetensors, vocab.txt), or 'bm25' (with --vocab).", Required = true };
         var input = new Option<FileInfo>("--input", "-I") { Description = "Texts: JSONL ({\"_id\", \"title\", \"text\"} or {\"id\", \"contents\"}) or TSV (id<TAB>text), plain or .gz.", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Vectors in the index's input format (Anserini JsonVectorCollection), .gz to compress.", Required = true }.WritableFile();
-        var threads = new Option<int>("--threads", "-t") { Description = "CPU threads for the model (0: TorchSharp's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads", "-t") { Description = "CPU threads for the model (0: the backend's default: TorchSharp's, or ONNX Runtime's physical cores).", DefaultValueFactory = _ => 0 };
         var shard = new Option<string?>("--shard") { Description = "i/n: encode only every n-th text starting at the i-th (0-based), so n machines can share a corpus." };
         var encoderOptions = new TextEncoderOptions(defaultMaxLength: 256);
         var command = new Command("encode", "Encode a text collection into sparse vectors (SPLADE checkpoint or BM25 over WordPiece tokens).") { model, input, output, threads, shard };
@@ -23,10 +25,8 @@ internal static class EncodeCommand
         command.SetAction(parse => CliAction.Run(() =>
         {
             var (part, parts) = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole;
-            if (parse.GetValue(threads) > 0)
-                TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             string inputPath = parse.GetRequiredValue(input).FullName;
-            using var encoder = encoderOptions.Create(parse.GetRequiredValue(model), parse);
+            using var encoder = encoderOptions.Create(parse.GetRequiredValue(model), parse, parse.GetValue(threads));
             // The rate covers every pass over the texts: counting, BM25's fitting pass and encoding.
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long written = ProgressDisplay.Run(progress =>

@@ -94,7 +94,7 @@ internal static class QueryCommand
         : $"k = {k} is above {shards.DocumentsPerShard:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
-    private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)
+    private static (QuerySet Queries, string Note) EncodeTopics(string path, Encoders.ITextEncoder encoder, Vocabulary vocabulary)
     {
         using (encoder)
         {
@@ -106,12 +106,12 @@ internal static class QueryCommand
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
                 var encoded = encoder.Encode([texts[q].Text])[0];
                 milliseconds[q] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                vectors.Add(Model.Encoding.EncodedQueries.ToQuery(texts[q].Id, encoded, encoder.Tokenizer.Tokens, vocabulary));
+                vectors.Add(Encoders.EncodedQueries.ToQuery(texts[q].Id, encoded, encoder.Tokenizer.Tokens, vocabulary));
             }
             var latency = LatencyStatistics.From(milliseconds, TimeSpan.FromMilliseconds(milliseconds.Sum()));
             string note = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"query encoding with {encoder.Name} (one query at a time): mean {latency.Mean:F3} ms, p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms; retrieval below");
-            return (new QuerySet(vectors, Model.Encoding.EncodedQueries.WeightScale, 0, 0), note);
+            return (new QuerySet(vectors, Encoders.EncodedQueries.WeightScale, 0, 0), note);
         }
     }
 }

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Modules;
 
-/// <summary>Scaled dot-product attention over projected heads, masked with the dtype's minimum as Hugging Face does.</summary>
+/// <summary>
+/// Scaled dot-product attention over projected heads through libtorch's fused kernel
+/// (<c>scaled_dot_product_attention</c>: one call instead of matmul, scale, mask, softmax and matmul), masked with
+/// the dtype's minimum as Hugging Face does.
+/// </summary>
 internal static class Attention
 {
     /// <param name="mask">Float mask [batch, 1, 1, length]: 0 where attended, the dtype's minimum where padded.</param>
@@ -13,11 +17,7 @@ internal static class Attention
         long batch = query.shape[0], length = query.shape[1], hidden = query.shape[2], size = hidden / heads;
         using var scope = NewDisposeScope();
         Tensor Split(Tensor x) => x.view(batch, length, heads, size).transpose(1, 2);
-        // Scalars held in variables: TorchSharp's implicit ones can be finalized during the native call that reads
-        // them when another thread collects (a use after free that libtorch reports as a failed toFloat).
-        using var scale = Math.Sqrt(size).ToScalar();
-        var scores = Split(query).matmul(Split(key).transpose(-1, -2)).div(scale) + mask;
-        var context = scores.softmax(-1).matmul(Split(value));
+        var context = nn.functional.scaled_dot_product_attention(Split(query), Split(key), Split(value), mask);
         return context.transpose(1, 2).reshape(batch, length, hidden).MoveToOuterDisposeScope();
     }
 

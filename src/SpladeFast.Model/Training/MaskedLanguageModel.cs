@@ -1,4 +1,3 @@
-using SpladeFast.Model.Tokenization;
 using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Training;

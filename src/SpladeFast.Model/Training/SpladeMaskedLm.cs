@@ -1,7 +1,6 @@
 using SpladeFast.Model.Checkpoints;
 using SpladeFast.Model.Encoding;
 using SpladeFast.Model.Modules;
-using SpladeFast.Model.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,8 +56,8 @@ public sealed class SpladeMaskedLm : IDisposable
     {
         using var scope = NewDisposeScope();
         int length = Math.Min(maxLength, Config.MaxPositions);
-        var (ids, mask) = SpladePooling.Pad(texts.Select(t => Tokenizer.Encode(t, length)).ToList(), Tokenizer.PadId, Device);
-        return SpladePooling.Pool(Module.call(ids, mask), mask, Pooling.Max).MoveToOuterDisposeScope();
+        var (ids, mask) = TorchPooling.Pad(texts.Select(t => Tokenizer.Encode(t, length)).ToList(), Tokenizer.PadId, Device);
+        return TorchPooling.Pool(Module.call(ids, mask), mask, Pooling.Max).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() => Module.parameters();

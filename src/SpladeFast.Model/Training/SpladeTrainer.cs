@@ -31,7 +31,7 @@ public sealed class SpladeTrainer : IDisposable
     {
         _config = config;
         random.manual_seed(config.Seed);
-        var device = Encoding.SpladeEncoder.ResolveDevice(config.Device);
+        var device = Encoding.TorchBackend.ResolveDevice(config.Device);
         var documentSource = resumeFrom is null ? config.DocumentModel : config.DocumentModel with { Checkpoint = DocumentDirectory(resumeFrom) };
         _documents = SpladeMaskedLm.Create(documentSource, device);
         if (config.QueryModel is { } querySource)
@@ -212,14 +212,14 @@ public sealed class SpladeTrainer : IDisposable
         var texts = _texts!.Batch(step, micro, _config.GradientAccumulation, _config.BatchSize).Select(b => b.Item).ToList();
         int length = Math.Min(_config.MaxLengthDocument, _documents.Config.MaxPositions);
         var inputs = texts.Select(t => _documents.Tokenizer.Encode(t, length)).ToList();
-        var (ids, mask) = Encoding.SpladePooling.Pad(inputs, _documents.Tokenizer.PadId, _documents.Device);
+        var (ids, mask) = Encoding.TorchPooling.Pad(inputs, _documents.Tokenizer.PadId, _documents.Device);
         var (masked, labels) = MaskedLanguageModel.Mask(ids, mask, _documents.Tokenizer, _config.MlmProbability, MaskingSeed(step, micro));
         var logits = _documents.Module.call(masked, mask);
         // Only the masked positions are predicted: softmax over those rows, not over every position's vocabulary.
         var predicted = (labels.reshape(-1) != MaskedLanguageModel.Ignore).nonzero().squeeze(1);
         var mlm = predicted.shape[0] == 0 ? (logits.sum() * 0) // nothing masked in this batch: no MLM signal
             : nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]).index_select(0, predicted), labels.reshape(-1).index_select(0, predicted));
-        var representations = Encoding.SpladePooling.Pool(logits, mask, Encoding.Pooling.Max);
+        var representations = Encoding.TorchPooling.Pool(logits, mask, Pooling.Max);
         var flops = Regularizers.Apply(_config.DocumentRegularizer.Type, representations);
         var total = mlm + lambdaDocument * flops;
         using var noGrad = no_grad();

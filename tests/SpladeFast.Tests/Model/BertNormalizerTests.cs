@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;

@@ -1,5 +1,7 @@
 using SpladeFast.Model.Checkpoints;
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;
@@ -28,7 +30,7 @@ public class CheckpointTests
 
     private static Dictionary<int, float>[] Encode(string directory)
     {
-        using var encoder = SpladeEncoder.Load(directory);
+        using var encoder = Backends.Load(directory, "torch");
         return encoder.Encode(Texts, new EncodeOptions()).Select(v => v.Terms.Zip(v.Weights).ToDictionary(p => p.First, p => p.Second)).ToArray();
     }
 
@@ -69,7 +71,7 @@ public class CheckpointTests
         string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
         using var dir = new TempDirectory();
         string broken = CopyCheckpoint(dir, source, "broken", t => t.Remove("bert.encoder.layer.1.output.dense.weight"));
-        var ex = Assert.Throws<InvalidDataException>(() => SpladeEncoder.Load(broken).Dispose());
+        var ex = Assert.Throws<InvalidDataException>(() => Backends.Load(broken, "torch").Dispose());
         Assert.Contains("missing required tensors: bert.encoder.layer.1.output.dense.weight", ex.Message);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;
@@ -11,15 +12,20 @@ public class EncoderParityTests
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    private static List<Expected> Cases(string directory) =>
+        File.ReadLines(Path.Combine(directory, "expected.jsonl")).Select(l => JsonSerializer.Deserialize<Expected>(l, Json)!).ToList();
+
     [Trait("Category", "SharedData")]
     [SkippableTheory]
-    [InlineData("tiny-bert-mlm")]
-    [InlineData("tiny-distilbert-mlm")]
-    public void Reproduces_reference_splade_vectors_for_max_and_sum_pooling(string checkpoint)
+    [InlineData("tiny-bert-mlm", "torch")]
+    [InlineData("tiny-distilbert-mlm", "torch")]
+    [InlineData("tiny-bert-mlm", "onnx")]
+    [InlineData("tiny-distilbert-mlm", "onnx")]
+    public void Reproduces_reference_splade_vectors_for_max_and_sum_pooling(string checkpoint, string backend)
     {
         string directory = SharedData.Require($"fixtures/encoders/{checkpoint}");
-        var cases = File.ReadLines(Path.Combine(directory, "expected.jsonl")).Select(l => JsonSerializer.Deserialize<Expected>(l, Json)!).ToList();
-        using var encoder = SpladeEncoder.Load(directory);
+        var cases = Cases(directory);
+        using var encoder = Backends.Load(directory, backend);
         foreach (var pooling in new[] { Pooling.Max, Pooling.Sum })
         {
             var subset = cases.Where(c => string.Equals(c.Pooling, pooling.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
@@ -34,11 +40,50 @@ public class EncoderParityTests
                 {
                     var actual = vectors[i].Terms.Zip(vectors[i].Weights).ToDictionary(p => p.First, p => p.Second);
                     foreach (var (term, weight) in subset[i].Vector)
-                        Assert.True(Math.Abs(actual.GetValueOrDefault(term) - weight) <= 1e-4, $"{checkpoint} {pooling} '{subset[i].Text}' term {term}: {weight} vs {actual.GetValueOrDefault(term)}");
+                        Assert.True(Math.Abs(actual.GetValueOrDefault(term) - weight) <= 1e-4, $"{checkpoint} {backend} {pooling} '{subset[i].Text}' term {term}: {weight} vs {actual.GetValueOrDefault(term)}");
                     foreach (var (term, weight) in actual)
-                        Assert.True(subset[i].Vector.ContainsKey(term) || weight <= 1e-4, $"{checkpoint} {pooling} '{subset[i].Text}': extra term {term} = {weight}");
+                        Assert.True(subset[i].Vector.ContainsKey(term) || weight <= 1e-4, $"{checkpoint} {backend} {pooling} '{subset[i].Text}': extra term {term} = {weight}");
                 }
             }
         }
+    }
+
+    [Trait("Category", "SharedData")]
+    [SkippableTheory]
+    [InlineData("tiny-bert-mlm")]
+    [InlineData("tiny-distilbert-mlm")]
+    public void Torch_and_onnx_agree_batched_and_single(string checkpoint)
+    {
+        string directory = SharedData.Require($"fixtures/encoders/{checkpoint}");
+        // The fixture's texts, plus long ones cut at the position table, so batches pad to very different lengths.
+        var texts = Cases(directory).Select(c => c.Text).Distinct()
+            .Append(string.Join(' ', Enumerable.Repeat("the quick brown fox jumps over the lazy dog", 40))).ToList();
+        using var torch = Backends.Load(directory, "torch");
+        using var onnx = Backends.Load(directory, "onnx");
+        Assert.StartsWith("torch", torch.Backend.Name, StringComparison.Ordinal);
+        Assert.StartsWith("onnx", onnx.Backend.Name, StringComparison.Ordinal);
+        foreach (var pooling in new[] { Pooling.Max, Pooling.Sum })
+        {
+            var reference = torch.Encode(texts, new EncodeOptions { Pooling = pooling, MaxLength = 512, BatchSize = 1 });
+            foreach (var (encoder, batch) in new[] { (torch, 16), (onnx, 16), (onnx, 1) })
+            {
+                var vectors = encoder.Encode(texts, new EncodeOptions { Pooling = pooling, MaxLength = 512, BatchSize = batch });
+                for (int i = 0; i < texts.Count; i++)
+                {
+                    var expected = Dense(reference[i], torch.VocabularySize);
+                    var actual = Dense(vectors[i], torch.VocabularySize);
+                    for (int j = 0; j < expected.Length; j++)
+                        Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4, $"{checkpoint} {pooling} {encoder.Backend.Name} batch {batch} text {i} term {j}: {expected[j]} vs {actual[j]}");
+                }
+            }
+        }
+    }
+
+    private static float[] Dense(SparseTermVector vector, int vocabulary)
+    {
+        var dense = new float[vocabulary];
+        for (int i = 0; i < vector.Terms.Length; i++)
+            dense[vector.Terms[i]] = vector.Weights[i];
+        return dense;
     }
 }

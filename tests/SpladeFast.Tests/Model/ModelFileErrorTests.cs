@@ -5,8 +5,10 @@ using SpladeFast.Cli.Experiments;
 using SpladeFast.Ingest;
 using SpladeFast.Model;
 using SpladeFast.Model.Checkpoints;
-using SpladeFast.Model.Encoding;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Model.Training;
 using SpladeFast.Tests.Support;
 
@@ -206,7 +208,7 @@ public class ModelFileErrorTests
         string source = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
         using var dir = new TempDirectory();
         string model = CopyWithWeight(source, dir.File("ck-nan"), tensor, element, value);
-        var error = Assert.Throws<InvalidDataException>(() => SpladeEncoder.Load(model).Dispose());
+        var error = Assert.Throws<InvalidDataException>(() => Backends.Load(model, "torch").Dispose());
         Assert.StartsWith($"{Path.Combine(model, "model.safetensors")}: tensor {tensor} holds {name} at element {element}:", error.Message);
     }
 

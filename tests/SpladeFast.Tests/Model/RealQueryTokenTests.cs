@@ -1,6 +1,6 @@
 using System.Text;
 using SpladeFast.Ingest;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Tests.Support;
 using Xunit.Abstractions;
 

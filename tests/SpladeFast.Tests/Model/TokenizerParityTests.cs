@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;

@@ -1,4 +1,6 @@
-using SpladeFast.Model.Encoding;
+using SpladeFast.Encoders;
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
 using SpladeFast.Model.Training;
 using SpladeFast.Tests.Support;
 using static TorchSharp.torch;
@@ -78,9 +80,9 @@ public class TrainerTests
         float[] trained;
         using (no_grad())
             trained = trainer.DocumentModel.Represent(texts, 16).data<float>().ToArray();
-        using var encoder = SpladeEncoder.Load(dir.File("out/final"));
+        using var encoder = Backends.Load(dir.File("out/final"), "torch");
         var vectors = encoder.Encode(texts, new EncodeOptions { MaxLength = 16 });
-        int vocabulary = encoder.Config.VocabularySize;
+        int vocabulary = encoder.VocabularySize;
         for (int t = 0; t < texts.Length; t++)
         {
             var dense = new float[vocabulary];

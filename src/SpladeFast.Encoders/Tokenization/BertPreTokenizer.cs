@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace SpladeFast.Model.Tokenization;
+namespace SpladeFast.Encoders.Tokenization;
 
 /// <summary>
 /// Hugging Face's BertPreTokenizer: split on whitespace, and every punctuation character is a word of its own.

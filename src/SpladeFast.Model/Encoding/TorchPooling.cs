@@ -1,10 +1,14 @@
+using SpladeFast.Encoders.Splade;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpladeFast.Model.Encoding;
 
-/// <summary>The SPLADE representation, shared by encoding and training: w_j = pool_i log(1 + ReLU(logit_ij)), masked positions excluded.</summary>
-public static class SpladePooling
+/// <summary>
+/// <see cref="SpladePooling"/> on tensors, for the TorchSharp backend and training (gradients flow through it):
+/// w_j = pool_i log(1 + ReLU(logit_ij)), masked positions excluded. Tested equal to <see cref="SpladePooling"/>.
+/// </summary>
+public static class TorchPooling
 {
     /// <param name="logits">[batch, positions, vocabulary].</param>
     /// <param name="attentionMask">[batch, positions], 1 for real tokens.</param>
@@ -17,7 +21,8 @@ public static class SpladePooling
             // log(1 + ReLU(x)) never decreases, so the max commutes with it: take the max of the raw logits over
             // real positions first, and transform [batch, vocabulary] values instead of [batch, positions, vocabulary].
             using var zero = 0.ToScalar();
-            using var negativeInfinity = double.NegativeInfinity.ToScalar(); // held: see Attention.Compute
+            // Held in a variable: an implicit Scalar can be finalized by another thread's collection during the native call reading it.
+            using var negativeInfinity = double.NegativeInfinity.ToScalar();
             var padding = attentionMask.unsqueeze(-1).eq(zero);
             return log1p(nn.functional.relu(logits.masked_fill(padding, negativeInfinity).max(1).values)).MoveToOuterDisposeScope();
         }

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace SpladeFast.Model.Tokenization;
+namespace SpladeFast.Encoders.Tokenization;
 
 /// <summary>
 /// Hugging Face's BertNormalizer, which Microsoft.ML.Tokenizers' BertTokenizer does not match exactly, in its order:

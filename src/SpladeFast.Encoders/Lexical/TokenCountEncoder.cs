@@ -1,6 +1,6 @@
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 
-namespace SpladeFast.Model.Encoding;
+namespace SpladeFast.Encoders.Lexical;
 
 /// <summary>A bag of WordPiece tokens: each token weighs its count (the query side of BM25).</summary>
 public sealed class TokenCountEncoder(SpladeTokenizer tokenizer) : ITextEncoder

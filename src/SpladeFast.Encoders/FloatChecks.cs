@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace SpladeFast.Model;
+namespace SpladeFast.Encoders;
 
 /// <summary>NaN and infinity, which SPLADE's ReLU and thresholds would otherwise turn silently into empty vectors.</summary>
 internal static class FloatChecks

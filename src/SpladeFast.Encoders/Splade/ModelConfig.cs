@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SpladeFast.Ingest;
 
-namespace SpladeFast.Model.Checkpoints;
+namespace SpladeFast.Encoders.Splade;
 
 public enum ModelKind
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 using SpladeFast.Ingest;
 
-namespace SpladeFast.Model.Tokenization;
+namespace SpladeFast.Encoders.Tokenization;
 
 /// <summary>
 /// WordPiece tokenization as Hugging Face's uncased BERT tokenizer does it: Microsoft.ML.Tokenizers'

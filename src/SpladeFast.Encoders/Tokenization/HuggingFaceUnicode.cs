@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SpladeFast.Model.Tokenization;
+namespace SpladeFast.Encoders.Tokenization;
 
 /// <summary>
 /// The Unicode data Hugging Face tokenizers' BertNormalizer and BertPreTokenizer actually use, frozen here so that

@@ -1,6 +1,6 @@
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 
-namespace SpladeFast.Model.Encoding;
+namespace SpladeFast.Encoders.Lexical;
 
 /// <summary>
 /// BM25 as a document encoder over WordPiece tokens, so any text collection can be indexed without neural

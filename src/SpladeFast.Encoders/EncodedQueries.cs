@@ -1,6 +1,6 @@
 using SpladeFast.Ingest;
 
-namespace SpladeFast.Model.Encoding;
+namespace SpladeFast.Encoders;
 
 /// <summary>Turns encoder output into engine queries over an index's vocabulary (matched by token string).</summary>
 public static class EncodedQueries

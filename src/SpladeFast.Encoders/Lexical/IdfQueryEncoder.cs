@@ -1,8 +1,8 @@
 using System.Text.Json;
-using SpladeFast.Model.Tokenization;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Ingest;
 
-namespace SpladeFast.Model.Encoding;
+namespace SpladeFast.Encoders.Lexical;
 
 /// <summary>
 /// Inference-free query encoding (OpenSearch's inference-free sparse models, sentence-transformers'

@@ -1,7 +1,9 @@
+using SpladeFast.Encoders.Lexical;
+using SpladeFast.Encoders.Splade;
+using SpladeFast.Encoders.Tokenization;
 using SpladeFast.Ingest;
-using SpladeFast.Model.Tokenization;
 
-namespace SpladeFast.Model.Encoding;
+namespace SpladeFast.Encoders;
 
 /// <summary>What an encoder spec needs beyond its name.</summary>
 public sealed record TextEncoderSettings
@@ -9,8 +11,9 @@ public sealed record TextEncoderSettings
     /// <summary>WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens).</summary>
     public string? VocabularyPath { get; init; }
     public EncodeOptions Encode { get; init; } = new();
-    public string Device { get; init; } = "cpu";
-    public string Precision { get; init; } = "fp32";
+    /// <summary>torch, onnx or auto (<see cref="EncoderBackends"/>).</summary>
+    public string Backend { get; init; } = EncoderBackends.Auto;
+    public BackendSettings Model { get; init; } = new();
     public double K1 { get; init; } = 0.9;
     public double B { get; init; } = 0.4;
 }
@@ -33,8 +36,9 @@ public static class TextEncoderFactory
         if (spec.StartsWith("idf:", StringComparison.Ordinal))
             return new IdfQueryEncoder(Tokenizer(), spec[4..]);
         string directory = spec.StartsWith("splade:", StringComparison.Ordinal) ? spec[7..] : spec;
-        return new SpladeTextEncoder(SpladeEncoder.Load(directory, settings.Device, settings.Precision), settings.Encode,
-            $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}");
+        var encoder = EncoderBackends.Load(directory, settings.Backend, settings.Model);
+        return new SpladeTextEncoder(encoder, settings.Encode,
+            $"splade:{Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))} ({encoder.Backend.Name})");
     }
 
     /// <summary>Encodes texts in chunks into an Anserini JSONL writer; BM25 must have been fitted.</summary>
