@@ -44,6 +44,11 @@ public enum SectionKind : uint
     RangeForward = 12,
     /// <summary>Optional: each document's input ordinal, when it differs from its docid (reordered indexes).</summary>
     DocumentOrder = 13,
+    /// <summary>
+    /// Optional (live index segments): each document's sequence number, u32[DocumentCount], strictly increasing
+    /// with docid: the order in which the live index acknowledged the adds, by which score ties break across segments.
+    /// </summary>
+    Sequence = 14,
 }
 
 /// <summary>
