@@ -22,6 +22,7 @@ public static class SpladeFastCli
             BenchCommand.Create(),
             ExportCommand.Create(),
             MergeCommand.Create(),
+            LiveCommand.Create(),
             ImportCommand.Create(),
             ConvertCommand.Create(),
             ServeCommand.Create(),

@@ -15,6 +15,7 @@ internal static class QueryCommand
     public static Command Create()
     {
         var index = CommonOptions.Shards();
+        index.Description += " Or a live index directory (live create).";
         var queries = new Option<FileInfo?>("--queries", "-q")
         {
             Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
@@ -43,7 +44,7 @@ internal static class QueryCommand
             // Checked before the queries run rather than when the run is written after them.
             if (Identifiers.Check(parse.GetRequiredValue(tag), "run tag") is { } badTag)
                 throw new ArgumentException(badTag);
-            using var opened = ShardSet.Open(CommonOptions.ReadShards(parse, index),
+            using var opened = SearchTarget.Open(CommonOptions.ReadShards(parse, index),
                 parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
             string? encodingNote = null;
             QuerySet querySet;
@@ -63,8 +64,10 @@ internal static class QueryCommand
             var queryVectors = querySet.Queries.Select(pruning.Apply).ToList();
             string algorithmName = parse.GetRequiredValue(algorithm);
             QueryRunResult result;
+            if (algorithmName == GpuExhaustiveSearch.AlgorithmName && opened.Shards is null)
+                throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} searches index files, not live indexes");
             if (algorithmName == GpuExhaustiveSearch.AlgorithmName
-                && GpuRun.TryRun(opened, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
+                && GpuRun.TryRun(opened.Shards!, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
             {
                 result = gpuResult;
             }
@@ -73,7 +76,7 @@ internal static class QueryCommand
                 var chosen = opened.Algorithm(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName, parse.GetValue(k));
                 if (algorithmName == SearchAlgorithms.Auto)
                     Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(opened, chosen.Name == "bmp", parse.GetValue(k))})");
-                result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
+                result = ProgressDisplay.Run(progress => opened.Run(queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
             }
             if (parse.GetValue(run) is { } runFile)
             {
@@ -88,10 +91,10 @@ internal static class QueryCommand
         return command;
     }
 
-    private static string AutoReason(ShardSet shards, bool bmp, int k) =>
-        !shards.HasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
+    private static string AutoReason(SearchTarget target, bool bmp, int k) =>
+        !target.HasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
         : bmp ? $"bmp range data, and k = {k} is at most documents / {SearchAlgorithms.DocumentsPerBmpResult}"
-        : $"k = {k} is above {shards.DocumentsPerShard:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
+        : $"k = {k} is above {target.DocumentsPerPart:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
     private static (QuerySet Queries, string Note) EncodeTopics(string path, Model.Encoding.ITextEncoder encoder, Vocabulary vocabulary)

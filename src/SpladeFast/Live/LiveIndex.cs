@@ -270,11 +270,12 @@ public sealed class LiveIndex : IDisposable
     /// <summary>
     /// Adds documents, JSONL lines as <c>index</c> reads them (<c>{"id", "vector", ...}</c>); an id already in the
     /// index is replaced. Every line is checked first: a bad one fails the whole batch, naming
-    /// <paramref name="source"/> and the line, and nothing is written. Durable when this returns.
+    /// <paramref name="source"/> and the line (<paramref name="lineNumbers"/>, else its position from 1), and nothing
+    /// is written. The batch is one log record: after a crash it is there whole or not at all. Durable when this returns.
     /// </summary>
     /// <returns>How many documents the batch replaced.</returns>
     /// <exception cref="InputException">A line is not a valid document.</exception>
-    public int Add(IReadOnlyList<byte[]> lines, string source = "documents", long firstLine = 1)
+    public int Add(IReadOnlyList<byte[]> lines, string source = "documents", IReadOnlyList<long>? lineNumbers = null)
     {
         ThrowIfNotWriter();
         lock (_lock)
@@ -286,7 +287,7 @@ public sealed class LiveIndex : IDisposable
             for (int i = 0; i < lines.Count; i++)
             {
                 if (Parse(lines[i], quantizer) is { } error)
-                    throw new InputException(source, firstLine + i, error);
+                    throw new InputException(source, lineNumbers?[i] ?? i + 1, error);
                 for (int t = 0; t < _parsed.Count; t++)
                 {
                     if (!_vocabulary.TryGetId(_parsed.Token(t), out _) && known.Add(_parsed.Token(t).ToString()))
