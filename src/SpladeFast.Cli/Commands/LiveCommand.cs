@@ -54,7 +54,7 @@ internal static class LiveCommand
         var texts = new Option<FileInfo?>("--texts") { Description = "Texts instead (JSONL {\"_id\", \"title\", \"text\"} or {\"id\", \"contents\"}, or TSV id<TAB>text), encoded with --model." };
         var model = new Option<string?>("--model", "-m") { Description = "With --texts: a SPLADE checkpoint directory encoding them." };
         var batch = new Option<int>("--batch-docs") { Description = "Documents per acknowledged batch: one log record, fsynced once, whole or absent after a crash.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
-        var noMerge = new Option<bool>("--no-merge") { Description = "Do not run the merges the tiered policy asks for after adding." };
+        var noMerge = new Option<bool>("--no-merge") { Description = "Do not run the merges the tiered policy asks for between batches and at the end." };
         var encoderOptions = new TextEncoderOptions(defaultMaxLength: 256);
         var command = new Command("add", "Add (or replace) documents; each batch is durable when its 'acknowledged' line is printed, and searchable at once.") { index, input, texts, model, batch, noMerge };
         foreach (var option in encoderOptions.All)
@@ -72,6 +72,8 @@ internal static class LiveCommand
                 Console.Out.Flush();
                 lines.Clear();
                 numbers.Clear();
+                if (!parse.GetValue(noMerge))
+                    live.MaybeMerge(); // one process writes: the merges the policy asks for run between batches
             }
             var pending = new List<byte[]>(size);
             var lineNumbers = new List<long>(size);

@@ -86,14 +86,14 @@ public sealed class LiveIndexPropertyTests
         }
     }
 
-    internal static void Check(LiveIndex index, LiveModel model, Random random, string context)
+    internal static void Check(LiveIndex index, LiveModel model, Random random, string context, IReadOnlyList<string>? tokens = null)
     {
         using var lease = index.Acquire();
         var snapshot = lease.Snapshot;
         Assert.Equal(model.Documents.Count, snapshot.DocumentCount);
         for (int q = 0; q < 4; q++)
         {
-            var query = LiveModel.RandomQuery(random, Tokens, snapshot.Vocabulary);
+            var query = LiveModel.RandomQuery(random, tokens ?? Tokens, snapshot.Vocabulary);
             foreach (int k in new[] { 1, 3, 10, 100 })
             {
                 var expected = model.Search(query, snapshot.Vocabulary, k);
