@@ -61,6 +61,17 @@ internal sealed class SearchTarget : IDisposable
 
     public string DocumentId(uint docId) => Shards is { } shards ? shards.DocumentId(docId) : Snapshot!.DocumentId(docId);
 
+    /// <summary>A hit's stored source (JSON without the vector), or null when its index stores none.</summary>
+    public byte[]? StoredSource(uint docId)
+    {
+        if (Shards is { } shards)
+        {
+            var (shard, local) = shards.Locate(docId);
+            return shard < 0 ? null : shards.Shards[shard].StoredFields?.Get(local);
+        }
+        return Snapshot!.Locate(docId) is { } location ? Snapshot.StoredSource(location) : null;
+    }
+
     public QueryRunResult Run(IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
         Shards is { } shards ? QueryRunner.Run(shards, queries, options) : QueryRunner.Run(Snapshot!, queries, options);
 

@@ -33,9 +33,10 @@ internal static class QueryCommand
         var noVerify = CommonOptions.NoVerify();
         var approximation = CommonOptions.Approximation();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
+        var show = new Option<string?>("--show") { Description = "text: print each query's top 10 hits with their stored fields (index --store, live indexes)." }.AcceptOnlyFromAmong("text");
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
-            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
+            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, show,
         };
         foreach (var option in runOptions.All.Concat(approximation.All).Concat(queryEncoder.All).Append(topics.InGroup("Text query")))
             command.Add(option);
@@ -84,11 +85,28 @@ internal static class QueryCommand
                     opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
                 Console.Error.WriteLine($"wrote {result.Hits.Sum(h => h.Length):N0} run lines for {querySet.Queries.Count:N0} queries to {runFile.FullName}");
             }
+            if (parse.GetValue(show) is "text")
+                ShowText(opened, querySet.Queries, result.Hits, opened.ImpactScale * querySet.WeightScale);
             string? note = string.Join("; ", new[] { encodingNote, approximate }.Where(n => n is not null));
             Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), note.Length == 0 ? null : note));
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Each query's top 10 hits with their stored fields, one JSON object a line.</summary>
+    private static void ShowText(SearchTarget target, IReadOnlyList<QueryVector> queries, TopK.SearchHit[][] hits, double scoreDivisor)
+    {
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Console.WriteLine($"query {queries[q].Id}:");
+            foreach (var hit in hits[q].Take(10))
+            {
+                byte[]? source = target.StoredSource(hit.DocId);
+                string fields = source is null ? "(no stored fields: build with index --store)" : System.Text.Encoding.UTF8.GetString(source);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {target.DocumentId(hit.DocId)}  {hit.Score / scoreDivisor:F4}  {fields}"));
+            }
+        }
     }
 
     private static string AutoReason(SearchTarget target, bool bmp, int k) =>

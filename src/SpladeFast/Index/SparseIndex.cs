@@ -102,6 +102,8 @@ public sealed unsafe class SparseIndex : IDisposable
             Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
         if (OptionalSection(SectionKind.Sequence) is { } sequence)
             _sequence = ReadSequence(path, storage.Pointer + (long)sequence.Offset, sequence.Length, header.DocumentCount);
+        if (OptionalSection(SectionKind.StoredFields) is { } stored)
+            StoredFields = new StoredFields(path, storage.Pointer + (long)stored.Offset, stored.Length, header.DocumentCount);
     }
 
     /// <exception cref="IndexCorruptException">The section has the wrong size or its numbers do not increase.</exception>
@@ -167,6 +169,9 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Each document's input ordinal, by which equal scores rank (the identity unless reordered).</summary>
     public DocumentOrder Order { get; }
+
+    /// <summary>Each document's source fields (index --store, live segments); null when not stored.</summary>
+    public StoredFields? StoredFields { get; }
 
     /// <summary>Whether the index records live-index sequence numbers (a live segment; see <see cref="SequenceNumber"/>).</summary>
     public bool HasSequence => _sequence != null;

@@ -106,6 +106,11 @@ public sealed class LiveSnapshot
     public string DocumentId(DocumentLocation location) =>
         location.Segment < 0 ? Buffer[(int)location.Position].Id : Segments[location.Segment].Segment.Index.DocumentId(location.Position);
 
+    /// <summary>A document's stored source (its line without the vector), or null when its segment stores none.</summary>
+    public byte[]? StoredSource(DocumentLocation location) => location.Segment < 0
+        ? StoredFields.SourceOf(Buffer[(int)location.Position].Source)
+        : Segments[location.Segment].Segment.Index.StoredFields?.Get(location.Position);
+
     /// <summary>Every live document's location, by increasing sequence number (the order a fresh build would take).</summary>
     public IEnumerable<(uint Sequence, DocumentLocation Location)> LiveDocuments()
     {

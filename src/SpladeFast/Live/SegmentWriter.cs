@@ -38,10 +38,12 @@ public static class SegmentWriter
         var postings = InvertedLists.Allocate(starts);
         var next = (long[])starts.Clone();
         var sequence = new uint[documents.Count];
+        var stored = new StoredFieldsWriter();
         for (int d = 0; d < documents.Count; d++)
         {
             var document = documents[d];
             sequence[d] = document.Sequence;
+            stored.Add(StoredFields.SourceOf(document.Source));
             for (int i = 0; i < document.Terms.Length; i++)
             {
                 long slot = next[local[document.Terms[i]]]++;
@@ -50,7 +52,7 @@ public static class SegmentWriter
             }
         }
         var contents = new IndexContents(Metadata(path, ["buffer"]), liveTerms.Select(t => vocabulary[t]).ToArray(),
-            documents.Select(d => d.Id).ToArray(), postings, ImpactQuantizer.Fixed(settings.Scale), settings.RangeSize, Forward: null, Sequence: sequence);
+            documents.Select(d => d.Id).ToArray(), postings, ImpactQuantizer.Fixed(settings.Scale), settings.RangeSize, Forward: null, Sequence: sequence, StoredFields: stored);
         return IndexComposer.Write(path, contents, progress: null);
     }
 

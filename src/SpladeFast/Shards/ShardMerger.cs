@@ -93,8 +93,29 @@ public static class ShardMerger
         progress?.Report(new BuildProgress("merging", terms, terms, "terms"));
         var first = sources[0].Index;
         var contents = new IndexContents(metadata, vocabulary, documentIds, postings,
-            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), rangeSize, Forward: null, Sequence: sequence);
+            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), rangeSize, Forward: null, Sequence: sequence,
+            StoredFields: MergeStoredFields(sources, documentIds.Count));
         return IndexComposer.Write(outputPath, contents, progress);
+    }
+
+    /// <summary>The sources' stored fields in merged docid order; null unless every source stores them.</summary>
+    private static StoredFieldsWriter? MergeStoredFields(IReadOnlyList<MergeSource> sources, int documents)
+    {
+        if (sources.Any(s => s.Index.StoredFields is null))
+            return null;
+        var origin = new (int Source, uint DocId)[documents];
+        for (int s = 0; s < sources.Count; s++)
+        {
+            for (uint d = 0; d < (uint)sources[s].NewIds.Length; d++)
+            {
+                if (sources[s].NewIds[d] != Dropped)
+                    origin[sources[s].NewIds[d]] = (s, d);
+            }
+        }
+        var stored = new StoredFieldsWriter();
+        foreach (var (source, docId) in origin)
+            stored.Add(sources[source].Index.StoredFields!.Get(docId));
+        return stored;
     }
 
     /// <summary>New dense docids in global input order: newIds[shard][local], and the document ids in that order.</summary>
