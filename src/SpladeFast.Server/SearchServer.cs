@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace SpladeFast.Server;
 
 /// <summary>
-/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, JSON in
+/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, and over a
+/// live index <c>POST /documents</c> and <c>DELETE /documents/{id}</c>, JSON in
 /// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload). Listens on loopback unless
 /// told otherwise.
 /// </summary>
@@ -37,6 +38,40 @@ public static class SearchServer
             catch (ReloadException e)
             {
                 return Error(e.Message, StatusCodes.Status500InternalServerError);
+            }
+        });
+        app.MapPost("/documents", async (HttpRequest request) =>
+        {
+            try
+            {
+                if (request.ContentLength > options.MaxRequestBytes)
+                    throw new BadRequestException($"the body has {request.ContentLength} bytes; at most {options.MaxRequestBytes} are allowed", StatusCodes.Status413PayloadTooLarge);
+                var add = await JsonSerializer.DeserializeAsync(request.Body, SearchApiJson.Default.AddDocumentsRequest, request.HttpContext.RequestAborted).ConfigureAwait(false)
+                    ?? throw new BadRequestException("the body is JSON null; send {\"documents\": [...]}");
+                return Results.Json(service.AddDocuments(add), SearchApiJson.Default.WriteResponse);
+            }
+            catch (BadRequestException e)
+            {
+                return Error(e.Message, e.StatusCode);
+            }
+            catch (JsonException e)
+            {
+                return Error($"bad JSON body: {Ingest.JsonErrors.Reason(e)}", StatusCodes.Status400BadRequest);
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+            {
+                return Error(e.Message, e.StatusCode);
+            }
+        });
+        app.MapDelete("/documents/{id}", (string id) =>
+        {
+            try
+            {
+                return Results.Json(service.DeleteDocument(id), SearchApiJson.Default.WriteResponse);
+            }
+            catch (BadRequestException e)
+            {
+                return Error(e.Message, e.StatusCode);
             }
         });
         app.MapPost("/search", async (HttpRequest request) =>

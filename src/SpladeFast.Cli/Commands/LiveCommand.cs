@@ -64,9 +64,13 @@ internal static class LiveCommand
             using var live = LiveIndex.Open(parse.GetRequiredValue(index).FullName);
             long added = 0, replaced = 0;
             int size = parse.GetValue(batch);
+            var acknowledgeMilliseconds = new List<double>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             void Acknowledge(List<byte[]> lines, List<long> numbers, string source)
             {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
                 replaced += live.Add(lines, source, numbers);
+                acknowledgeMilliseconds.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 added += lines.Count;
                 Console.WriteLine($"acknowledged {added} documents (through line {numbers[^1]})");
                 Console.Out.Flush();
@@ -121,7 +125,15 @@ internal static class LiveCommand
                 }
             }
             var stats = live.Stats();
-            Console.WriteLine($"added {added:N0} documents ({replaced:N0} replaced); {stats.LiveDocuments:N0} live documents in {stats.Segments.Count} segments and the buffer ({stats.BufferedDocuments:N0})");
+            double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"added {added:N0} documents ({replaced:N0} replaced) in {seconds:F1} s ({added / Math.Max(1e-9, seconds):F0} documents/s); {stats.LiveDocuments:N0} live documents in {stats.Segments.Count} segments and the buffer ({stats.BufferedDocuments:N0})");
+            if (acknowledgeMilliseconds.Count > 0)
+            {
+                // A document is searchable once acknowledged: this is also the time from add to visible.
+                var sorted = acknowledgeMilliseconds.Order().ToList();
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"acknowledgement (add to visible) per batch of up to {size}: mean {sorted.Average():F2} ms, p50 {sorted[sorted.Count / 2]:F2} ms, p99 {sorted[Math.Min(sorted.Count - 1, sorted.Count * 99 / 100)]:F2} ms (flushes and merges included)"));
+            }
             return 0;
         }));
         return command;
