@@ -376,7 +376,7 @@ public sealed class SearchService : IDisposable
     /// </summary>
     private sealed class Generation
     {
-        private int _references = 1;
+        private readonly Storage.LeaseCount _references = new();
 
         private Generation(long number, ShardSet shards)
         {
@@ -406,22 +406,11 @@ public sealed class SearchService : IDisposable
         }
 
         /// <summary>Takes a reference unless the generation is already closed (or closing).</summary>
-        public bool TryAcquire()
-        {
-            int references = Volatile.Read(ref _references);
-            while (references > 0)
-            {
-                int seen = Interlocked.CompareExchange(ref _references, references + 1, references);
-                if (seen == references)
-                    return true;
-                references = seen;
-            }
-            return false;
-        }
+        public bool TryAcquire() => _references.TryAcquire();
 
         public void Release()
         {
-            if (Interlocked.Decrement(ref _references) == 0)
+            if (_references.Release($"generation {Number}"))
                 Shards.Dispose();
         }
     }

@@ -21,7 +21,7 @@ public readonly record struct DocumentLocation(int Segment, uint Position);
 /// </summary>
 public sealed class LiveSnapshot
 {
-    private int _leases = 1;
+    private readonly Storage.LeaseCount _leases = new();
 
     internal LiveSnapshot(long generation, long version, LiveSettings settings, IReadOnlyList<SegmentView> segments,
         MemoryBuffer buffer, int bufferCount, ImmutableHashSet<int> bufferDeleted, Vocabulary vocabulary)
@@ -134,26 +134,12 @@ public sealed class LiveSnapshot
     }
 
     /// <summary>Takes a lease; false once the snapshot is released for good (take the index's current one again).</summary>
-    public bool TryAcquire()
-    {
-        int leases = Volatile.Read(ref _leases);
-        while (leases > 0)
-        {
-            int seen = Interlocked.CompareExchange(ref _leases, leases + 1, leases);
-            if (seen == leases)
-                return true;
-            leases = seen;
-        }
-        return false;
-    }
+    public bool TryAcquire() => _leases.TryAcquire();
 
     /// <summary>Ends a lease; the last one releases the segments' leases.</summary>
     public void Release()
     {
-        int left = Interlocked.Decrement(ref _leases);
-        if (left < 0)
-            throw new InvalidOperationException("snapshot released more often than leased");
-        if (left == 0)
+        if (_leases.Release("snapshot"))
         {
             foreach (var view in Segments)
                 view.Segment.Release();

@@ -14,7 +14,7 @@ public sealed class Segment
 {
     private readonly int[] _localTerms;
     private readonly Lazy<(ulong Hash, uint DocId)[]> _ids;
-    private int _leases = 1;
+    private readonly Storage.LeaseCount _leases = new();
     private volatile bool _deleteWhenReleased;
 
     /// <param name="vocabulary">The live vocabulary, which already holds every token of the segment.</param>
@@ -88,27 +88,13 @@ public sealed class Segment
     }
 
     /// <summary>Takes a lease; false once the segment is closed (the caller then looks at a newer snapshot).</summary>
-    public bool TryAcquire()
-    {
-        int leases = Volatile.Read(ref _leases);
-        while (leases > 0)
-        {
-            int seen = Interlocked.CompareExchange(ref _leases, leases + 1, leases);
-            if (seen == leases)
-                return true;
-            leases = seen;
-        }
-        return false;
-    }
+    public bool TryAcquire() => _leases.TryAcquire();
 
     /// <summary>Ends a lease; the last one closes the segment (and deletes its file if it was retired).</summary>
     /// <exception cref="InvalidOperationException">More releases than leases.</exception>
     public void Release()
     {
-        int left = Interlocked.Decrement(ref _leases);
-        if (left < 0)
-            throw new InvalidOperationException($"segment {Name} released more often than leased");
-        if (left > 0)
+        if (!_leases.Release($"segment {Name}"))
             return;
         string path = Index.Path;
         Index.Dispose();
@@ -120,7 +106,7 @@ public sealed class Segment
     internal void DeleteWhenReleased() => _deleteWhenReleased = true;
 
     /// <summary>Leases held now (the index's own included).</summary>
-    public int Leases => Volatile.Read(ref _leases);
+    public int Leases => _leases.Current;
 
     internal static void TryDelete(string path)
     {
