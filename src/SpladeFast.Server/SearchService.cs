@@ -152,12 +152,7 @@ public sealed class SearchService : IDisposable
             throw new BadRequestException("bmp needs an index built with --bmp");
 
         long start = Stopwatch.GetTimestamp();
-        var (query, weightScale, unknown) = (request.Vector, request.Text) switch
-        {
-            ({ } vector, null) => FromVector(vector, shards.Vocabulary),
-            (null, { } text) => FromText(text, shards.Vocabulary),
-            _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
-        };
+        var (query, weightScale, unknown) = Query(request, shards.Vocabulary);
         double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         start = Stopwatch.GetTimestamp();
@@ -190,12 +185,7 @@ public sealed class SearchService : IDisposable
         if (algorithm is BlockMaxPruning && !snapshot.HasRanges)
             throw new BadRequestException("bmp needs segments with bmp data (live create --bmp-range above 0)");
         long start = Stopwatch.GetTimestamp();
-        var (query, weightScale, unknown) = (request.Vector, request.Text) switch
-        {
-            ({ } vector, null) => FromVector(vector, snapshot.Vocabulary),
-            (null, { } text) => FromText(text, snapshot.Vocabulary),
-            _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
-        };
+        var (query, weightScale, unknown) = Query(request, snapshot.Vocabulary);
         double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         start = Stopwatch.GetTimestamp();
         var pool = _liveSearchers.GetValue(snapshot, _ => []);
@@ -335,6 +325,13 @@ public sealed class SearchService : IDisposable
 
     private static IQuerySearcher CreateSearcher(ShardSet shards) =>
         shards.Shards.Count == 1 ? new SearchContext(shards.Shards[0]) : new ShardedSearcher(shards);
+
+    private (QueryVector Query, double WeightScale, int Unknown) Query(SearchRequest request, Vocabulary vocabulary) => (request.Vector, request.Text) switch
+    {
+        ({ } vector, null) => FromVector(vector, vocabulary),
+        (null, { } text) => FromText(text, vocabulary),
+        _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
+    };
 
     private (QueryVector Query, double WeightScale, int Unknown) FromVector(Dictionary<string, double> vector, Vocabulary vocabulary)
     {
