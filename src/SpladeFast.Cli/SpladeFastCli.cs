@@ -29,6 +29,7 @@ public static class SpladeFastCli
             BenchCommand.Create(),
             ExportCommand.Create(),
             MergeCommand.Create(),
+            LiveCommand.Create(),
             ImportCommand.Create(),
             ConvertCommand.Create(),
             ServeCommand.Create(),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SpladeFast.Server;
@@ -15,9 +16,34 @@ public sealed record SearchRequest
     public string? Text { get; set; }
     public int K { get; set; } = 10;
     public string? Algorithm { get; set; }
+    /// <summary>Stored fields to return with each hit ("*": all); null returns none.</summary>
+    public List<string>? Fields { get; set; }
 }
 
-public sealed record SearchHitResponse(string Id, double Score);
+/// <param name="Fields">The hit's requested stored fields (absent ones left out); null unless the request named some.</param>
+public sealed record SearchHitResponse(string Id, double Score,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, JsonElement>? Fields = null);
+
+/// <summary>
+/// The body of <c>POST /documents</c> (live indexes): documents as JSON objects with an id and either a
+/// <c>vector</c> (token -> weight, as index input) or a <c>text</c> (encoded by the server's encoder); their other
+/// fields are stored. An id already in the index is replaced.
+/// </summary>
+public sealed record AddDocumentsRequest
+{
+    public List<JsonElement>? Documents { get; set; }
+}
+
+/// <summary>The answer to <c>POST /documents</c> and <c>DELETE /documents/{id}</c>: acknowledged (durable and searchable).</summary>
+public sealed record WriteResponse(int Added, int Replaced, int Deleted, long Generation, int Pending);
+
+/// <summary>A live index's state in <c>GET /stats</c>.</summary>
+/// <param name="Pending">Documents in the memory buffer (in the log, not yet in a segment).</param>
+public sealed record LiveStatsResponse(
+    long Generation, IReadOnlyList<LiveSegmentResponse> Segments, int Pending, long LiveDocuments,
+    IReadOnlyList<string> Merging, long MergesDone, string? LastMergeError);
+
+public sealed record LiveSegmentResponse(string Name, int Documents, int Deleted);
 
 public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, string Algorithm, int K, int UnknownTokens, double EncodeMilliseconds, double SearchMilliseconds);
 
@@ -28,7 +54,8 @@ public sealed record ErrorResponse(string Error);
 public sealed record StatsResponse(
     long Documents, int Terms, long Postings, IReadOnlyList<string> Shards, string DefaultAlgorithm,
     IReadOnlyList<string> Algorithms, string? QueryEncoder, int MaxK, long Requests,
-    long Generation, IReadOnlyList<IndexFileResponse> Files);
+    long Generation, IReadOnlyList<IndexFileResponse> Files,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiveStatsResponse? Live = null);
 
 /// <summary>
 /// One served index file: its path, size and modification time when opened, and its header checksum (16 hex digits),
@@ -47,4 +74,7 @@ public sealed record IndexFileResponse(string Path, long Bytes, DateTime Modifie
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(AddDocumentsRequest))]
+[JsonSerializable(typeof(WriteResponse))]
+[JsonSerializable(typeof(JsonElement))]
 public sealed partial class SearchApiJson : JsonSerializerContext;

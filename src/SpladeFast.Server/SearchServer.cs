@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace SpladeFast.Server;
 
 /// <summary>
-/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, JSON in
+/// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, and over a
+/// live index <c>POST /documents</c> and <c>DELETE /documents/{id}</c>, JSON in
 /// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload). Listens on loopback unless
 /// told otherwise.
 /// </summary>
@@ -39,35 +40,53 @@ public static class SearchServer
                 return Error(e.Message, StatusCodes.Status500InternalServerError);
             }
         });
-        app.MapPost("/search", async (HttpRequest request) =>
+        app.MapPost("/documents", (HttpRequest request) => Answer(request, options, SearchApiJson.Default.AddDocumentsRequest,
+            "send {\"documents\": [...]}", add => Results.Json(service.AddDocuments(add), SearchApiJson.Default.WriteResponse)));
+        app.MapDelete("/documents/{id}", (string id) =>
         {
             try
             {
-                if (request.ContentLength > options.MaxRequestBytes)
-                    throw new BadRequestException($"the body has {request.ContentLength} bytes; at most {options.MaxRequestBytes} are allowed", StatusCodes.Status413PayloadTooLarge);
-                var search = await JsonSerializer.DeserializeAsync(request.Body, SearchApiJson.Default.SearchRequest, request.HttpContext.RequestAborted).ConfigureAwait(false)
-                    ?? throw new BadRequestException("the body is JSON null; send {\"vector\": {...}} or {\"text\": \"...\"}");
-                return Results.Json(service.Search(search), SearchApiJson.Default.SearchResponse);
+                return Results.Json(service.DeleteDocument(id), SearchApiJson.Default.WriteResponse);
             }
             catch (BadRequestException e)
             {
                 return Error(e.Message, e.StatusCode);
             }
-            catch (JsonException e)
-            {
-                return Error($"bad JSON body: {Ingest.JsonErrors.Reason(e)}", StatusCodes.Status400BadRequest);
-            }
-            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
-            {
-                return Error(e.Message, e.StatusCode);
-            }
         });
+        app.MapPost("/search", (HttpRequest request) => Answer(request, options, SearchApiJson.Default.SearchRequest,
+            "send {\"vector\": {...}} or {\"text\": \"...\"}", search => Results.Json(service.Search(search), SearchApiJson.Default.SearchResponse)));
         return app;
     }
 
     /// <summary>The addresses the started server listens on (the real port when 0 was asked for).</summary>
     public static IReadOnlyList<string> Addresses(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToList();
+
+    /// <summary>Reads a JSON body of at most the allowed size and answers it; a bad request gets its 4xx and message.</summary>
+    private static async Task<IResult> Answer<T>(HttpRequest request, SearchServiceOptions options, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type,
+        string expected, Func<T, IResult> answer)
+    {
+        try
+        {
+            if (request.ContentLength > options.MaxRequestBytes)
+                throw new BadRequestException($"the body has {request.ContentLength} bytes; at most {options.MaxRequestBytes} are allowed", StatusCodes.Status413PayloadTooLarge);
+            var body = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted).ConfigureAwait(false)
+                ?? throw new BadRequestException($"the body is JSON null; {expected}");
+            return answer(body);
+        }
+        catch (BadRequestException e)
+        {
+            return Error(e.Message, e.StatusCode);
+        }
+        catch (JsonException e)
+        {
+            return Error($"bad JSON body: {Ingest.JsonErrors.Reason(e)}", StatusCodes.Status400BadRequest);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            return Error(e.Message, e.StatusCode);
+        }
+    }
 
     private static IResult Error(string message, int status) => Results.Json(new ErrorResponse(message), SearchApiJson.Default.ErrorResponse, statusCode: status);
 }

@@ -3,10 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using SpladeFast.Algorithms;
 using SpladeFast.Format;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using SpladeFast.Ingest;
 using SpladeFast.Encoders;
 using SpladeFast.Encoders.Lexical;
 using SpladeFast.Encoders.Splade;
+using SpladeFast.Live;
 using SpladeFast.Quantize;
 using SpladeFast.Shards;
 
@@ -25,7 +28,9 @@ public sealed class ReloadException(string message, Exception inner) : Exception
 /// Answers search requests from the shared memory-mapped shards. Per-thread search state is pooled (one searcher
 /// per concurrent request, reused after); the query encoder, when there is one, encodes one text at a time.
 /// <see cref="Reload"/> opens the index files again and swaps them in at once; requests already running finish on
-/// the files they started with, which close when the last of those requests ends.
+/// the files they started with, which close when the last of those requests ends. Over a live index
+/// (<see cref="SearchService(LiveIndex, ITextEncoder?, SearchServiceOptions)"/>) every request searches the newest
+/// snapshot, and documents are added and deleted through it.
 /// </summary>
 public sealed class SearchService : IDisposable
 {
@@ -35,6 +40,8 @@ public sealed class SearchService : IDisposable
     private readonly Lock _encoderLock = new();
     private readonly Lock _reloadLock = new();
     private Generation _current;
+    private readonly LiveIndex? _live;
+    private readonly ConditionalWeakTable<LiveSnapshot, ConcurrentBag<LiveSearcher>> _liveSearchers = [];
     private long _requests;
     private volatile bool _disposed;
 
@@ -50,8 +57,20 @@ public sealed class SearchService : IDisposable
         _current = Generation.Open(1, _paths);
     }
 
+    /// <summary>Serves a live index opened for writing (the caller keeps it, and disposes it after the service).</summary>
+    public SearchService(LiveIndex live, ITextEncoder? encoder, SearchServiceOptions options)
+    {
+        _paths = [];
+        _live = live;
+        _encoder = encoder;
+        _options = options;
+        _current = null!;
+    }
+
     public StatsResponse Stats()
     {
+        if (_live is not null)
+            return LiveStats();
         var generation = Acquire();
         try
         {
@@ -76,6 +95,8 @@ public sealed class SearchService : IDisposable
     /// <exception cref="ReloadException">A file is missing, damaged or does not fit the others; nothing changed.</exception>
     public StatsResponse Reload()
     {
+        if (_live is not null)
+            return LiveStats(); // always current: every write is visible when acknowledged
         lock (_reloadLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -101,6 +122,8 @@ public sealed class SearchService : IDisposable
         string algorithmName = request.Algorithm ?? _options.DefaultAlgorithm;
         if (algorithmName != SearchAlgorithms.Auto && !SearchAlgorithms.Names.Contains(algorithmName))
             throw new BadRequestException($"unknown algorithm '{algorithmName}'; known: {SearchAlgorithms.Auto}, {string.Join(", ", SearchAlgorithms.Names)}");
+        if (_live is not null)
+            return SearchLive(request, algorithmName);
         var generation = Acquire();
         try
         {
@@ -120,7 +143,7 @@ public sealed class SearchService : IDisposable
             if (_disposed)
                 return;
             _disposed = true;
-            _current.Release();
+            _current?.Release();
         }
     }
 
@@ -131,12 +154,7 @@ public sealed class SearchService : IDisposable
             throw new BadRequestException("bmp needs an index built with --bmp");
 
         long start = Stopwatch.GetTimestamp();
-        var (query, weightScale, unknown) = (request.Vector, request.Text) switch
-        {
-            ({ } vector, null) => FromVector(vector, shards.Vocabulary),
-            (null, { } text) => FromText(text, shards.Vocabulary),
-            _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
-        };
+        var (query, weightScale, unknown) = Query(request, shards.Vocabulary);
         double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         start = Stopwatch.GetTimestamp();
@@ -148,13 +166,150 @@ public sealed class SearchService : IDisposable
             hits = new SearchHitResponse[found.Length];
             double divisor = shards.ImpactScale * weightScale;
             for (int i = 0; i < found.Length; i++)
-                hits[i] = new SearchHitResponse(shards.DocumentId(found[i].DocId), found[i].Score / divisor);
+            {
+                var (shard, local) = request.Fields is null ? (-1, 0u) : shards.Locate(found[i].DocId);
+                hits[i] = new SearchHitResponse(shards.DocumentId(found[i].DocId), found[i].Score / divisor,
+                    request.Fields is null ? null : Fields(request.Fields, shard < 0 ? null : shards.Shards[shard].StoredFields?.Get(local)));
+            }
         }
         finally
         {
             generation.Searchers.Add(searcher);
         }
         return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    private SearchResponse SearchLive(SearchRequest request, string algorithmName)
+    {
+        using var lease = _live!.Acquire();
+        var snapshot = lease.Snapshot;
+        var algorithm = snapshot.Algorithm(algorithmName, request.K);
+        if (algorithm is BlockMaxPruning && !snapshot.HasRanges)
+            throw new BadRequestException("bmp needs segments with bmp data (live create --bmp-range above 0)");
+        long start = Stopwatch.GetTimestamp();
+        var (query, weightScale, unknown) = Query(request, snapshot.Vocabulary);
+        double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        start = Stopwatch.GetTimestamp();
+        var pool = _liveSearchers.GetValue(snapshot, _ => []);
+        var searcher = pool.TryTake(out var pooled) ? pooled : new LiveSearcher(snapshot);
+        SearchHitResponse[] hits;
+        try
+        {
+            var found = searcher.Search(query, request.K, algorithm);
+            hits = new SearchHitResponse[found.Length];
+            double divisor = snapshot.ImpactScale * weightScale;
+            for (int i = 0; i < found.Length; i++)
+            {
+                var location = snapshot.Locate(found[i].DocId)!.Value;
+                hits[i] = new SearchHitResponse(snapshot.DocumentId(location), found[i].Score / divisor,
+                    request.Fields is null ? null : Fields(request.Fields, snapshot.StoredSource(location)));
+            }
+        }
+        finally
+        {
+            pool.Add(searcher);
+        }
+        return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    /// <summary>The named fields of a stored source ("*": all of them); none when nothing is stored.</summary>
+    private static Dictionary<string, JsonElement> Fields(List<string> names, byte[]? source)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (source is null)
+            return fields;
+        using var document = JsonDocument.Parse(source);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (names.Contains("*") || names.Contains(property.Name))
+                fields[property.Name] = property.Value.Clone();
+        }
+        return fields;
+    }
+
+    /// <summary>Adds (or replaces) documents in the live index; durable and searchable when this returns.</summary>
+    /// <exception cref="BadRequestException">Not a live index, or a bad document (named by its position).</exception>
+    public WriteResponse AddDocuments(AddDocumentsRequest request)
+    {
+        var live = _live ?? throw new BadRequestException("this server serves index files; documents are added to a live index (serve a 'live create' directory)");
+        if (request.Documents is not { Count: > 0 } documents)
+            throw new BadRequestException("give 'documents': a non-empty list of {\"id\", \"vector\" or \"text\", ...}");
+        var lines = new List<byte[]>(documents.Count);
+        for (int i = 0; i < documents.Count; i++)
+        {
+            var document = documents[i];
+            if (document.ValueKind != JsonValueKind.Object)
+                throw new BadRequestException($"document {i + 1} is not a JSON object");
+            if (document.TryGetProperty("vector", out _))
+            {
+                lines.Add(JsonSerializer.SerializeToUtf8Bytes(document, SearchApiJson.Default.JsonElement));
+                continue;
+            }
+            if (!document.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                throw new BadRequestException($"document {i + 1} has neither a 'vector' nor a 'text'");
+            lines.Add(EncodeDocument(document, text.GetString()!));
+        }
+        try
+        {
+            int replaced = live.Add(lines, "request body", Enumerable.Range(1, lines.Count).Select(n => (long)n).ToList());
+            var stats = live.Stats();
+            return new WriteResponse(lines.Count, replaced, 0, stats.Generation, stats.BufferedDocuments);
+        }
+        catch (InputException e)
+        {
+            throw new BadRequestException($"document {e.Line}: {e.Reason}");
+        }
+    }
+
+    /// <summary>Deletes a document of the live index; durable when this returns.</summary>
+    public WriteResponse DeleteDocument(string id)
+    {
+        var live = _live ?? throw new BadRequestException("this server serves index files; documents are deleted from a live index");
+        if (Identifiers.Check(id, "document id") is { } error)
+            throw new BadRequestException(error);
+        int deleted = live.Delete([id]);
+        var stats = live.Stats();
+        return new WriteResponse(0, 0, deleted, stats.Generation, stats.BufferedDocuments);
+    }
+
+    /// <summary>A text document as a vector line: its fields kept, the encoder's vector added.</summary>
+    private byte[] EncodeDocument(JsonElement document, string text)
+    {
+        if (_encoder is not { } encoder)
+            throw new BadRequestException("this server has no encoder (start it with --query-model); send 'vector's");
+        if (text.Length > _options.MaxTextLength)
+            throw new BadRequestException($"a text has {text.Length} characters; at most {_options.MaxTextLength} are allowed");
+        SparseTermVector encoded;
+        lock (_encoderLock)
+            encoded = encoder.Encode([text])[0];
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.EnumerateObject())
+                property.WriteTo(writer);
+            writer.WriteStartObject("vector");
+            for (int j = 0; j < encoded.Terms.Length; j++)
+                writer.WriteNumber(encoder.Tokenizer.Tokens[encoded.Terms[j]], encoded.Weights[j]);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    private StatsResponse LiveStats()
+    {
+        var stats = _live!.Stats();
+        using var lease = _live.Acquire();
+        var snapshot = lease.Snapshot;
+        return new StatsResponse(
+            stats.LiveDocuments, snapshot.Vocabulary.Count, snapshot.Segments.Sum(s => s.Segment.Index.PostingCount),
+            stats.Segments.Select(s => s.Name).ToList(), _options.DefaultAlgorithm,
+            [SearchAlgorithms.Auto, .. SearchAlgorithms.Names], _encoder?.Name, _options.MaxK, Interlocked.Read(ref _requests),
+            stats.Generation, snapshot.Segments.Select(s => new IndexFileResponse(s.Segment.Index.Path, s.Segment.Index.FileLength,
+                File.GetLastWriteTimeUtc(s.Segment.Index.Path), s.Segment.Index.Header.Checksum.ToString("x16", CultureInfo.InvariantCulture))).ToList(),
+            new LiveStatsResponse(stats.Generation, stats.Segments.Select(s => new LiveSegmentResponse(s.Name, s.Documents, s.Deleted)).ToList(),
+                stats.BufferedDocuments, stats.LiveDocuments, stats.Merging, stats.MergesDone, stats.LastMergeError));
     }
 
     /// <summary>The generation now served, referenced until <see cref="Generation.Release"/>.</summary>
@@ -172,6 +327,13 @@ public sealed class SearchService : IDisposable
 
     private static IQuerySearcher CreateSearcher(ShardSet shards) =>
         shards.Shards.Count == 1 ? new SearchContext(shards.Shards[0]) : new ShardedSearcher(shards);
+
+    private (QueryVector Query, double WeightScale, int Unknown) Query(SearchRequest request, Vocabulary vocabulary) => (request.Vector, request.Text) switch
+    {
+        ({ } vector, null) => FromVector(vector, vocabulary),
+        (null, { } text) => FromText(text, vocabulary),
+        _ => throw new BadRequestException("give exactly one of 'vector' (token -> weight) and 'text'"),
+    };
 
     private (QueryVector Query, double WeightScale, int Unknown) FromVector(Dictionary<string, double> vector, Vocabulary vocabulary)
     {
@@ -213,7 +375,7 @@ public sealed class SearchService : IDisposable
     /// </summary>
     private sealed class Generation
     {
-        private int _references = 1;
+        private readonly Storage.LeaseCount _references = new();
 
         private Generation(long number, ShardSet shards)
         {
@@ -243,22 +405,11 @@ public sealed class SearchService : IDisposable
         }
 
         /// <summary>Takes a reference unless the generation is already closed (or closing).</summary>
-        public bool TryAcquire()
-        {
-            int references = Volatile.Read(ref _references);
-            while (references > 0)
-            {
-                int seen = Interlocked.CompareExchange(ref _references, references + 1, references);
-                if (seen == references)
-                    return true;
-                references = seen;
-            }
-            return false;
-        }
+        public bool TryAcquire() => _references.TryAcquire();
 
         public void Release()
         {
-            if (Interlocked.Decrement(ref _references) == 0)
+            if (_references.Release($"generation {Number}"))
                 Shards.Dispose();
         }
     }

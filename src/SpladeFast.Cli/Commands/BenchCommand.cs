@@ -11,7 +11,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var index = CommonOptions.Index();
+        var index = CommonOptions.Index("Index file, or a live index directory (live create).");
         var queries = new Option<FileInfo>("--queries", "-q") { Description = "Queries (TSV or JSONL, as for query).", Required = true };
         var runOptions = new RunOptions(defaultK: 10);
         var algorithms = new Option<string[]>("--algorithms")
@@ -32,15 +32,15 @@ internal static class BenchCommand
         {
             string indexPath = parse.GetRequiredValue(index).FullName;
             // Loading and verifying a large index takes seconds before the first bar: say what is happening.
-            Console.Error.WriteLine($"loading {indexPath} into memory and verifying its checksums");
-            using var opened = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);
+            Console.Error.WriteLine($"loading {indexPath} and verifying its checksums");
+            using var opened = SearchTarget.Open([indexPath], IndexStorageKind.InMemory);
             var querySet = QueryReader.Read(parse.GetRequiredValue(queries).FullName, opened.Vocabulary, parse.GetValue(skipBad));
             var (pruning, factor, approximate) = approximation.Read(parse);
             var chosen = parse.GetValue(algorithms) is { Length: > 0 } names ? names.Select(SearchAlgorithms.Get).ToList() : SearchAlgorithms.All.ToList();
             // One display for every run, so that their bars line up.
-            var comparison = ProgressDisplay.Run(progress => AlgorithmComparison.Run(opened, querySet.Queries.Select(pruning.Apply).ToList(), chosen,
+            var comparison = ProgressDisplay.Run(progress => opened.Compare(querySet.Queries.Select(pruning.Apply).ToList(), chosen,
                 runOptions.Read(parse, chosen[0], factor, progress)));
-            string note = $"{opened.Path}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
+            string note = $"{opened.Describe()}: {opened.DocumentCount:N0} documents, {querySet.Queries.Count:N0} queries; results checked against {chosen[0].Name}: "
                 + (comparison.Mismatches.Count == 0 ? "all identical" : "DIFFERENT") + (approximate is null ? "" : $"; {approximate}");
             Console.Write(LatencyReport.Render(comparison.Runs, parse.GetRequiredValue(report), note));
             foreach (var mismatch in comparison.Mismatches)

@@ -12,7 +12,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var index = CommonOptions.Index();
+        var index = CommonOptions.Index("Index file, or live index directory (its live documents, as one index built from them).");
         var format = new Option<string>("--format")
         {
             Description = "pisa: binary collection, lexicons and weighted queries; ciff: Common Index File Format postings (tf = impact); "
@@ -34,8 +34,9 @@ internal static class ExportCommand
         {
             // Checked here rather than by the parser, so that the error can list the formats.
             string chosen = parse.GetValue(format) ?? throw new ArgumentException("give --format: pisa, ciff, anserini, parquet or bulk");
-            using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
             string target = parse.GetRequiredValue(output);
+            using var live = LiveIndexFile.Open(parse.GetRequiredValue(index).FullName, target);
+            using var opened = SparseIndex.Open(live.Path);
             switch (chosen)
             {
                 case "pisa":
@@ -60,6 +61,40 @@ internal static class ExportCommand
             return 0;
         }));
         return command;
+    }
+}
+
+/// <summary>
+/// The index file a command reads: the given file, or for a live index directory a temporary index of its live
+/// documents written beside <c>output</c> and deleted on disposal.
+/// </summary>
+internal sealed class LiveIndexFile : IDisposable
+{
+    private readonly bool _temporary;
+
+    private LiveIndexFile(string path, bool temporary)
+    {
+        Path = path;
+        _temporary = temporary;
+    }
+
+    public string Path { get; }
+
+    public static LiveIndexFile Open(string index, string output)
+    {
+        if (!Live.LiveIndex.IsLiveIndex(index))
+            return new LiveIndexFile(index, false);
+        string path = Format.TemporaryFiles.Claim(System.IO.Path.GetFullPath(output), "live.sfi");
+        using var live = Live.LiveIndex.Open(index, readOnly: true);
+        using var lease = live.Acquire();
+        ProgressDisplay.Run(progress => Live.LiveExport.WriteIndex(lease.Snapshot, path, progress));
+        return new LiveIndexFile(path, true);
+    }
+
+    public void Dispose()
+    {
+        if (_temporary)
+            File.Delete(Path);
     }
 }
 

@@ -34,9 +34,10 @@ internal static class IndexCommand
         var bpIterations = new Option<int>("--bp-iterations") { Description = "Swap rounds per bisection for --reorder bp.", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var shard = new Option<string?>("--shard") { Description = "i/n: index only every n-th valid document starting at the i-th (0-based), one shard per machine; query or merge the shards together." };
         var pruning = CommonOptions.Pruning();
+        var store = new Option<bool>("--store") { Description = "Keep each document's source fields (its line without the vector: id, title, text, ...) LZ4-compressed, for query --show text and the server's \"fields\"." };
         var command = new Command("index", "Build a compressed block-max index from sparse document vectors.")
         {
-            input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations, shard,
+            input, output, vocab, quantBits, scale, skipBad, bmp, rangeSize, reorder, bpIterations, shard, store,
         };
         foreach (var option in pruning)
             command.Add(option);
@@ -53,6 +54,7 @@ internal static class IndexCommand
                 Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
                 Pruning = CommonOptions.ReadPruning(parse, pruning),
                 Shard = parse.GetValue(shard) is { } text ? Shards.ShardSpec.Parse(text) : Shards.ShardSpec.Whole,
+                Store = parse.GetValue(store),
             };
             if (options.RangeSize is < 0 or > IndexLayout.MaxRangeSize || (parse.GetValue(bmp) && options.RangeSize == 0))
                 throw new ArgumentException($"--bmp-range must be between 1 and {IndexLayout.MaxRangeSize}.");

@@ -15,6 +15,7 @@ internal static class QueryCommand
     public static Command Create()
     {
         var index = CommonOptions.Shards();
+        index.Description += " Or a live index directory (live create).";
         var queries = new Option<FileInfo?>("--queries", "-q")
         {
             Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
@@ -32,9 +33,10 @@ internal static class QueryCommand
         var noVerify = CommonOptions.NoVerify();
         var approximation = CommonOptions.Approximation();
         var queryScale = new Option<double>("--query-scale") { Description = "Multiplier turning JSONL float query weights into integers.", DefaultValueFactory = _ => Quantize.QueryWeights.DefaultFloatScale };
+        var show = new Option<string?>("--show") { Description = "text: print each query's top 10 hits with their stored fields (index --store, live indexes)." }.AcceptOnlyFromAmong("text");
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
-            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale,
+            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, show,
         };
         foreach (var option in runOptions.All.Concat(approximation.All).Concat(queryEncoder.All).Append(topics.InGroup("Text query")))
             command.Add(option);
@@ -43,7 +45,7 @@ internal static class QueryCommand
             // Checked before the queries run rather than when the run is written after them.
             if (Identifiers.Check(parse.GetRequiredValue(tag), "run tag") is { } badTag)
                 throw new ArgumentException(badTag);
-            using var opened = ShardSet.Open(CommonOptions.ReadShards(parse, index),
+            using var opened = SearchTarget.Open(CommonOptions.ReadShards(parse, index),
                 parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
             string? encodingNote = null;
             QuerySet querySet;
@@ -63,8 +65,10 @@ internal static class QueryCommand
             var queryVectors = querySet.Queries.Select(pruning.Apply).ToList();
             string algorithmName = parse.GetRequiredValue(algorithm);
             QueryRunResult result;
+            if (algorithmName == GpuExhaustiveSearch.AlgorithmName && opened.Shards is null)
+                throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} searches index files, not live indexes");
             if (algorithmName == GpuExhaustiveSearch.AlgorithmName
-                && GpuRun.TryRun(opened, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
+                && GpuRun.TryRun(opened.Shards!, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
             {
                 result = gpuResult;
             }
@@ -73,7 +77,7 @@ internal static class QueryCommand
                 var chosen = opened.Algorithm(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName, parse.GetValue(k));
                 if (algorithmName == SearchAlgorithms.Auto)
                     Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(opened, chosen.Name == "bmp", parse.GetValue(k))})");
-                result = ProgressDisplay.Run(progress => QueryRunner.Run(opened, queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
+                result = ProgressDisplay.Run(progress => opened.Run(queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
             }
             if (parse.GetValue(run) is { } runFile)
             {
@@ -81,6 +85,8 @@ internal static class QueryCommand
                     opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
                 Console.Error.WriteLine($"wrote {result.Hits.Sum(h => h.Length):N0} run lines for {querySet.Queries.Count:N0} queries to {runFile.FullName}");
             }
+            if (parse.GetValue(show) is "text")
+                ShowText(opened, querySet.Queries, result.Hits, opened.ImpactScale * querySet.WeightScale);
             string? note = string.Join("; ", new[] { encodingNote, approximate }.Where(n => n is not null));
             Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), note.Length == 0 ? null : note));
             return 0;
@@ -88,10 +94,25 @@ internal static class QueryCommand
         return command;
     }
 
-    private static string AutoReason(ShardSet shards, bool bmp, int k) =>
-        !shards.HasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
+    /// <summary>Each query's top 10 hits with their stored fields, one JSON object a line.</summary>
+    private static void ShowText(SearchTarget target, IReadOnlyList<QueryVector> queries, TopK.SearchHit[][] hits, double scoreDivisor)
+    {
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Console.WriteLine($"query {queries[q].Id}:");
+            foreach (var hit in hits[q].Take(10))
+            {
+                byte[]? source = target.StoredSource(hit.DocId);
+                string fields = source is null ? "(no stored fields: build with index --store)" : System.Text.Encoding.UTF8.GetString(source);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {target.DocumentId(hit.DocId)}  {hit.Score / scoreDivisor:F4}  {fields}"));
+            }
+        }
+    }
+
+    private static string AutoReason(SearchTarget target, bool bmp, int k) =>
+        !target.HasRanges ? "the index has no bmp range data; 'index --bmp' adds it for bmp, the fastest at small k"
         : bmp ? $"bmp range data, and k = {k} is at most documents / {SearchAlgorithms.DocumentsPerBmpResult}"
-        : $"k = {k} is above {shards.DocumentsPerShard:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
+        : $"k = {k} is above {target.DocumentsPerPart:N0} documents / {SearchAlgorithms.DocumentsPerBmpResult}, where the accumulator scan beats bmp";
 
     /// <summary>Encodes each text query on its own (as a live system would) and times it.</summary>
     private static (QuerySet Queries, string Note) EncodeTopics(string path, Encoders.ITextEncoder encoder, Vocabulary vocabulary)

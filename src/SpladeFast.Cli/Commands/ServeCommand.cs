@@ -17,9 +17,11 @@ internal static class ServeCommand
         var algorithm = CommonOptions.Algorithm();
         algorithm.Description = $"Algorithm for requests that name none; {SearchAlgorithms.Auto}: the fastest exact one for the index and the request's k (bmp with --bmp data and k <= documents / {SearchAlgorithms.DocumentsPerBmpResult}, else ranked_or_taat).";
         var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
+        var flushAfter = new Option<double>("--flush-seconds") { Description = "Live index: the buffer becomes a segment once its oldest document is this old (merges follow in the background).", DefaultValueFactory = _ => 1.0 };
+        index.Description += " Or a live index directory: then POST /documents and DELETE /documents/{id} write to it.";
         var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats; POST /admin/reload (or SIGHUP) reopens the index files.")
         {
-            index, host, port, algorithm, maxK,
+            index, host, port, algorithm, maxK, flushAfter,
         };
         foreach (var option in queryEncoder.All)
             command.Add(option);
@@ -27,7 +29,10 @@ internal static class ServeCommand
         {
             using var encoder = queryEncoder.Create(parse);
             var options = new SearchServiceOptions { DefaultAlgorithm = parse.GetRequiredValue(algorithm), MaxK = parse.GetValue(maxK) };
-            using var service = new SearchService(CommonOptions.ReadShards(parse, index), encoder, options);
+            var paths = CommonOptions.ReadShards(parse, index);
+            using var live = paths.Count == 1 && Live.LiveIndex.IsLiveIndex(paths[0]) ? Live.LiveIndex.Open(paths[0]) : null;
+            live?.StartBackgroundWork(TimeSpan.FromSeconds(parse.GetValue(flushAfter)));
+            using var service = live is null ? new SearchService(paths, encoder, options) : new SearchService(live, encoder, options);
             string url = $"http://{parse.GetRequiredValue(host)}:{parse.GetValue(port)}";
             using var app = SearchServer.Create(service, url, options);
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>

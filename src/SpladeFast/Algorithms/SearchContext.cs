@@ -66,10 +66,20 @@ public sealed class SearchContext : Shards.IQuerySearcher
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
     /// <exception cref="ArgumentException">The query's largest possible score does not fit the 64-bit score.</exception>
-    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1) =>
+        Search(query, k, algorithm, thresholdFactor, floor: 0, deleted: null);
+
+    /// <summary>
+    /// Runs one query over the documents not in <paramref name="deleted"/>, pruning from <paramref name="floor"/>: a
+    /// score every one of the k best that matter reaches (the k-th best so far of the other segments of a live index).
+    /// With deletes, the per-term thresholds are not used: the documents they count may be deleted.
+    /// </summary>
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor, long floor, DeletedDocuments? deleted)
     {
         CheckScoreRange(query);
-        TopK.Reset(k, thresholdFactor, InitialThreshold ? SafeFloor(query, k) : 0, Index.Order);
+        bool anyDeleted = deleted is { Count: > 0 };
+        long safeFloor = InitialThreshold && !anyDeleted ? SafeFloor(query, k) : 0;
+        TopK.Reset(k, thresholdFactor, Math.Max(floor, safeFloor), Index.Order, deleted);
         Query = query;
         if (algorithm.UsesCursors)
             OpenCursors(query);

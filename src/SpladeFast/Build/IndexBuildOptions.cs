@@ -19,6 +19,8 @@ public sealed record IndexBuildOptions
     public Prune.PruningSpec? Pruning { get; init; }
     /// <summary>Keep only this round-robin part of the (valid) records; every record is still validated.</summary>
     public Shards.ShardSpec Shard { get; init; } = Shards.ShardSpec.Whole;
+    /// <summary>Keep each document's source (its line without the vector) as LZ4-compressed stored fields.</summary>
+    public bool Store { get; init; }
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 

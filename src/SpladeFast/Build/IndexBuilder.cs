@@ -21,6 +21,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly HashSet<(int File, long Line)> _badLines = [];
     private long[] _termCounts = new long[1024];
     private int[] _termScratch = new int[256];
+    private readonly StoredFieldsWriter? _stored = options.Store ? new StoredFieldsWriter() : null;
     private double _maxWeight;
     private long _droppedWeights;
 
@@ -95,7 +96,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var fixedScale = options.QuantBits == 0 ? ImpactQuantizer.Fixed(options.Scale) : (ImpactQuantizer?)null;
         long ordinal = 0;
-        ForEachRecord(files, "reading", (file, line, record) =>
+        ForEachRecord(files, "reading", (file, line, record, _) =>
         {
             string? error = record is null ? null : Check(record, seenIds, fixedScale);
             if (record is null || error is not null)
@@ -146,10 +147,11 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         long[] next = (long[])postings.Starts.Clone();
         uint docId = 0;
         long ordinal = 0;
-        ForEachRecord(files, "indexing", (file, line, record) =>
+        ForEachRecord(files, "indexing", (file, line, record, text) =>
         {
             if (record is null || !options.Shard.Contains(ordinal++))
                 return null;
+            _stored?.Add(StoredFields.SourceOf(text));
             for (int i = 0; i < record.Count; i++)
             {
                 if (!quantizer.TryQuantize(record.Weight(i), out uint impact) || impact == 0)
@@ -171,7 +173,9 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     /// (second pass). In the validating pass a parse error or the visitor's error fails the build or, with
     /// SkipBad, marks the line bad.
     /// </summary>
-    private void ForEachRecord(IReadOnlyList<string> files, string stage, Func<int, long, ParsedVector?, string?> visit, bool validate)
+    private delegate string? RecordVisitor(int file, long line, ParsedVector? record, ReadOnlySpan<byte> text);
+
+    private void ForEachRecord(IReadOnlyList<string> files, string stage, RecordVisitor visit, bool validate)
     {
         long total = files.Sum(f => new FileInfo(f).Length), done = 0;
         var record = new ParsedVector();
@@ -185,7 +189,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
                     continue;
                 if (!validate && _badLines.Contains((f, reader.LineNumber)))
                     continue;
-                string? error = JsonVectorParser.TryParse(line, record, checkedBefore: !validate) ?? visit(f, reader.LineNumber, record);
+                string? error = JsonVectorParser.TryParse(line, record, checkedBefore: !validate) ?? visit(f, reader.LineNumber, record, line);
                 if (error is not null)
                 {
                     if (!validate || !options.SkipBad)
@@ -216,6 +220,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             Inputs = files.Select(Path.GetFileName).ToList()!,
             SkippedRecords = _badLines.Count,
         };
-        return IndexComposer.Write(outputPath, new IndexContents(metadata, _vocabulary.Tokens, _documentIds, postings, quantizer, options.RangeSize, forward), options.Progress);
+        return IndexComposer.Write(outputPath, new IndexContents(metadata, _vocabulary.Tokens, _documentIds, postings, quantizer, options.RangeSize, forward, StoredFields: _stored), options.Progress);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SpladeFast.Codecs;
 using SpladeFast.Format;
 using SpladeFast.Index;
@@ -8,11 +9,14 @@ namespace SpladeFast.Build;
 /// <summary>
 /// Everything an index file holds, before compression. With <paramref name="RangeSize"/> above 0 the bmp data is
 /// written: from <paramref name="Forward"/> when the caller collected it document by document, else derived from
-/// the postings. <paramref name="Ordinals"/> gives each docid's input ordinal (null: the docid itself).
+/// the postings. <paramref name="Ordinals"/> gives each docid's input ordinal (null: the docid itself);
+/// <paramref name="Sequence"/> each docid's live-index sequence number (null: none, see <see cref="SectionKind.Sequence"/>);
+/// <paramref name="StoredFields"/> every document's stored source, in docid order (null: none stored).
 /// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
-    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward, uint[]? Ordinals = null);
+    InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward, uint[]? Ordinals = null,
+    uint[]? Sequence = null, StoredFieldsWriter? StoredFields = null);
 
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
@@ -72,6 +76,19 @@ public static class IndexComposer
         }
         if (contents.Ordinals is { } ordinals && !IsIdentity(ordinals))
             WriteDocumentOrder(writer, ordinals);
+        if (contents.Sequence is { } sequence)
+        {
+            if (sequence.Length != contents.DocumentIds.Count)
+                throw new ArgumentException($"{sequence.Length} sequence numbers for {contents.DocumentIds.Count} documents", nameof(contents));
+            writer.WriteSection(SectionKind.Sequence, MemoryMarshal.AsBytes(sequence.AsSpan()));
+        }
+        if (contents.StoredFields is { } stored)
+        {
+            if (stored.Count != contents.DocumentIds.Count)
+                throw new ArgumentException($"{stored.Count} stored documents for {contents.DocumentIds.Count} documents", nameof(contents));
+            stored.WriteTo(writer.BeginSection(SectionKind.StoredFields));
+            writer.EndSection();
+        }
         writer.Commit(new IndexHeader
         {
             DocumentCount = (ulong)contents.DocumentIds.Count,

@@ -54,6 +54,10 @@ public static class QueryRunner
     public static QueryRunResult Run(ShardSet shards, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
         shards.Shards.Count == 1 ? Run(shards.Shards[0], queries, options) : Run(() => new ShardedSearcher(shards), queries, options);
 
+    /// <summary>Searches a live index's snapshot; hits carry sequence numbers (<see cref="Live.LiveSnapshot.DocumentId(uint)"/>).</summary>
+    public static QueryRunResult Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
+        Run(() => new Live.LiveSearcher(snapshot), queries, options);
+
     private static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
     {
         if (options.K < 1)

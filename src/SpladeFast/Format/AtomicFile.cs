@@ -25,4 +25,31 @@ public static class AtomicFile
             File.Delete(temporary);
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="path"/> so that, once this returns, the file survives a
+    /// crash or power loss whole: temporary name, fsync, rename, fsync of the directory. Before, the old file (or
+    /// none) is there, never part of the new one.
+    /// </summary>
+    public static void WriteDurably(string path, ReadOnlySpan<byte> bytes)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        string temporary = TemporaryFiles.Claim(full);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+            DirectorySync.Flush(directory);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
 }

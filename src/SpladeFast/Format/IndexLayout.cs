@@ -44,6 +44,31 @@ public enum SectionKind : uint
     RangeForward = 12,
     /// <summary>Optional: each document's input ordinal, when it differs from its docid (reordered indexes).</summary>
     DocumentOrder = 13,
+    /// <summary>
+    /// Optional (live index segments): each document's sequence number, u32[DocumentCount], strictly increasing
+    /// with docid: the order in which the live index acknowledged the adds, by which score ties break across segments.
+    /// </summary>
+    Sequence = 14,
+    /// <summary>Optional (index --store, live segments): each document's source fields, LZ4-compressed in blocks (<see cref="StoredFieldsLayout"/>).</summary>
+    StoredFields = 15,
+}
+
+/// <summary>
+/// Stored fields: each document's source (its JSONL line without the vector) in blocks of
+/// <c>DocumentsPerBlock</c> documents, each block compressed alone with LZ4 (as Lucene's stored fields), so fetching a
+/// hit's fields decompresses one small block.
+/// <code>
+///   0 DocumentsPerBlock u32   4 BlockCount u32   8 reserved u64
+///   16 BlockOffsets u64[BlockCount + 1]   (from the start of the data)
+///   .. RawLengths u32[BlockCount]         (each block's length before compression)
+///   .. zeros to 8 bytes, then the data: the compressed blocks one after another
+/// </code>
+/// A block before compression: Offsets u32[n + 1] of its n documents (from the end of the offsets), then their bytes.
+/// </summary>
+public static class StoredFieldsLayout
+{
+    public const int HeaderSize = 16;
+    public const int DefaultDocumentsPerBlock = 16;
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public sealed unsafe class SparseIndex : IDisposable
     private readonly byte* _postings;
     private readonly StringTableReader _documentIds;
     private readonly SectionEntry[] _sections;
+    private readonly uint* _sequence;
 
     private SparseIndex(IIndexStorage storage, bool verifyChecksums)
     {
@@ -99,6 +100,24 @@ public sealed unsafe class SparseIndex : IDisposable
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
         if (OptionalSection(SectionKind.DocumentOrder) is { } order)
             Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
+        if (OptionalSection(SectionKind.Sequence) is { } sequence)
+            _sequence = ReadSequence(path, storage.Pointer + (long)sequence.Offset, sequence.Length, header.DocumentCount);
+        if (OptionalSection(SectionKind.StoredFields) is { } stored)
+            StoredFields = new StoredFields(path, storage.Pointer + (long)stored.Offset, stored.Length, header.DocumentCount);
+    }
+
+    /// <exception cref="IndexCorruptException">The section has the wrong size or its numbers do not increase.</exception>
+    private static uint* ReadSequence(string path, byte* section, ulong length, ulong documents)
+    {
+        if (length != documents * sizeof(uint))
+            ThrowHelper.Corrupt(path, $"section {SectionKind.Sequence} has a bad size");
+        var numbers = (uint*)section;
+        for (ulong d = 1; d < documents; d++)
+        {
+            if (numbers[d] <= numbers[d - 1])
+                ThrowHelper.Corrupt(path, $"section {SectionKind.Sequence}: document {d}'s sequence number does not follow document {d - 1}'s");
+        }
+        return numbers;
     }
 
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
@@ -150,6 +169,24 @@ public sealed unsafe class SparseIndex : IDisposable
 
     /// <summary>Each document's input ordinal, by which equal scores rank (the identity unless reordered).</summary>
     public DocumentOrder Order { get; }
+
+    /// <summary>Each document's source fields (index --store, live segments); null when not stored.</summary>
+    public StoredFields? StoredFields { get; }
+
+    /// <summary>Whether the index records live-index sequence numbers (a live segment; see <see cref="SequenceNumber"/>).</summary>
+    public bool HasSequence => _sequence != null;
+
+    /// <summary>
+    /// A document's sequence number in the live index it is a segment of, increasing with docid; in an index without
+    /// them (one imported as a first segment), its input ordinal. Score ties break by it across segments.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such document.</exception>
+    public uint SequenceNumber(uint docId)
+    {
+        if (docId >= Header.DocumentCount)
+            ThrowHelper.ArgumentOutOfRange(nameof(docId), "No such document.");
+        return _sequence == null ? Order.Ordinal(docId) : _sequence[docId];
+    }
 
     public ref readonly TermEntry Term(int termId)
     {

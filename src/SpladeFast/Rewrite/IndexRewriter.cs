@@ -27,12 +27,14 @@ public static class IndexRewriter
         int rangeSize = source.Ranges?.RangeSize ?? IndexComposer.RecordedRangeSize(source.Metadata);
         using var forwardWriter = rangeSize > 0 ? new RangeForwardWriter(outputPath, source.DocumentCount, rangeSize, source.TermCount) : null;
         var documentIds = new string[forward.DocumentCount];
+        var stored = source.StoredFields is null ? null : new StoredFieldsWriter();
         var ordinals = new uint[forward.DocumentCount];
         for (int newId = 0; newId < documentIds.Length; newId++)
         {
             int old = order?[newId] ?? newId;
             documentIds[newId] = source.DocumentId((uint)old);
             ordinals[newId] = source.Order.Ordinal((uint)old);
+            stored?.Add(source.StoredFields!.Get((uint)old));
             var terms = forward.TermsOf(old);
             var impacts = forward.ImpactsOf(old);
             for (int i = 0; i < terms.Length; i++)
@@ -48,7 +50,7 @@ public static class IndexRewriter
         foreach (var (key, value) in properties)
             merged[key] = value;
         var contents = new IndexContents(source.Metadata with { Properties = merged }, source.Vocabulary.Tokens, documentIds, postings,
-            new ImpactQuantizer(source.ImpactScale, (int)source.Header.QuantBits), rangeSize, forwardWriter, ordinals);
+            new ImpactQuantizer(source.ImpactScale, (int)source.Header.QuantBits), rangeSize, forwardWriter, ordinals, StoredFields: stored);
         return IndexComposer.Write(outputPath, contents, progress);
     }
 }

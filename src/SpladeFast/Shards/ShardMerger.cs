@@ -6,50 +6,28 @@ using SpladeFast.Quantize;
 namespace SpladeFast.Shards;
 
 /// <summary>
+/// One index read by a merge: its term id for each merged term id (-1: absent) and each of its docids' docid in the
+/// merged index (<see cref="ShardMerger.Dropped"/>: left out, as a live segment's deleted documents are).
+/// </summary>
+public sealed record MergeSource(SparseIndex Index, int[] LocalTerms, uint[] NewIds);
+
+/// <summary>
 /// Merges shards into one index in global document order, over the union vocabulary: searching the result
-/// gives exactly what searching the <see cref="ShardSet"/> gives, docids renumbered densely.
+/// gives exactly what searching the <see cref="ShardSet"/> gives, docids renumbered densely. The same merge joins a
+/// live index's segments (<see cref="Live.SegmentMerger"/>).
 /// </summary>
 public static class ShardMerger
 {
+    /// <summary>The new docid of a document the merge leaves out.</summary>
+    public const uint Dropped = uint.MaxValue;
+
     /// <param name="rangeSize">Docs per bmp range for the merged index; null keeps the shards' own (if they all have the same).</param>
     public static long Write(ShardSet shards, string outputPath, int? rangeSize = null, IProgress<BuildProgress>? progress = null)
     {
         var (newIds, documentIds) = Renumber(shards);
         int terms = shards.Vocabulary.Count;
-        var localTerms = Enumerable.Range(0, shards.Shards.Count).Select(s => shards.LocalTerms(s) ?? Enumerable.Range(0, terms).ToArray()).ToArray();
-        var starts = new long[terms + 1];
-        for (int t = 0; t < terms; t++)
-        {
-            long count = 0;
-            for (int s = 0; s < localTerms.Length; s++)
-                count += localTerms[s][t] >= 0 ? shards.Shards[s].Postings(localTerms[s][t]).PostingCount : 0;
-            starts[t + 1] = starts[t] + count;
-        }
-        var postings = InvertedLists.Allocate(starts);
-        var cursor = new BlockPostingCursor[1];
-        bool sortLists = shards.NeedsSortedMerge;
-        for (int t = 0; t < terms; t++)
-        {
-            long slot = starts[t];
-            for (int s = 0; s < localTerms.Length; s++)
-            {
-                if (localTerms[s][t] < 0)
-                    continue;
-                ref var c = ref cursor[0];
-                for (c.Reset(shards.Shards[s].Postings(localTerms[s][t]), 1); c.DocId != PostingCursor.End; c.Next(), slot++)
-                {
-                    postings.DocIds[slot] = newIds[s][c.DocId];
-                    postings.Impacts[slot] = (ushort)c.Score;
-                }
-            }
-            if (sortLists)
-                postings.DocIds.AsSpan((int)starts[t], (int)(slot - starts[t])).Sort(postings.Impacts.AsSpan((int)starts[t], (int)(slot - starts[t])));
-            if ((t & 1023) == 0)
-                progress?.Report(new BuildProgress("merging", t, terms, "terms"));
-        }
-        progress?.Report(new BuildProgress("merging", terms, terms, "terms"));
-
-        int ranges = rangeSize ?? CommonRangeSize(shards);
+        var sources = Enumerable.Range(0, shards.Shards.Count)
+            .Select(s => new MergeSource(shards.Shards[s], shards.LocalTerms(s) ?? Enumerable.Range(0, terms).ToArray(), newIds[s])).ToList();
         var first = shards.Shards[0];
         var properties = new Dictionary<string, string>(first.Metadata.Properties);
         properties.Remove(ShardSpec.PropertyName);
@@ -60,9 +38,84 @@ public static class ShardMerger
             Inputs = shards.Shards.SelectMany(s => s.Metadata.Inputs).Distinct().ToList(),
             SkippedRecords = shards.Shards.Max(s => s.Metadata.SkippedRecords),
         };
-        var contents = new IndexContents(metadata, shards.Vocabulary.Tokens, documentIds, postings,
-            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), ranges, Forward: null);
+        return Write(sources, shards.Vocabulary.Tokens, documentIds, shards.NeedsSortedMerge, metadata, rangeSize ?? CommonRangeSize(shards), null, outputPath, progress);
+    }
+
+    /// <summary>
+    /// Writes the documents of <paramref name="sources"/> that are not dropped as one index: merged term t's postings
+    /// are every source's postings of its local term, docids renumbered.
+    /// </summary>
+    /// <param name="documentIds">The merged index's document ids, by new docid.</param>
+    /// <param name="sortLists">Whether a list gathered source by source can leave docids out of order (it is then sorted).</param>
+    /// <param name="sequence">The merged documents' live sequence numbers (null: none).</param>
+    public static long Write(IReadOnlyList<MergeSource> sources, IReadOnlyList<string> vocabulary, IReadOnlyList<string> documentIds,
+        bool sortLists, IndexMetadata metadata, int rangeSize, uint[]? sequence, string outputPath, IProgress<BuildProgress>? progress = null)
+    {
+        int terms = vocabulary.Count;
+        bool dropsAny = sources.Any(s => s.NewIds.Contains(Dropped));
+        var starts = new long[terms + 1];
+        for (int t = 0; t < terms; t++)
+        {
+            long count = 0;
+            foreach (var source in sources)
+                count += source.LocalTerms[t] >= 0 ? source.Index.Postings(source.LocalTerms[t]).PostingCount : 0;
+            starts[t + 1] = starts[t] + count;
+        }
+        var postings = InvertedLists.Allocate(starts);
+        var cursor = new BlockPostingCursor[1];
+        long slot = 0;
+        for (int t = 0; t < terms; t++)
+        {
+            long start = slot;
+            starts[t] = start; // with dropped documents the lists move down: the counts above were upper bounds
+            foreach (var source in sources)
+            {
+                if (source.LocalTerms[t] < 0)
+                    continue;
+                ref var c = ref cursor[0];
+                for (c.Reset(source.Index.Postings(source.LocalTerms[t]), 1); c.DocId != PostingCursor.End; c.Next())
+                {
+                    uint newId = source.NewIds[c.DocId];
+                    if (newId == Dropped)
+                        continue;
+                    postings.DocIds[slot] = newId;
+                    postings.Impacts[slot++] = (ushort)c.Score;
+                }
+            }
+            if (sortLists)
+                postings.DocIds.AsSpan((int)start, (int)(slot - start)).Sort(postings.Impacts.AsSpan((int)start, (int)(slot - start)));
+            if ((t & 1023) == 0)
+                progress?.Report(new BuildProgress("merging", t, terms, "terms"));
+        }
+        starts[terms] = slot;
+        if (dropsAny)
+            postings = new InvertedLists(starts, postings.DocIds[..(int)slot], postings.Impacts[..(int)slot]);
+        progress?.Report(new BuildProgress("merging", terms, terms, "terms"));
+        var first = sources[0].Index;
+        var contents = new IndexContents(metadata, vocabulary, documentIds, postings,
+            new ImpactQuantizer(first.ImpactScale, (int)first.Header.QuantBits), rangeSize, Forward: null, Sequence: sequence,
+            StoredFields: MergeStoredFields(sources, documentIds.Count));
         return IndexComposer.Write(outputPath, contents, progress);
+    }
+
+    /// <summary>The sources' stored fields in merged docid order; null unless every source stores them.</summary>
+    private static StoredFieldsWriter? MergeStoredFields(IReadOnlyList<MergeSource> sources, int documents)
+    {
+        if (sources.Any(s => s.Index.StoredFields is null))
+            return null;
+        var origin = new (int Source, uint DocId)[documents];
+        for (int s = 0; s < sources.Count; s++)
+        {
+            for (uint d = 0; d < (uint)sources[s].NewIds.Length; d++)
+            {
+                if (sources[s].NewIds[d] != Dropped)
+                    origin[sources[s].NewIds[d]] = (s, d);
+            }
+        }
+        var stored = new StoredFieldsWriter();
+        foreach (var (source, docId) in origin)
+            stored.Add(sources[source].Index.StoredFields!.Get(docId));
+        return stored;
     }
 
     /// <summary>New dense docids in global input order: newIds[shard][local], and the document ids in that order.</summary>

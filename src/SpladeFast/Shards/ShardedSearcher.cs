@@ -54,9 +54,15 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
         return results;
     }
 
-    private QueryVector LocalQuery(QueryVector query, int shard)
+    private QueryVector LocalQuery(QueryVector query, int shard) => MapTerms(query, shards.LocalTerms(shard));
+
+    /// <summary>
+    /// The query in another index's term ids: <paramref name="map"/>[t] is term t's id there, or -1 (a term past the
+    /// map's end is absent too); terms absent there are dropped. Null keeps the query as it is.
+    /// </summary>
+    public static QueryVector MapTerms(QueryVector query, int[]? map)
     {
-        if (shards.LocalTerms(shard) is not { } map)
+        if (map is null)
             return query;
         var terms = new List<QueryTerm>(query.Terms.Length);
         foreach (var term in query.Terms)

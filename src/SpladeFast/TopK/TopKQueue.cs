@@ -15,6 +15,7 @@ public sealed class TopKQueue
     private double _thresholdFactor = 1;
     private long _floorThreshold;
     private DocumentOrder _order;
+    private DeletedDocuments? _deleted;
     /// <summary>1 when ordinals do not follow docids: a later docid may then win a tie, so the threshold is one lower.</summary>
     private long _tieSlack;
 
@@ -30,7 +31,8 @@ public sealed class TopKQueue
     /// documents below it are pruned from the start.
     /// </param>
     /// <param name="order">The order ties break in; the default is docid order.</param>
-    public void Reset(int k, double thresholdFactor = 1, long floor = 0, DocumentOrder order = default)
+    /// <param name="deleted">Documents that never enter (a live segment's deletes), checked only for hits that would.</param>
+    public void Reset(int k, double thresholdFactor = 1, long floor = 0, DocumentOrder order = default, DeletedDocuments? deleted = null)
     {
         if (k < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(k), "k must be at least 1.");
@@ -39,6 +41,7 @@ public sealed class TopKQueue
         _thresholdFactor = thresholdFactor;
         _floorThreshold = Math.Max(0, floor - 1); // integer scores: "at least floor" is "above floor - 1"
         _order = order;
+        _deleted = deleted is { Count: > 0 } ? deleted : null;
         _tieSlack = order.IsIdentity ? 0 : 1;
         if (_heap.Length < k)
             _heap = new SearchHit[k];
@@ -79,6 +82,8 @@ public sealed class TopKQueue
     {
         if (Count < K)
         {
+            if (_deleted is { } deletedWhileFilling && deletedWhileFilling.Contains(docId))
+                return false;
             SiftUp(Count++, new SearchHit(_order.Ordinal(docId), score));
             return true;
         }
@@ -87,6 +92,8 @@ public sealed class TopKQueue
             return false; // most offers: decided before the ordinal is looked up
         uint ordinal = _order.Ordinal(docId);
         if (score == root.Score && ordinal > root.DocId)
+            return false;
+        if (_deleted is { } deleted && deleted.Contains(docId))
             return false;
         SiftDown(new SearchHit(ordinal, score));
         return true;

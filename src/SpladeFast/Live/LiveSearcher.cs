@@ -1,0 +1,124 @@
+using SpladeFast.Algorithms;
+using SpladeFast.Ingest;
+using SpladeFast.Shards;
+using SpladeFast.TopK;
+
+namespace SpladeFast.Live;
+
+/// <summary>
+/// Answers queries over one <see cref="LiveSnapshot"/> exactly: what one index built from the snapshot's live
+/// documents, in sequence order, answers, ties included. Segments are searched in falling order of their score
+/// bound (sum of weight x the term's largest impact there), each from the k-th best score found so far (one
+/// threshold shared across segments, as a floor), a segment whose bound cannot reach it skipped; each segment's
+/// hits merge by sequence number, as <see cref="ShardedSearcher"/> merges shards by global ordinal. The memory buffer
+/// is scored term at a time. Hit docids are sequence numbers (<see cref="LiveSnapshot.DocumentId(uint)"/>). One per thread.
+/// </summary>
+public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
+{
+    private readonly SearchContext?[] _contexts = new SearchContext?[snapshot.Segments.Count];
+    private readonly (long Bound, int Segment)[] _order = new (long, int)[snapshot.Segments.Count];
+    private readonly TopKQueue _merged = new();
+    private SearchHit[] _results = new SearchHit[16];
+    private long[] _accumulators = new long[Math.Max(16, snapshot.BufferCount)];
+    private int[] _touched = new int[Math.Max(16, snapshot.BufferCount)];
+    private long _bufferScored;
+
+    public LiveSnapshot Snapshot => snapshot;
+
+    public bool InitialThreshold { get; set; } = true;
+
+    public long DocumentsScored => _contexts.Sum(c => c?.DocumentsScored ?? 0) + _bufferScored;
+    public long PostingsDecoded => _contexts.Sum(c => c?.PostingsDecoded ?? 0);
+
+    /// <summary>Segments skipped whole since the last reset: their bound could not reach the shared threshold.</summary>
+    public long SegmentsSkipped { get; private set; }
+
+    public void ResetCounters()
+    {
+        foreach (var context in _contexts)
+            context?.ResetCounters();
+        _bufferScored = 0;
+        SegmentsSkipped = 0;
+    }
+
+    /// <summary>The k best live documents, best first, docids being sequence numbers; valid until the next call.</summary>
+    public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
+    {
+        _merged.Reset(k);
+        var segments = snapshot.Segments;
+        for (int s = 0; s < segments.Count; s++)
+            _order[s] = (segments[s].LiveDocuments == 0 ? 0 : Bound(query, segments[s].Segment), s);
+        _order.AsSpan().Sort(static (a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Segment.CompareTo(b.Segment));
+        foreach (var (bound, s) in _order)
+        {
+            if (bound == 0)
+                continue; // no query term there, or nothing live
+            // Full: a document must beat the k-th score, or tie it with a smaller sequence number.
+            if (_merged.IsFull && bound < _merged.Threshold)
+            {
+                SegmentsSkipped++;
+                continue;
+            }
+            var view = segments[s];
+            var context = _contexts[s] ??= new SearchContext(view.Segment.Index);
+            context.InitialThreshold = InitialThreshold;
+            long floor = _merged.IsFull ? _merged.Threshold : 0;
+            var index = view.Segment.Index;
+            foreach (var hit in context.Search(ShardedSearcher.MapTerms(query, view.Segment.LocalTerms), k, algorithm, thresholdFactor, floor, view.Deleted))
+                _merged.Insert(index.SequenceNumber(hit.DocId), hit.Score);
+        }
+        SearchBuffer(query);
+        if (_results.Length < k)
+            _results = new SearchHit[k];
+        return _results.AsSpan(0, _merged.CopySortedTo(_results));
+    }
+
+    /// <summary>An upper bound of any document's score in the segment: sum of weight x the term's largest impact.</summary>
+    private static long Bound(QueryVector query, Segment segment)
+    {
+        long bound = 0;
+        foreach (var term in query.Terms)
+        {
+            int local = segment.LocalTerm(term.TermId);
+            if (local >= 0)
+                bound += (long)term.Weight * segment.Index.Term(local).MaxImpact;
+        }
+        return bound;
+    }
+
+    /// <summary>Term-at-a-time over the buffer prefix the snapshot covers; every scored document is offered.</summary>
+    private void SearchBuffer(QueryVector query)
+    {
+        int count = snapshot.BufferCount;
+        if (count == 0)
+            return;
+        var buffer = snapshot.Buffer;
+        var accumulators = _accumulators;
+        int touched = 0;
+        foreach (var term in query.Terms)
+        {
+            if (term.Weight == 0 || buffer.Postings(term.TermId) is not { } postings)
+                continue;
+            var positions = postings.Positions;
+            var impacts = postings.Impacts;
+            for (int i = 0; i < positions.Length; i++)
+            {
+                int position = positions[i];
+                if (position >= count)
+                    break; // appended after this snapshot
+                if (accumulators[position] == 0)
+                    _touched[touched++] = position;
+                accumulators[position] += (long)term.Weight * impacts[i];
+            }
+        }
+        var deleted = snapshot.BufferDeleted;
+        foreach (int position in _touched.AsSpan(0, touched))
+        {
+            long score = accumulators[position];
+            accumulators[position] = 0;
+            if (deleted.IsEmpty || !deleted.Contains(position))
+                _merged.Insert(buffer[position].Sequence, score);
+        }
+        _bufferScored += touched;
+    }
+}
