@@ -15,11 +15,24 @@ public sealed record SearchRequest
     public string? Text { get; set; }
     public int K { get; set; } = 10;
     public string? Algorithm { get; set; }
+    /// <summary>
+    /// Answer 503 rather than a partial answer when some shard has no replica up (a cluster gateway; a single
+    /// process always answers completely).
+    /// </summary>
+    public bool RequireComplete { get; set; }
 }
 
 public sealed record SearchHitResponse(string Id, double Score);
 
-public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, string Algorithm, int K, int UnknownTokens, double EncodeMilliseconds, double SearchMilliseconds);
+/// <summary>
+/// The top k. <see cref="Partial"/>: some shards had no replica up, so the hits are the exact top k of the other
+/// shards only, and <see cref="MissingShards"/> names the missing ones.
+/// </summary>
+public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, string Algorithm, int K, int UnknownTokens, double EncodeMilliseconds, double SearchMilliseconds)
+{
+    public bool Partial { get; init; }
+    public IReadOnlyList<string> MissingShards { get; init; } = [];
+}
 
 public sealed record ErrorResponse(string Error);
 

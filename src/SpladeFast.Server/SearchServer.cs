@@ -12,7 +12,8 @@ namespace SpladeFast.Server;
 
 /// <summary>
 /// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, JSON in
-/// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload). Listens on loopback unless
+/// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload, 503 for a search that
+/// required complete results while a shard had no replica up). Listens on loopback unless
 /// told otherwise.
 /// </summary>
 public static class SearchServer
@@ -52,6 +53,10 @@ public static class SearchServer
             catch (BadRequestException e)
             {
                 return Error(e.Message, e.StatusCode);
+            }
+            catch (IncompleteResultsException e)
+            {
+                return Error(e.Message, StatusCodes.Status503ServiceUnavailable);
             }
             catch (JsonException e)
             {

@@ -45,6 +45,13 @@ public sealed class SearchContext : Shards.IQuerySearcher
     public bool InitialThreshold { get; set; } = true;
 
     /// <summary>
+    /// A score the caller knows every one of the k best reaches (the k-th best another shard found, passed on by a
+    /// cluster gateway): pruning starts from it, or from the index's safe floor when that is higher. Exact, as ties
+    /// at the floor still enter. 0: none.
+    /// </summary>
+    public long Floor { get; set; }
+
+    /// <summary>
     /// max over the query's terms of weight x the term's k'-th largest impact, k' the smallest stored cut at least
     /// k: that many documents score at least this, so the k-th best does too (0 without thresholds).
     /// </summary>
@@ -69,7 +76,7 @@ public sealed class SearchContext : Shards.IQuerySearcher
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
         CheckScoreRange(query);
-        TopK.Reset(k, thresholdFactor, InitialThreshold ? SafeFloor(query, k) : 0, Index.Order);
+        TopK.Reset(k, thresholdFactor, Math.Max(Floor, InitialThreshold ? SafeFloor(query, k) : 0), Index.Order);
         Query = query;
         if (algorithm.UsesCursors)
             OpenCursors(query);
