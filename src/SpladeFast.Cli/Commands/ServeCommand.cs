@@ -11,6 +11,8 @@ internal static class ServeCommand
     public static Command Create()
     {
         var index = CommonOptions.Shards();
+        index.Required = false;
+        var cluster = ClusterCommand.ConfigOption("Serve the shards of a cluster (silos started with 'cluster silo') instead of --index files; the config file as for the silos.");
         var queryEncoder = new QueryEncoderOptions();
         var host = new Option<string>("--host") { Description = "Address to listen on; the default keeps the server on this machine (0.0.0.0: every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 };
@@ -19,7 +21,7 @@ internal static class ServeCommand
         var maxK = new Option<int>("--max-k") { Description = "Largest k a request may ask for.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats; POST /admin/reload (or SIGHUP) reopens the index files.")
         {
-            index, host, port, algorithm, maxK,
+            index, cluster, host, port, algorithm, maxK,
         };
         foreach (var option in queryEncoder.All)
             command.Add(option);
@@ -27,7 +29,12 @@ internal static class ServeCommand
         {
             using var encoder = queryEncoder.Create(parse);
             var options = new SearchServiceOptions { DefaultAlgorithm = parse.GetRequiredValue(algorithm), MaxK = parse.GetValue(maxK) };
-            using var service = new SearchService(CommonOptions.ReadShards(parse, index), encoder, options);
+            using var connection = parse.GetValue(cluster) is { } config ? ClusterCommand.Connect(config) : null;
+            using var service = connection is not null ? new SearchService(() => connection.Gateway.Current, encoder, options)
+                : parse.GetValue(index) is { Length: > 0 } ? new SearchService(CommonOptions.ReadShards(parse, index), encoder, options)
+                : throw new ArgumentException("give --index FILES or --cluster CONFIG");
+            if (connection is not null)
+                connection.Gateway.ShardsChanged += () => Reload(service); // a new shard or a replaced file: a new generation
             string url = $"http://{parse.GetRequiredValue(host)}:{parse.GetValue(port)}";
             using var app = SearchServer.Create(service, url, options);
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
