@@ -26,10 +26,9 @@ public static class ClusterHosting
         builder.Services.AddSingleton(catalog);
         builder.UseOrleans(silo =>
         {
-            AddShardServing(silo);
+            AddShardServing(silo, config);
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (config.ClusterId, config.ServiceId));
             silo.Configure<SiloOptions>(o => o.SiloName = endpoint.Name);
-            silo.Configure<ClusterMembershipOptions>(o => FastFailureDetection(o, config));
             silo.ConfigureEndpoints(endpoint.Address, endpoint.SiloPort, endpoint.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(endpoint.Address));
             if (config.Membership == MembershipKind.PostgreSql)
             {
@@ -62,12 +61,13 @@ public static class ClusterHosting
     }
 
     /// <summary>
-    /// What every silo serving shards needs: the placement that keeps replica grains on the silo holding the file.
-    /// The <see cref="ShardCatalog"/> itself is registered by the caller.
+    /// What every silo serving shards needs: the placement that keeps replica grains on the silo holding the file,
+    /// and quick failure detection. The <see cref="ShardCatalog"/> itself is registered by the caller.
     /// </summary>
-    public static ISiloBuilder AddShardServing(ISiloBuilder silo)
+    public static ISiloBuilder AddShardServing(ISiloBuilder silo, ClusterConfig config)
     {
         silo.Services.AddPlacementDirector<SiloPinnedPlacementStrategy, SiloPinnedPlacementDirector>();
+        silo.Configure<ClusterMembershipOptions>(o => FastFailureDetection(o, config));
         return silo;
     }
 
