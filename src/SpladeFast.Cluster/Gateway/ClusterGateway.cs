@@ -10,8 +10,8 @@ using SpladeFast.TopK;
 
 namespace SpladeFast.Cluster.Gateway;
 
-/// <summary>One copy of a shard: the shard file on one silo.</summary>
-public sealed record Replica(SiloAddress Silo, ShardDescription Description, IShardReplicaGrain Grain);
+/// <summary>One copy of a shard: the shard file on one silo, searched through that silo's grain.</summary>
+public sealed record Replica(SiloAddress Silo, ShardDescription Description, ISiloShardsGrain Grain);
 
 /// <summary>A merged answer: hits carry global input ordinals, with the document ids alongside.</summary>
 internal sealed record ClusterAnswer(SearchHit[] Hits, string[] Ids, IReadOnlyList<string> MissingShards, long PostingsDecoded, long DocumentsScored);
@@ -124,16 +124,45 @@ public sealed class ClusterGateway : IAsyncDisposable
         _refreshLock.Dispose();
     }
 
-    /// <summary>Answers one query on every shard of <paramref name="snapshot"/> and merges to the exact top k.</summary>
+    /// <summary>
+    /// Answers one query on every shard of <paramref name="snapshot"/> and merges to the exact top k. Each shard goes
+    /// to one replica, and the shards that went to one silo travel in one call; a shard whose call failed is asked
+    /// once more, alone, on another replica, starting from the best floor the answered shards showed.
+    /// </summary>
     /// <exception cref="ArgumentException">A shard refused the query (unknown algorithm, bmp without range data).</exception>
     internal async Task<ClusterAnswer> SearchAsync(ClusterSnapshot snapshot, QueryVector query, int k, ISearchAlgorithm algorithm, bool initialThreshold)
     {
         var shards = snapshot.Shards;
-        var floor = new StrongBox(0);
-        var asked = new Task<ShardAnswer?>[shards.Count];
+        var queries = new ShardQuery[shards.Count];
+        var chosen = new Replica?[shards.Count];
         for (int s = 0; s < shards.Count; s++)
-            asked[s] = AskShardAsync(snapshot, s, query, k, algorithm.Name, initialThreshold, floor);
-        await Task.WhenAll(asked).ConfigureAwait(false);
+        {
+            var local = snapshot.Terms.LocalQuery(query, s);
+            queries[s] = new ShardQuery(query.Id, local.Terms.Select(t => t.TermId).ToArray(), local.Terms.Select(t => t.Weight).ToArray(), k, algorithm.Name, 0, initialThreshold);
+            chosen[s] = Choose(shards[s], null);
+        }
+        var calls = Enumerable.Range(0, shards.Count).Where(s => chosen[s] is not null).GroupBy(s => chosen[s]!.Silo)
+            .Select(group => (Shards: group.ToArray(), Answers: AskSiloAsync(chosen[group.First()]!, group.Select(s => shards[s].Name).ToArray(), group.Select(s => queries[s]).ToArray())))
+            .ToList();
+        await Task.WhenAll(calls.Select(c => c.Answers)).ConfigureAwait(false);
+        var answers = new ShardAnswer?[shards.Count];
+        foreach (var (group, asked) in calls)
+        {
+            if (asked.Result is { } answered)
+            {
+                for (int i = 0; i < group.Length; i++)
+                    answers[group[i]] = answered[i];
+            }
+        }
+
+        long floor = answers.Where(a => a is not null && a.Scores.Length == k).Select(a => a!.Scores[^1]).DefaultIfEmpty(0).Max();
+        var retries = Enumerable.Range(0, shards.Count).Where(s => answers[s] is null && chosen[s] is not null)
+            .Select(s => (Shard: s, Answer: Choose(shards[s], chosen[s]) is { } other
+                ? AskSiloAsync(other, [shards[s].Name], [queries[s] with { Floor = floor }])
+                : Task.FromResult<ShardAnswer[]?>(null))).ToList();
+        await Task.WhenAll(retries.Select(r => r.Answer)).ConfigureAwait(false);
+        foreach (var (shard, retried) in retries)
+            answers[shard] = retried.Result?[0];
 
         var merged = new TopKQueue();
         merged.Reset(k);
@@ -142,7 +171,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         long postings = 0, scored = 0;
         for (int s = 0; s < shards.Count; s++)
         {
-            if (asked[s].Result is not { } answer)
+            if (answers[s] is not { } answer)
             {
                 missing.Add(shards[s].Name);
                 continue;
@@ -160,35 +189,18 @@ public sealed class ClusterGateway : IAsyncDisposable
         return new ClusterAnswer(hits, hits.Select(h => ids[h.DocId]).ToArray(), missing, postings, scored);
     }
 
-    /// <summary>
-    /// One shard's answer from one replica, or from a second one when the first fails; null when no replica
-    /// answered. A retry starts from the best floor other shards have shown (their k-th best score).
-    /// </summary>
-    private async Task<ShardAnswer?> AskShardAsync(ClusterSnapshot snapshot, int shard, QueryVector query, int k, string algorithm, bool initialThreshold, StrongBox floor)
+    /// <summary>One silo's answers for some of its shards, or null when the call failed (the silo is then skipped a while).</summary>
+    private async Task<ShardAnswer[]?> AskSiloAsync(Replica replica, string[] shards, ShardQuery[] queries)
     {
-        var description = snapshot.Shards[shard];
-        var local = snapshot.Terms.LocalQuery(query, shard);
-        var termIds = local.Terms.Select(t => t.TermId).ToArray();
-        var weights = local.Terms.Select(t => t.Weight).ToArray();
-        Replica? failed = null;
-        for (int attempt = 0; attempt < 2; attempt++)
+        try
         {
-            if (Choose(description, failed) is not { } replica)
-                return null;
-            try
-            {
-                var answer = await replica.Grain.Search(new ShardQuery(query.Id, termIds, weights, k, algorithm, Volatile.Read(ref floor.Value), initialThreshold)).ConfigureAwait(false);
-                if (answer.Scores.Length == k)
-                    floor.RaiseTo(answer.Scores[^1]);
-                return answer;
-            }
-            catch (Exception e) when (IsReplicaFailure(e))
-            {
-                MarkDown(replica.Silo, e);
-                failed = replica;
-            }
+            return await replica.Grain.Search(shards, queries).ConfigureAwait(false);
         }
-        return null;
+        catch (Exception e) when (IsReplicaFailure(e))
+        {
+            MarkDown(replica.Silo, e);
+            return null;
+        }
     }
 
     /// <summary>A replica of the shard's version believed up, other than <paramref name="except"/>, in turn.</summary>
@@ -201,7 +213,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         for (int i = 0; i < replicas.Length; i++)
         {
             var replica = replicas[(int)((uint)(start + i) % (uint)replicas.Length)];
-            if (replica.Description.Checksum == shard.Checksum && replica != except
+            if (replica.Description.Checksum == shard.Checksum && replica.Silo != except?.Silo
                 && !(_downUntil.TryGetValue(replica.Silo, out long until) && until > now))
             {
                 return replica;
@@ -250,7 +262,7 @@ public sealed class ClusterGateway : IAsyncDisposable
     /// </summary>
     private async Task UpdateShardsAsync()
     {
-        var all = _silos.SelectMany(pair => pair.Value.Select(d => new Replica(pair.Key, d, _client.GetGrain<IShardReplicaGrain>(SiloKeys.Replica(pair.Key, d.Name)))))
+        var all = _silos.SelectMany(pair => pair.Value.Select(d => new Replica(pair.Key, d, _client.GetGrain<ISiloShardsGrain>(SiloKeys.Silo(pair.Key)))))
             .GroupBy(r => r.Description.Name, StringComparer.Ordinal).ToList();
         bool changed = _current is null;
         var chosen = new Dictionary<string, Replica[]>(StringComparer.Ordinal);
@@ -261,7 +273,7 @@ public sealed class ClusterGateway : IAsyncDisposable
                 : versions.OrderByDescending(v => v.Count()).ThenByDescending(v => v.Max(r => r.Description.Modified)).First();
             var description = version.First().Description;
             if (!_tokens.ContainsKey((description.Name, description.Checksum)))
-                _tokens[(description.Name, description.Checksum)] = await version.First().Grain.Tokens().ConfigureAwait(false);
+                _tokens[(description.Name, description.Checksum)] = await version.First().Grain.Tokens(description.Name).ConfigureAwait(false);
             if (!_known.TryGetValue(group.Key, out var before) || before.Checksum != description.Checksum)
             {
                 changed = true;
@@ -292,23 +304,5 @@ public sealed class ClusterGateway : IAsyncDisposable
                 .Select(i => $"part {new Shards.ShardSpec(i, n)}"));
         }
         return missing;
-    }
-
-    /// <summary>The best floor seen so far for one query, raised by each shard that returns k hits.</summary>
-    private sealed class StrongBox(long value)
-    {
-        public long Value = value;
-
-        public void RaiseTo(long score)
-        {
-            long seen = Volatile.Read(ref Value);
-            while (score > seen)
-            {
-                long previous = Interlocked.CompareExchange(ref Value, score, seen);
-                if (previous == seen)
-                    return;
-                seen = previous;
-            }
-        }
     }
 }

@@ -47,21 +47,20 @@ public sealed record ShardAnswer(
     [property: Id(3)] long PostingsDecoded,
     [property: Id(4)] long DocumentsScored);
 
-/// <summary>The shards one silo holds. Key: the silo's address (<see cref="SiloKeys.Silo"/>); placed on that silo.</summary>
+/// <summary>
+/// The shards one silo holds, searched on that silo. Key: the silo's address (<see cref="Placement.SiloKeys"/>); placed on
+/// that silo only, so a shard is searched only where its file is, and a query for several of the silo's shards is one call.
+/// </summary>
 public interface ISiloShardsGrain : IGrainWithStringKey
 {
     Task<ShardDescription[]> Shards();
-}
 
-/// <summary>
-/// One replica of a shard: the shard file on one silo. Key: silo address and shard name
-/// (<see cref="SiloKeys.Replica"/>); placed on that silo only, so it never activates where the file is not.
-/// </summary>
-public interface IShardReplicaGrain : IGrainWithStringKey
-{
+    /// <summary>A shard's tokens in term id order.</summary>
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
+    Task<string[]> Tokens(string shard);
+
+    /// <summary>Answers <paramref name="queries"/>[i] on shard <paramref name="shards"/>[i], the shards in parallel.</summary>
     /// <exception cref="ArgumentException">Unknown algorithm, or bmp on a shard without range data.</exception>
-    Task<ShardAnswer> Search(ShardQuery query);
-
-    /// <summary>The shard's tokens in term id order.</summary>
-    Task<string[]> Tokens();
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
+    Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries);
 }

@@ -4,28 +4,24 @@ using SpladeFast.Cluster.Placement;
 
 namespace SpladeFast.Cluster.Grains;
 
-/// <summary>Lists the silo's shards from its <see cref="ShardCatalog"/>.</summary>
-[SiloPinnedPlacement]
+/// <summary>
+/// Serves the silo's <see cref="ShardCatalog"/>. Reentrant, with the searches on the thread pool: one activation
+/// answers many queries at once, and the shards of one query in parallel (the catalog pools a search context per
+/// running search).
+/// </summary>
+[SiloPinnedPlacement, Reentrant]
 public sealed class SiloShardsGrain(ShardCatalog catalog) : Grain, ISiloShardsGrain
 {
     public Task<ShardDescription[]> Shards() => Task.FromResult(catalog.Describe());
-}
 
-/// <summary>
-/// Answers one shard's queries on the silo that holds its file. Reentrant, with the search on the thread pool:
-/// one activation answers many queries at once (the catalog pools a search context per running query).
-/// </summary>
-[SiloPinnedPlacement, Reentrant]
-public sealed class ShardReplicaGrain(ShardCatalog catalog) : Grain, IShardReplicaGrain
-{
-    private string Shard => SiloKeys.TryParse(this.GetPrimaryKeyString(), out _, out var shard) && shard is not null
-        ? shard : throw new ArgumentException($"replica key '{this.GetPrimaryKeyString()}' names no shard");
+    public Task<string[]> Tokens(string shard) => Task.FromResult(catalog.Tokens(shard));
 
-    public Task<ShardAnswer> Search(ShardQuery query)
+    public Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries)
     {
-        string shard = Shard;
-        return Task.Run(() => catalog.Search(shard, query));
+        if (shards.Length != queries.Length)
+            throw new ArgumentException($"{shards.Length} shards but {queries.Length} queries");
+        return shards.Length == 1
+            ? Task.Run(() => new[] { catalog.Search(shards[0], queries[0]) })
+            : Task.WhenAll(shards.Select((shard, i) => Task.Run(() => catalog.Search(shard, queries[i]))));
     }
-
-    public Task<string[]> Tokens() => Task.FromResult(catalog.Tokens(Shard));
 }

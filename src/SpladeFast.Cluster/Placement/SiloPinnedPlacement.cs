@@ -12,15 +12,15 @@ public sealed class SiloPinnedPlacementAttribute() : PlacementAttribute(new Silo
 
 /// <summary>
 /// The director of <see cref="SiloPinnedPlacementStrategy"/>: the silo named by the grain key when it is an active,
-/// compatible silo. A replica whose silo is gone is not moved (another silo lacks its file): the call fails with
-/// <see cref="SiloUnavailableException"/> and the gateway asks another replica.
+/// compatible silo. A silo's grain is never moved (another silo lacks its files): when the silo is gone the call fails
+/// with <see cref="SiloUnavailableException"/> and the gateway asks another replica.
 /// </summary>
 public sealed class SiloPinnedPlacementDirector : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         string key = target.GrainIdentity.Key.ToString();
-        if (!SiloKeys.TryParse(key, out var silo, out _))
+        if (!SiloKeys.TryParse(key, out var silo))
             throw new ArgumentException($"grain key '{key}' does not start with a silo address");
         if (!context.GetCompatibleSilos(target).Contains(silo))
             throw new SiloUnavailableException($"silo {silo} of grain {target.GrainIdentity} is not an active member of the cluster");
