@@ -61,7 +61,7 @@ public static class ClusterHosting
     }
 
     /// <summary>
-    /// What every silo serving shards needs: the placement that keeps replica grains on the silo holding the file,
+    /// What every silo serving shards needs: the placement that keeps the silo's grain on the silo holding the files,
     /// and quick failure detection. The <see cref="ShardCatalog"/> itself is registered by the caller.
     /// </summary>
     public static ISiloBuilder AddShardServing(ISiloBuilder silo, ClusterConfig config)

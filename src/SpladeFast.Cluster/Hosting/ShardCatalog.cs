@@ -9,7 +9,7 @@ namespace SpladeFast.Cluster.Hosting;
 
 /// <summary>
 /// The shard files one silo holds, opened (memory-mapped, checksums verified) when the silo starts, with a pool of
-/// search contexts per shard: the replica grains answer from it, several queries at once.
+/// search contexts per shard: the silo's grain answers from it, several queries at once.
 /// </summary>
 public sealed class ShardCatalog : IDisposable
 {
