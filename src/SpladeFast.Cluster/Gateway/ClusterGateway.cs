@@ -25,6 +25,9 @@ internal sealed record ClusterAnswer(SearchHit[] Hits, string[] Ids, IReadOnlyLi
 public sealed class ClusterGateway : IAsyncDisposable
 {
     private readonly IClusterClient _client;
+    /// <summary>The pause before a shard's last try.</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+
     private readonly ClusterConfig _config;
     private readonly ILogger? _logger;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
@@ -139,7 +142,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         {
             var local = snapshot.Terms.LocalQuery(query, s);
             queries[s] = new ShardQuery(query.Id, local.Terms.Select(t => t.TermId).ToArray(), local.Terms.Select(t => t.Weight).ToArray(), k, algorithm.Name, 0, initialThreshold);
-            chosen[s] = Choose(shards[s], null);
+            chosen[s] = Choose(shards[s], []);
         }
         var calls = Enumerable.Range(0, shards.Count).Where(s => chosen[s] is not null).GroupBy(s => chosen[s]!.Silo)
             .Select(group => (Shards: group.ToArray(), Answers: AskSiloAsync(chosen[group.First()]!, group.Select(s => shards[s].Name).ToArray(), group.Select(s => queries[s]).ToArray())))
@@ -157,12 +160,10 @@ public sealed class ClusterGateway : IAsyncDisposable
 
         long floor = answers.Where(a => a is not null && a.Scores.Length == k).Select(a => a!.Scores[^1]).DefaultIfEmpty(0).Max();
         var retries = Enumerable.Range(0, shards.Count).Where(s => answers[s] is null && chosen[s] is not null)
-            .Select(s => (Shard: s, Answer: Choose(shards[s], chosen[s]) is { } other
-                ? AskSiloAsync(other, [shards[s].Name], [queries[s] with { Floor = floor }])
-                : Task.FromResult<ShardAnswer[]?>(null))).ToList();
+            .Select(s => (Shard: s, Answer: RetryAsync(shards[s], queries[s] with { Floor = floor }, chosen[s]!.Silo))).ToList();
         await Task.WhenAll(retries.Select(r => r.Answer)).ConfigureAwait(false);
         foreach (var (shard, retried) in retries)
-            answers[shard] = retried.Result?[0];
+            answers[shard] = retried.Result;
 
         var merged = new TopKQueue();
         merged.Reset(k);
@@ -189,6 +190,22 @@ public sealed class ClusterGateway : IAsyncDisposable
         return new ClusterAnswer(hits, hits.Select(h => ids[h.DocId]).ToArray(), missing, postings, scored);
     }
 
+    /// <summary>
+    /// A failed shard's answer from another replica; when that call fails too, one more try after a pause (a third
+    /// replica, or the second again): while a dead silo is being declared dead, routes to living silos can fail
+    /// for a moment, and a shard with a replica left must not be reported missing for that. Null: none answered.
+    /// </summary>
+    private async Task<ShardAnswer?> RetryAsync(ShardDescription shard, ShardQuery query, SiloAddress failed)
+    {
+        if (Choose(shard, [failed]) is not { } other)
+            return null;
+        if (await AskSiloAsync(other, [shard.Name], [query]).ConfigureAwait(false) is { } answer)
+            return answer[0];
+        await Task.Delay(RetryPause).ConfigureAwait(false);
+        var last = Choose(shard, [failed, other.Silo]) ?? Choose(shard, [failed]);
+        return last is null ? null : (await AskSiloAsync(last, [shard.Name], [query]).ConfigureAwait(false))?[0];
+    }
+
     /// <summary>One silo's answers for some of its shards, or null when the call failed (the silo is then skipped a while).</summary>
     private async Task<ShardAnswer[]?> AskSiloAsync(Replica replica, string[] shards, ShardQuery[] queries)
     {
@@ -203,23 +220,27 @@ public sealed class ClusterGateway : IAsyncDisposable
         }
     }
 
-    /// <summary>A replica of the shard's version believed up, other than <paramref name="except"/>, in turn.</summary>
-    private Replica? Choose(ShardDescription shard, Replica? except)
+    /// <summary>
+    /// A replica of the shard's version on a silo not in <paramref name="avoid"/>, in turn: one believed up, else one
+    /// that failed lately (a failed call marks a silo, it does not rule it out), else null.
+    /// </summary>
+    private Replica? Choose(ShardDescription shard, SiloAddress[] avoid)
     {
         if (!_replicas.TryGetValue(shard.Name, out var replicas))
             return null;
         long now = Stopwatch.GetTimestamp();
         int start = Interlocked.Increment(ref _nextReplica);
+        Replica? marked = null;
         for (int i = 0; i < replicas.Length; i++)
         {
             var replica = replicas[(int)((uint)(start + i) % (uint)replicas.Length)];
-            if (replica.Description.Checksum == shard.Checksum && replica.Silo != except?.Silo
-                && !(_downUntil.TryGetValue(replica.Silo, out long until) && until > now))
-            {
+            if (replica.Description.Checksum != shard.Checksum || avoid.Contains(replica.Silo))
+                continue;
+            if (!(_downUntil.TryGetValue(replica.Silo, out long until) && until > now))
                 return replica;
-            }
+            marked ??= replica;
         }
-        return null;
+        return marked;
     }
 
     /// <summary>A silo whose call failed is skipped for a few seconds; membership drops it for good if it died.</summary>
