@@ -33,6 +33,7 @@ public static class SpladeFastCli
             ImportCommand.Create(),
             ConvertCommand.Create(),
             ServeCommand.Create(),
+            ClusterCommand.Create(),
             TrainCommand.Create(),
             PruneCommand.Create(),
             ExperimentCommand.Create(),

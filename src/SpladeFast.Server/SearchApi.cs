@@ -18,6 +18,11 @@ public sealed record SearchRequest
     public string? Algorithm { get; set; }
     /// <summary>Stored fields to return with each hit ("*": all); null returns none.</summary>
     public List<string>? Fields { get; set; }
+    /// <summary>
+    /// Answer 503 rather than a partial answer when some shard has no replica up (a cluster gateway; a single
+    /// process always answers completely).
+    /// </summary>
+    public bool RequireComplete { get; set; }
 }
 
 /// <param name="Fields">The hit's requested stored fields (absent ones left out); null unless the request named some.</param>
@@ -45,7 +50,15 @@ public sealed record LiveStatsResponse(
 
 public sealed record LiveSegmentResponse(string Name, int Documents, int Deleted);
 
-public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, string Algorithm, int K, int UnknownTokens, double EncodeMilliseconds, double SearchMilliseconds);
+/// <summary>
+/// The top k. <see cref="Partial"/>: some shards had no replica up, so the hits are the exact top k of the other
+/// shards only, and <see cref="MissingShards"/> names the missing ones.
+/// </summary>
+public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, string Algorithm, int K, int UnknownTokens, double EncodeMilliseconds, double SearchMilliseconds)
+{
+    public bool Partial { get; init; }
+    public IReadOnlyList<string> MissingShards { get; init; } = [];
+}
 
 public sealed record ErrorResponse(string Error);
 

@@ -12,8 +12,9 @@ namespace SpladeFast.Server;
 
 /// <summary>
 /// The HTTP front: <c>POST /search</c>, <c>GET /health</c>, <c>GET /stats</c>, <c>POST /admin/reload</c>, and over a
-/// live index <c>POST /documents</c> and <c>DELETE /documents/{id}</c>, JSON in
-/// and out, errors as <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload). Listens on loopback unless
+/// live index <c>POST /documents</c> and <c>DELETE /documents/{id}</c>, JSON in and out, errors as
+/// <c>{"error": "..."}</c> with a 4xx status (500 for a failed reload, 503 for a search that required complete
+/// results while a cluster shard had no replica up). Listens on loopback unless
 /// told otherwise.
 /// </summary>
 public static class SearchServer
@@ -77,6 +78,10 @@ public static class SearchServer
         catch (BadRequestException e)
         {
             return Error(e.Message, e.StatusCode);
+        }
+        catch (IncompleteResultsException e)
+        {
+            return Error(e.Message, StatusCodes.Status503ServiceUnavailable);
         }
         catch (JsonException e)
         {

@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using SpladeFast.Algorithms;
-using SpladeFast.Format;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using SpladeFast.Algorithms;
+using SpladeFast.Format;
 using SpladeFast.Ingest;
 using SpladeFast.Encoders;
 using SpladeFast.Encoders.Lexical;
 using SpladeFast.Encoders.Splade;
 using SpladeFast.Live;
 using SpladeFast.Quantize;
-using SpladeFast.Shards;
 
 namespace SpladeFast.Server;
 
@@ -24,17 +23,20 @@ public sealed class BadRequestException(string message, int statusCode = 400) : 
 /// <summary>A reload that could not open the index files; the files opened before are still served.</summary>
 public sealed class ReloadException(string message, Exception inner) : Exception(message, inner);
 
+/// <summary>A request that asked for complete results while some shard had no replica up: answered 503.</summary>
+public sealed class IncompleteResultsException(string message) : Exception(message);
+
 /// <summary>
-/// Answers search requests from the shared memory-mapped shards. Per-thread search state is pooled (one searcher
-/// per concurrent request, reused after); the query encoder, when there is one, encodes one text at a time.
-/// <see cref="Reload"/> opens the index files again and swaps them in at once; requests already running finish on
-/// the files they started with, which close when the last of those requests ends. Over a live index
+/// Answers search requests from the shards an <see cref="IShardSearch"/> opens: this process's memory-mapped
+/// shards, or a cluster's. The query encoder, when there is one, encodes one text at a time.
+/// <see cref="Reload"/> opens the shards again and swaps them in at once; requests already running finish on
+/// the shards they started with, which close when the last of those requests ends. Over a live index
 /// (<see cref="SearchService(LiveIndex, ITextEncoder?, SearchServiceOptions)"/>) every request searches the newest
 /// snapshot, and documents are added and deleted through it.
 /// </summary>
 public sealed class SearchService : IDisposable
 {
-    private readonly IReadOnlyList<string> _paths;
+    private readonly Func<IShardSearch> _open;
     private readonly ITextEncoder? _encoder;
     private readonly SearchServiceOptions _options;
     private readonly Lock _encoderLock = new();
@@ -50,22 +52,30 @@ public sealed class SearchService : IDisposable
     /// <exception cref="IOException">A file cannot be read.</exception>
     /// <exception cref="InvalidOperationException">The files do not go together as shards.</exception>
     public SearchService(IReadOnlyList<string> indexPaths, ITextEncoder? encoder, SearchServiceOptions options)
+        : this(OpenFiles(indexPaths.Select(Path.GetFullPath).ToList()), encoder, options)
     {
-        _paths = indexPaths.Select(Path.GetFullPath).ToList();
+    }
+
+    /// <summary>Serves the shards <paramref name="open"/> opens, now and at each reload.</summary>
+    public SearchService(Func<IShardSearch> open, ITextEncoder? encoder, SearchServiceOptions options)
+    {
+        _open = open;
         _encoder = encoder;
         _options = options;
-        _current = Generation.Open(1, _paths);
+        _current = new Generation(1, open());
     }
 
     /// <summary>Serves a live index opened for writing (the caller keeps it, and disposes it after the service).</summary>
     public SearchService(LiveIndex live, ITextEncoder? encoder, SearchServiceOptions options)
     {
-        _paths = [];
+        _open = () => throw new InvalidOperationException("a live index has no files to reopen");
         _live = live;
         _encoder = encoder;
         _options = options;
         _current = null!;
     }
+
+    private static Func<IShardSearch> OpenFiles(IReadOnlyList<string> paths) => () => LocalShardSearch.Open(paths);
 
     public StatsResponse Stats()
     {
@@ -76,10 +86,9 @@ public sealed class SearchService : IDisposable
         {
             var shards = generation.Shards;
             return new StatsResponse(
-                shards.TotalDocuments, shards.Vocabulary.Count, shards.PostingCount,
-                shards.Shards.Select(s => Path.GetFileName(s.Path)).ToList(), _options.DefaultAlgorithm,
+                shards.Documents, shards.Vocabulary.Count, shards.Postings, shards.ShardNames, _options.DefaultAlgorithm,
                 [SearchAlgorithms.Auto, .. SearchAlgorithms.Names], _encoder?.Name, _options.MaxK, Interlocked.Read(ref _requests),
-                generation.Number, generation.Files);
+                generation.Number, shards.Files);
         }
         finally
         {
@@ -103,7 +112,7 @@ public sealed class SearchService : IDisposable
             Generation next;
             try
             {
-                next = Generation.Open(_current.Number + 1, _paths);
+                next = new Generation(_current.Number + 1, _open());
             }
             catch (Exception ex) when (ex is IndexCorruptException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -158,25 +167,19 @@ public sealed class SearchService : IDisposable
         double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         start = Stopwatch.GetTimestamp();
-        var searcher = generation.Searchers.TryTake(out var pooled) ? pooled : CreateSearcher(shards);
-        SearchHitResponse[] hits;
-        try
+        var found = shards.Search(query, request.K, algorithm, storedSources: request.Fields is not null);
+        if (found.MissingShards.Count > 0 && request.RequireComplete)
+            throw new IncompleteResultsException($"no replica of shard(s) {string.Join(", ", found.MissingShards)} is up; retry, or leave out require_complete for the other shards' results flagged partial");
+        var hits = new SearchHitResponse[found.Hits.Count];
+        double divisor = shards.ImpactScale * weightScale;
+        for (int i = 0; i < hits.Length; i++)
+            hits[i] = new SearchHitResponse(found.Hits[i].Id, found.Hits[i].Score / divisor,
+                request.Fields is null ? null : Fields(request.Fields, found.Hits[i].Source));
+        return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds)
         {
-            var found = searcher.Search(query, request.K, algorithm);
-            hits = new SearchHitResponse[found.Length];
-            double divisor = shards.ImpactScale * weightScale;
-            for (int i = 0; i < found.Length; i++)
-            {
-                var (shard, local) = request.Fields is null ? (-1, 0u) : shards.Locate(found[i].DocId);
-                hits[i] = new SearchHitResponse(shards.DocumentId(found[i].DocId), found[i].Score / divisor,
-                    request.Fields is null ? null : Fields(request.Fields, shard < 0 ? null : shards.Shards[shard].StoredFields?.Get(local)));
-            }
-        }
-        finally
-        {
-            generation.Searchers.Add(searcher);
-        }
-        return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            Partial = found.MissingShards.Count > 0,
+            MissingShards = found.MissingShards,
+        };
     }
 
     private SearchResponse SearchLive(SearchRequest request, string algorithmName)
@@ -325,9 +328,6 @@ public sealed class SearchService : IDisposable
         }
     }
 
-    private static IQuerySearcher CreateSearcher(ShardSet shards) =>
-        shards.Shards.Count == 1 ? new SearchContext(shards.Shards[0]) : new ShardedSearcher(shards);
-
     private (QueryVector Query, double WeightScale, int Unknown) Query(SearchRequest request, Vocabulary vocabulary) => (request.Vector, request.Text) switch
     {
         ({ } vector, null) => FromVector(vector, vocabulary),
@@ -370,39 +370,15 @@ public sealed class SearchService : IDisposable
     }
 
     /// <summary>
-    /// One opening of the index files with its searcher pool. The service holds one reference while the
-    /// generation is current, each request one while it runs; the last to let go closes the files.
+    /// One opening of the shards. The service holds one reference while the generation is current, each request
+    /// one while it runs; the last to let go closes the shards.
     /// </summary>
-    private sealed class Generation
+    private sealed class Generation(long number, IShardSearch shards)
     {
         private readonly Storage.LeaseCount _references = new();
 
-        private Generation(long number, ShardSet shards)
-        {
-            Number = number;
-            Shards = shards;
-            Files = shards.Shards.Select(s => new IndexFileResponse(
-                s.Path, s.FileLength, File.GetLastWriteTimeUtc(s.Path), s.Header.Checksum.ToString("x16", CultureInfo.InvariantCulture))).ToList();
-        }
-
-        public long Number { get; }
-        public ShardSet Shards { get; }
-        public IReadOnlyList<IndexFileResponse> Files { get; }
-        public ConcurrentBag<IQuerySearcher> Searchers { get; } = [];
-
-        public static Generation Open(long number, IReadOnlyList<string> paths)
-        {
-            var shards = ShardSet.Open(paths);
-            try
-            {
-                return new Generation(number, shards);
-            }
-            catch
-            {
-                shards.Dispose();
-                throw;
-            }
-        }
+        public long Number { get; } = number;
+        public IShardSearch Shards { get; } = shards;
 
         /// <summary>Takes a reference unless the generation is already closed (or closing).</summary>
         public bool TryAcquire() => _references.TryAcquire();

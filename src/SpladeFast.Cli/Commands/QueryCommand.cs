@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using SpladeFast.Algorithms;
 using SpladeFast.Cuda.Search;
@@ -16,6 +17,8 @@ internal static class QueryCommand
     {
         var index = CommonOptions.Shards();
         index.Description += " Or a live index directory (live create).";
+        index.Required = false;
+        var cluster = ClusterCommand.ConfigOption("Answer from the shards of a cluster (silos started with 'cluster silo') instead of --index files; the config file as for the silos.");
         var queries = new Option<FileInfo?>("--queries", "-q")
         {
             Description = "Query vectors: Anserini pre-encoded TSV (qid<TAB>tok tok ..., repeats add 1) or JSONL {\"id\", \"vector\"} with float weights.",
@@ -36,7 +39,7 @@ internal static class QueryCommand
         var show = new Option<string?>("--show") { Description = "text: print each query's top 10 hits with their stored fields (index --store, live indexes)." }.AcceptOnlyFromAmong("text");
         var command = new Command("query", "Answer queries with exact top-k retrieval and report per-query latency.")
         {
-            index, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, show,
+            index, cluster, queries, algorithm, run, tag, skipBad, report, inMemory, noVerify, queryScale, show,
         };
         foreach (var option in runOptions.All.Concat(approximation.All).Concat(queryEncoder.All).Append(topics.InGroup("Text query")))
             command.Add(option);
@@ -45,19 +48,25 @@ internal static class QueryCommand
             // Checked before the queries run rather than when the run is written after them.
             if (Identifiers.Check(parse.GetRequiredValue(tag), "run tag") is { } badTag)
                 throw new ArgumentException(badTag);
-            using var opened = SearchTarget.Open(CommonOptions.ReadShards(parse, index),
-                parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify));
+            if (parse.GetValue(cluster) is not null && parse.GetValue(show) is not null)
+                throw new ArgumentException("--show text reads stored fields from index files or a live index, not through --cluster");
+            using var connection = parse.GetValue(cluster) is { } config ? ClusterCommand.Connect(config) : null;
+            var snapshot = connection?.Gateway.Current;
+            using var opened = snapshot is not null ? null : parse.GetValue(index) is { Length: > 0 } ? SearchTarget.Open(CommonOptions.ReadShards(parse, index),
+                parse.GetValue(inMemory) ? IndexStorageKind.InMemory : IndexStorageKind.MemoryMapped, !parse.GetValue(noVerify))
+                : throw new ArgumentException("give --index FILES (or a live index directory) or --cluster CONFIG");
+            var vocabulary = snapshot?.Vocabulary ?? opened!.Vocabulary;
             string? encodingNote = null;
             QuerySet querySet;
             if (parse.GetValue(topics) is { } topicFile)
             {
                 var encoder = queryEncoder.Create(parse) ?? throw new ArgumentException("--topics needs --query-model DIR or --query-encoder idf:FILE|tokens");
-                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoder, opened.Vocabulary);
+                (querySet, encodingNote) = EncodeTopics(topicFile.FullName, encoder, vocabulary);
             }
             else
             {
                 var queryFile = parse.GetValue(queries) ?? throw new ArgumentException("give --queries (vectors) or --topics (texts)");
-                querySet = QueryReader.Read(queryFile.FullName, opened.Vocabulary, parse.GetValue(skipBad), parse.GetValue(queryScale));
+                querySet = QueryReader.Read(queryFile.FullName, vocabulary, parse.GetValue(skipBad), parse.GetValue(queryScale));
             }
             if (querySet.SkippedQueries + querySet.SkippedTokens > 0)
                 Console.Error.WriteLine($"skipped {querySet.SkippedQueries:N0} bad queries and {querySet.SkippedTokens:N0} unknown tokens");
@@ -65,29 +74,45 @@ internal static class QueryCommand
             var queryVectors = querySet.Queries.Select(pruning.Apply).ToList();
             string algorithmName = parse.GetRequiredValue(algorithm);
             QueryRunResult result;
-            if (algorithmName == GpuExhaustiveSearch.AlgorithmName && opened.Shards is null)
+            var partialQueries = new ConcurrentBag<string>();
+            var clusterDocumentIds = new ConcurrentDictionary<uint, string>();
+            if (snapshot is not null)
+            {
+                if (algorithmName == GpuExhaustiveSearch.AlgorithmName)
+                    throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} runs on this machine's GPU; a cluster answers with the silos' CPU algorithms");
+                var chosen = snapshot.Algorithm(algorithmName, parse.GetValue(k));
+                if (algorithmName == SearchAlgorithms.Auto)
+                    Console.Error.WriteLine($"algorithm: {chosen.Name} (auto, for the cluster's shards)");
+                result = ProgressDisplay.Run(progress => QueryRunner.Run(() => snapshot.CreateSearcher(clusterDocumentIds, partialQueries), queryVectors,
+                    runOptions.Read(parse, chosen, thresholdFactor, progress)));
+            }
+            else if (algorithmName == GpuExhaustiveSearch.AlgorithmName && opened!.Shards is null)
+            {
                 throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} searches index files, not live indexes");
-            if (algorithmName == GpuExhaustiveSearch.AlgorithmName
-                && GpuRun.TryRun(opened.Shards!, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
+            }
+            else if (algorithmName == GpuExhaustiveSearch.AlgorithmName
+                && GpuRun.TryRun(opened!.Shards!, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
             {
                 result = gpuResult;
             }
             else
             {
-                var chosen = opened.Algorithm(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName, parse.GetValue(k));
+                var chosen = opened!.Algorithm(algorithmName == GpuExhaustiveSearch.AlgorithmName ? "ranked_or" : algorithmName, parse.GetValue(k));
                 if (algorithmName == SearchAlgorithms.Auto)
                     Console.Error.WriteLine($"algorithm: {chosen.Name} (auto: {AutoReason(opened, chosen.Name == "bmp", parse.GetValue(k))})");
-                result = ProgressDisplay.Run(progress => opened.Run(queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
+                result = ProgressDisplay.Run(progress => opened!.Run(queryVectors, runOptions.Read(parse, chosen, thresholdFactor, progress)));
             }
             if (parse.GetValue(run) is { } runFile)
             {
-                TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, opened.DocumentId,
-                    opened.ImpactScale * querySet.WeightScale, parse.GetRequiredValue(tag));
+                TrecRun.Write(runFile.FullName, querySet.Queries, result.Hits, snapshot is null ? opened!.DocumentId : ordinal => clusterDocumentIds[ordinal],
+                    (snapshot?.ImpactScale ?? opened!.ImpactScale) * querySet.WeightScale, parse.GetRequiredValue(tag));
                 Console.Error.WriteLine($"wrote {result.Hits.Sum(h => h.Length):N0} run lines for {querySet.Queries.Count:N0} queries to {runFile.FullName}");
             }
             if (parse.GetValue(show) is "text")
-                ShowText(opened, querySet.Queries, result.Hits, opened.ImpactScale * querySet.WeightScale);
-            string? note = string.Join("; ", new[] { encodingNote, approximate }.Where(n => n is not null));
+                ShowText(opened!, querySet.Queries, result.Hits, opened!.ImpactScale * querySet.WeightScale);
+            string? partial = partialQueries.IsEmpty ? null
+                : $"PARTIAL: {partialQueries.Count:N0} queries lacked shards with no replica up: {string.Join("; ", partialQueries.Order(StringComparer.Ordinal).Take(5))}{(partialQueries.Count > 5 ? "; ..." : "")}";
+            string? note = string.Join("; ", new[] { partial, encodingNote, approximate }.Where(n => n is not null));
             Console.Write(LatencyReport.Render([result], parse.GetRequiredValue(report), note.Length == 0 ? null : note));
             return 0;
         }));

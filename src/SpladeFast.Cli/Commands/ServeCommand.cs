@@ -11,6 +11,8 @@ internal static class ServeCommand
     public static Command Create()
     {
         var index = CommonOptions.Shards();
+        index.Required = false;
+        var cluster = ClusterCommand.ConfigOption("Serve the shards of a cluster (silos started with 'cluster silo') instead of --index files; the config file as for the silos.");
         var queryEncoder = new QueryEncoderOptions();
         var host = new Option<string>("--host") { Description = "Address to listen on; the default keeps the server on this machine (0.0.0.0: every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 };
@@ -21,7 +23,7 @@ internal static class ServeCommand
         index.Description += " Or a live index directory: then POST /documents and DELETE /documents/{id} write to it.";
         var command = new Command("serve", "Serve searches over HTTP: POST /search {\"vector\": {token: weight}} or {\"text\": ...}, k, algorithm; GET /health; GET /stats; POST /admin/reload (or SIGHUP) reopens the index files.")
         {
-            index, host, port, algorithm, maxK, flushAfter,
+            index, cluster, host, port, algorithm, maxK, flushAfter,
         };
         foreach (var option in queryEncoder.All)
             command.Add(option);
@@ -29,10 +31,17 @@ internal static class ServeCommand
         {
             using var encoder = queryEncoder.Create(parse);
             var options = new SearchServiceOptions { DefaultAlgorithm = parse.GetRequiredValue(algorithm), MaxK = parse.GetValue(maxK) };
-            var paths = CommonOptions.ReadShards(parse, index);
+            using var connection = parse.GetValue(cluster) is { } config ? ClusterCommand.Connect(config) : null;
+            var paths = connection is null && parse.GetValue(index) is { Length: > 0 } ? CommonOptions.ReadShards(parse, index) : [];
+            if (connection is null && paths.Count == 0)
+                throw new ArgumentException("give --index FILES (or a live index directory) or --cluster CONFIG");
             using var live = paths.Count == 1 && Live.LiveIndex.IsLiveIndex(paths[0]) ? Live.LiveIndex.Open(paths[0]) : null;
             live?.StartBackgroundWork(TimeSpan.FromSeconds(parse.GetValue(flushAfter)));
-            using var service = live is null ? new SearchService(paths, encoder, options) : new SearchService(live, encoder, options);
+            using var service = connection is not null ? new SearchService(() => connection.Gateway.Current, encoder, options)
+                : live is not null ? new SearchService(live, encoder, options)
+                : new SearchService(paths, encoder, options);
+            if (connection is not null)
+                connection.Gateway.ShardsChanged += () => Reload(service); // a new shard or a replaced file: a new generation
             string url = $"http://{parse.GetRequiredValue(host)}:{parse.GetValue(port)}";
             using var app = SearchServer.Create(service, url, options);
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>

@@ -45,6 +45,13 @@ public sealed class SearchContext : Shards.IQuerySearcher
     public bool InitialThreshold { get; set; } = true;
 
     /// <summary>
+    /// A score the caller knows every one of the k best reaches (the k-th best another shard found, passed on by a
+    /// cluster gateway): pruning starts from it, or from the index's safe floor when that is higher. Exact, as ties
+    /// at the floor still enter. 0: none.
+    /// </summary>
+    public long Floor { get; set; }
+
+    /// <summary>
     /// max over the query's terms of weight x the term's k'-th largest impact, k' the smallest stored cut at least
     /// k: that many documents score at least this, so the k-th best does too (0 without thresholds).
     /// </summary>
@@ -67,7 +74,7 @@ public sealed class SearchContext : Shards.IQuerySearcher
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
     /// <exception cref="ArgumentException">The query's largest possible score does not fit the 64-bit score.</exception>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1) =>
-        Search(query, k, algorithm, thresholdFactor, floor: 0, deleted: null);
+        Search(query, k, algorithm, thresholdFactor, Floor, deleted: null);
 
     /// <summary>
     /// Runs one query over the documents not in <paramref name="deleted"/>, pruning from <paramref name="floor"/>: a

@@ -58,7 +58,8 @@ public static class QueryRunner
     public static QueryRunResult Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
         Run(() => new Live.LiveSearcher(snapshot), queries, options);
 
-    private static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
+    /// <summary>Answers with searchers made by <paramref name="createSearcher"/>, one per thread (a cluster gateway's, say).</summary>
+    public static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
     {
         if (options.K < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(options), "k must be at least 1.");

@@ -64,7 +64,7 @@ public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
             context.InitialThreshold = InitialThreshold;
             long floor = _merged.IsFull ? _merged.Threshold : 0;
             var index = view.Segment.Index;
-            foreach (var hit in context.Search(ShardedSearcher.MapTerms(query, view.Segment.LocalTerms), k, algorithm, thresholdFactor, floor, view.Deleted))
+            foreach (var hit in context.Search(UnionVocabulary.MapTerms(query, view.Segment.LocalTerms), k, algorithm, thresholdFactor, floor, view.Deleted))
                 _merged.Insert(index.SequenceNumber(hit.DocId), hit.Score);
         }
         SearchBuffer(query);

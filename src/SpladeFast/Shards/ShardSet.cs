@@ -13,10 +13,8 @@ namespace SpladeFast.Shards;
 public sealed class ShardSet : IDisposable
 {
     private readonly SparseIndex[] _shards;
-    private readonly int[]?[] _localTerms;
-    private readonly uint[] _firstDocId;
-    private readonly int[] _parts;
-    private readonly int _interleave;
+    private readonly ShardLayout _layout;
+    private readonly UnionVocabulary _terms;
 
     private ShardSet(SparseIndex[] shards)
     {
@@ -30,20 +28,9 @@ public sealed class ShardSet : IDisposable
                     + "so their scores do not compare; build shards with the fixed-scale quantizer (--quant-bits 0)");
             }
         }
-        (_interleave, _parts) = Interleaving(shards);
+        _layout = new ShardLayout(shards.Select(Spec).ToArray(), shards.Select(s => (long)s.DocumentCount).ToArray(), shards.Select(s => s.Path).ToArray());
         CheckDistinctDocuments(shards);
-        Vocabulary = new Vocabulary();
-        foreach (var shard in shards)
-        {
-            foreach (string token in shard.Vocabulary.Tokens)
-                Vocabulary.GetOrAdd(token);
-        }
-        _localTerms = shards.Select(shard => LocalTerms(shard.Vocabulary, Vocabulary)).ToArray();
-        _firstDocId = new uint[shards.Length + 1];
-        for (int s = 0; s < shards.Length; s++)
-            _firstDocId[s + 1] = checked(_firstDocId[s] + (uint)shards[s].DocumentCount);
-        DocumentCount = _interleave == 0 ? _firstDocId[^1]
-            : shards.Select((shard, s) => shard.DocumentCount == 0 ? 0u : checked((uint)(shard.DocumentCount - 1) * (uint)_interleave + (uint)_parts[s] + 1)).Max();
+        _terms = new UnionVocabulary(shards.Select(s => s.Vocabulary.Tokens).ToArray());
     }
 
     public static ShardSet Open(IReadOnlyList<string> paths, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
@@ -67,10 +54,13 @@ public sealed class ShardSet : IDisposable
     public IReadOnlyList<SparseIndex> Shards => _shards;
 
     /// <summary>Every shard's tokens, in first-seen order; query vectors are read against it.</summary>
-    public Vocabulary Vocabulary { get; }
+    public Vocabulary Vocabulary => _terms.Vocabulary;
+
+    /// <summary>The union vocabulary with each shard's term map.</summary>
+    public UnionVocabulary Terms => _terms;
 
     /// <summary>One past the largest global docid (with a missing round-robin part, some ids are unused).</summary>
-    public uint DocumentCount { get; }
+    public uint DocumentCount => _layout.DocumentCount;
 
     /// <summary>Documents held by all shards together.</summary>
     public long TotalDocuments => _shards.Sum(s => (long)s.DocumentCount);
@@ -90,7 +80,7 @@ public sealed class ShardSet : IDisposable
     public double ImpactScale => _shards[0].ImpactScale;
 
     /// <summary>True when the shards are round-robin parts (<c>index --shard</c>) rather than consecutive pieces.</summary>
-    public bool IsInterleaved => _interleave > 0;
+    public bool IsInterleaved => _layout.IsInterleaved;
 
     /// <summary>A shard document's global docid.</summary>
     public uint GlobalDocId(int shard, uint localDocId) => Combine(shard, localDocId);
@@ -111,24 +101,9 @@ public sealed class ShardSet : IDisposable
         return shard < 0 ? (-1, 0) : (shard, _shards[shard].Order.DocId(ordinal));
     }
 
-    /// <summary>Shards follow each other, or interleave round-robin: global = local x n + part.</summary>
-    private uint Combine(int shard, uint local) =>
-        _interleave == 0 ? _firstDocId[shard] + local : local * (uint)_interleave + (uint)_parts[shard];
+    private uint Combine(int shard, uint local) => _layout.Combine(shard, local);
 
-    private (int Shard, uint Local) Split(uint global)
-    {
-        if (_interleave == 0)
-        {
-            int shard = Array.BinarySearch(_firstDocId, global);
-            shard = shard >= 0 ? shard : ~shard - 1;
-            while (shard < _shards.Length && _firstDocId[shard + 1] == global)
-                shard++;
-            return shard < _shards.Length ? (shard, global - _firstDocId[shard]) : (-1, 0);
-        }
-        int s = Array.IndexOf(_parts, (int)(global % (uint)_interleave));
-        uint local = global / (uint)_interleave;
-        return s >= 0 && local < (uint)_shards[s].DocumentCount ? (s, local) : (-1, 0);
-    }
+    private (int Shard, uint Local) Split(uint global) => _layout.Split(global);
 
     /// <summary>True when some shard's docids do not follow global order, so merged postings need sorting.</summary>
     public bool NeedsSortedMerge => IsInterleaved || _shards.Any(s => !s.Order.IsIdentity);
@@ -142,7 +117,7 @@ public sealed class ShardSet : IDisposable
     }
 
     /// <summary>Shard <paramref name="shard"/>'s term id for a union term id, or -1; null when the ids agree.</summary>
-    public int[]? LocalTerms(int shard) => _localTerms[shard];
+    public int[]? LocalTerms(int shard) => _terms.LocalTerms(shard);
 
     public void Dispose()
     {
@@ -178,26 +153,7 @@ public sealed class ShardSet : IDisposable
         }
     }
 
-    private static (int Interleave, int[] Parts) Interleaving(SparseIndex[] shards)
-    {
-        var specs = shards.Select(s => s.Metadata.Properties.TryGetValue(ShardSpec.PropertyName, out var text) ? ShardSpec.Parse(text) : (ShardSpec?)null).ToArray();
-        if (shards.Length == 1 || specs.All(s => s is null))
-            return (0, new int[shards.Length]);
-        if (specs.Any(s => s is null) || specs.Select(s => s!.Value.Parts).Distinct().Count() != 1)
-            throw new InvalidOperationException("mixing round-robin shards (index --shard i/n) with other indexes, or shards of different n, has no single document order");
-        var parts = specs.Select(s => s!.Value.Part).ToArray();
-        if (parts.Distinct().Count() != parts.Length)
-            throw new InvalidOperationException($"shard part given twice: {string.Join(", ", specs.Select(s => s!.Value))}");
-        return (specs[0]!.Value.Parts, parts);
-    }
-
-    private static int[]? LocalTerms(Vocabulary local, Vocabulary union)
-    {
-        if (local.Tokens.SequenceEqual(union.Tokens))
-            return null;
-        var map = new int[union.Count];
-        for (int t = 0; t < map.Length; t++)
-            map[t] = local.TryGetId(union[t], out int id) ? id : -1;
-        return map;
-    }
+    /// <summary>The round-robin part a shard was built as (<c>index --shard i/n</c>), or null.</summary>
+    public static ShardSpec? Spec(SparseIndex shard) =>
+        shard.Metadata.Properties.TryGetValue(ShardSpec.PropertyName, out var text) ? ShardSpec.Parse(text) : null;
 }

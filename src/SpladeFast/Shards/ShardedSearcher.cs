@@ -40,7 +40,7 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
         _merged.Reset(k);
         for (int s = 0; s < _contexts.Length; s++)
         {
-            foreach (var hit in _contexts[s].Search(LocalQuery(query, s), k, algorithm, thresholdFactor))
+            foreach (var hit in _contexts[s].Search(shards.Terms.LocalQuery(query, s), k, algorithm, thresholdFactor))
                 _merged.Insert(shards.GlobalOrdinal(s, hit.DocId), hit.Score);
         }
         if (_results.Length < k)
@@ -52,24 +52,5 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
             hit = hit with { DocId = shards.GlobalDocId(shard, local) };
         }
         return results;
-    }
-
-    private QueryVector LocalQuery(QueryVector query, int shard) => MapTerms(query, shards.LocalTerms(shard));
-
-    /// <summary>
-    /// The query in another index's term ids: <paramref name="map"/>[t] is term t's id there, or -1 (a term past the
-    /// map's end is absent too); terms absent there are dropped. Null keeps the query as it is.
-    /// </summary>
-    public static QueryVector MapTerms(QueryVector query, int[]? map)
-    {
-        if (map is null)
-            return query;
-        var terms = new List<QueryTerm>(query.Terms.Length);
-        foreach (var term in query.Terms)
-        {
-            if ((uint)term.TermId < (uint)map.Length && map[term.TermId] >= 0)
-                terms.Add(term with { TermId = map[term.TermId] });
-        }
-        return query with { Terms = [.. terms] };
     }
 }

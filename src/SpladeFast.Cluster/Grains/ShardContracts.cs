@@ -1,0 +1,66 @@
+namespace SpladeFast.Cluster.Grains;
+
+/// <summary>
+/// One shard file a silo holds, as the gateway needs it: its name (the file name, the same on every replica), its
+/// round-robin part, the counts and quantization that decide how its scores and document order combine with the
+/// other shards', and the header checksum that tells two versions of a file apart.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardDescription(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string SiloName,
+    [property: Id(2)] string Path,
+    [property: Id(3)] string? Part,
+    [property: Id(4)] long Documents,
+    [property: Id(5)] long Postings,
+    [property: Id(6)] double ImpactScale,
+    [property: Id(7)] uint QuantBits,
+    [property: Id(8)] bool HasRanges,
+    [property: Id(9)] ulong Checksum,
+    [property: Id(10)] long Bytes,
+    [property: Id(11)] DateTime Modified);
+
+/// <summary>
+/// A query for one shard, in the shard's own term ids: parallel arrays of term ids and quantized weights. The
+/// algorithm is a concrete name (auto is resolved by the gateway for the whole collection). <see cref="Floor"/>:
+/// a score the global k best all reach, known from shards that answered before (0: none).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardQuery(
+    [property: Id(0)] string QueryId,
+    [property: Id(1)] int[] TermIds,
+    [property: Id(2)] uint[] Weights,
+    [property: Id(3)] int K,
+    [property: Id(4)] string Algorithm,
+    [property: Id(5)] long Floor,
+    [property: Id(6)] bool InitialThreshold);
+
+/// <summary>
+/// A shard's top k, best first: each hit's input ordinal in the shard (the gateway turns it into the global
+/// ordinal that breaks ties), its integer score and its document id; with the work counters of the search.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardAnswer(
+    [property: Id(0)] uint[] Ordinals,
+    [property: Id(1)] long[] Scores,
+    [property: Id(2)] string[] Ids,
+    [property: Id(3)] long PostingsDecoded,
+    [property: Id(4)] long DocumentsScored);
+
+/// <summary>
+/// The shards one silo holds, searched on that silo. Key: the silo's address (<see cref="Placement.SiloKeys"/>); placed on
+/// that silo only, so a shard is searched only where its file is, and a query for several of the silo's shards is one call.
+/// </summary>
+public interface ISiloShardsGrain : IGrainWithStringKey
+{
+    Task<ShardDescription[]> Shards();
+
+    /// <summary>A shard's tokens in term id order.</summary>
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
+    Task<string[]> Tokens(string shard);
+
+    /// <summary>Answers <paramref name="queries"/>[i] on shard <paramref name="shards"/>[i], the shards in parallel.</summary>
+    /// <exception cref="ArgumentException">Unknown algorithm, or bmp on a shard without range data.</exception>
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
+    Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries);
+}
