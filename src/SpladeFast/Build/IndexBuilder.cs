@@ -177,7 +177,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
 
     private void ForEachRecord(IReadOnlyList<string> files, string stage, RecordVisitor visit, bool validate)
     {
-        long total = files.Sum(f => new FileInfo(f).Length), done = 0;
+        long total = files.Sum(InputFiles.Length), done = 0;
         var record = new ParsedVector();
         var progressClock = Stopwatch.StartNew();
         for (int f = 0; f < files.Count; f++)

@@ -22,6 +22,13 @@ public static class InputFiles
             : file;
     }
 
+    /// <summary>The file's size in bytes, through symbolic links (<see cref="FileInfo.Length"/> gives a link's own).</summary>
+    public static long Length(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.GetLength(handle);
+    }
+
     /// <summary>Whether the file starts with gzip's magic bytes; leaves it at the start.</summary>
     public static bool IsGzip(FileStream file)
     {

@@ -12,10 +12,15 @@ public sealed unsafe class MemoryMappedStorage : IIndexStorage
     public MemoryMappedStorage(string path)
     {
         Path = path;
-        Length = new FileInfo(path).Length;
+        // The length of the open file, not of the path: FileInfo reports a symbolic link's own few bytes.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        Length = stream.Length;
         if (Length == 0)
+        {
+            stream.Dispose();
             ThrowHelper.Corrupt(path, "the file is empty");
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        }
+        _file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         _view = _file.CreateViewAccessor(0, Length, MemoryMappedFileAccess.Read);
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref _pointer);
         _pointer += _view.PointerOffset;
