@@ -135,6 +135,9 @@ public sealed class SearchContext : Shards.IQuerySearcher
         PostingsDecoded = 0;
     }
 
+    /// <summary>Opens the current query's cursors for an algorithm that does not use them from the start (bmp).</summary>
+    internal void OpenCursors() => OpenCursors(Query);
+
     private void OpenCursors(QueryVector query)
     {
         if (_cursors.Length < query.Terms.Length)
