@@ -36,6 +36,9 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         long scored = 0, entries = 0;
         int visited = 0;
         int documents = context.Index.DocumentCount;
+        // Only a k past the measured crossover with the accumulator scan (the one auto uses) may switch: at a
+        // shallow k the threshold is still rising after the first ranges, and their bounds overstate what is left.
+        bool deepK = (long)topK.K * SearchAlgorithms.DocumentsPerBmpResult > documents;
         try
         {
             ulong divisor;
@@ -89,7 +92,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 }
                 if (visited < _switchCheck)
                     scratch.ScoredRanges[visited] = range;
-                if (++visited == _switchCheck && PostingsAreCheaper(sums, divisor, topK.Threshold, visited))
+                if (++visited == _switchCheck && deepK && PostingsAreCheaper(sums, divisor, topK.Threshold, visited))
                 {
                     scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited), scratch.SkippedRanges);
                     break;
@@ -126,7 +129,8 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     /// <summary>
     /// Whether the ranges whose bound still beats the threshold, once <paramref name="visited"/> ranges have been
     /// scored, are too many for bmp: more than 1 / <see cref="RangeCostRatio"/> of the ranges any query term
-    /// reaches. That happens at a deep k, where the k-th score is low and most ranges qualify.
+    /// reaches, those scored being at most that share. That happens at a deep k, where the k-th score is low and
+    /// most ranges qualify.
     /// </summary>
     private static bool PostingsAreCheaper(uint[] sums, ulong divisor, long threshold, int visited)
     {
@@ -139,7 +143,8 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             reached += sum != 0 ? 1 : 0;
             qualifying += sum > open ? 1 : 0;
         }
-        return (long)(qualifying - visited) * RangeCostRatio > reached;
+        // Where the ranges scored so far are already a large part of those reached, bmp has little left to do.
+        return reached >= (long)visited * RangeCostRatio && (long)(qualifying - visited) * RangeCostRatio > reached;
     }
 
     /// <summary>
