@@ -23,7 +23,11 @@ public class SearchBenchmarks
     [ParamsSource(nameof(Algorithms))]
     public string Algorithm { get; set; } = "";
 
-    public static IEnumerable<string> Algorithms() => SearchAlgorithms.Names;
+    /// <summary>Every algorithm, or those named (comma-separated) in SPLADEFAST_BENCH_ALGORITHMS, to shorten a run.</summary>
+    public static IEnumerable<string> Algorithms() =>
+        Environment.GetEnvironmentVariable("SPLADEFAST_BENCH_ALGORITHMS") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : SearchAlgorithms.Names;
 
     [GlobalSetup]
     public void Setup()

@@ -21,6 +21,14 @@ internal static class ThrowHelper
     public static void SourceTooShort(string paramName) =>
         throw new ArgumentException("Source is too short (packed data plus read padding).", paramName);
 
+    /// <summary>
+    /// Damage found by a hot path's own check in place of a bounds check: reported as a value out of range, which
+    /// SearchContext.IsDamage turns into a corrupt-section error for indexes opened without checksum verification.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ValueOutOfRange(string paramName, string message) =>
+        throw new ArgumentOutOfRangeException(paramName, message);
+
     [DoesNotReturn]
     public static void Corrupt(string path, string message) =>
         throw new Format.IndexCorruptException(path, message);

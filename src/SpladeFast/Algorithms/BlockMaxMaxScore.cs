@@ -13,17 +13,19 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
     public string Summary => "exact BlockMax-MaxScore dynamic pruning";
 
     public void Search(SearchContext context) =>
-        context.DocumentsScored += Run(context.Cursors, context.Order, context.Bounds, context.TopK);
+        context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
 
-    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, TopKQueue topK)
+    /// <param name="cursors">Reordered by ascending max score.</param>
+    /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IBlockMaxCursor
     {
-        uint current = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds);
+        int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, docIds, prefixBounds, topK.Threshold);
+        uint current = PruningSteps.FirstCandidate(docIds, nonEssential, cursors.Length);
         long scored = 0;
-        int nonEssential = 0;
-        while (nonEssential < order.Length && current != PostingCursor.End)
+        while (nonEssential < cursors.Length && current != PostingCursor.End)
         {
-            long score = PruningSteps.ScoreEssential(cursors, order, nonEssential, current, out uint next);
+            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, nonEssential, current, out uint next);
             long threshold = topK.Threshold;
             bool candidate = nonEssential == 0 || score + prefixBounds[nonEssential - 1] > threshold;
             if (candidate && nonEssential > 0)
@@ -32,7 +34,7 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
                 long blockBound = 0;
                 for (int i = nonEssential - 1; i >= 0; i--)
                 {
-                    ref var cursor = ref cursors[order[i]];
+                    ref var cursor = ref cursors[i];
                     cursor.ShallowNextGeq(current);
                     blockBound += cursor.BlockMaxScore;
                 }
@@ -40,7 +42,7 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
                 // Evaluate the most promising lists first; each real score replaces that list's block bound.
                 for (int i = nonEssential - 1; candidate && i >= 0; i--)
                 {
-                    ref var cursor = ref cursors[order[i]];
+                    ref var cursor = ref cursors[i];
                     blockBound -= cursor.BlockMaxScore;
                     cursor.NextGeq(current);
                     if (cursor.DocId == current)

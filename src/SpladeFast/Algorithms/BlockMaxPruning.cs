@@ -34,7 +34,11 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         var scores = scratch.Scores.AsSpan(0, ranges.RangeSize);
         var topK = context.TopK;
         long scored = 0, entries = 0;
+        int visited = 0;
         int documents = context.Index.DocumentCount;
+        // Only a k past the measured crossover with the accumulator scan (the one auto uses) may switch: at a
+        // shallow k the threshold is still rising after the first ranges, and their bounds overstate what is left.
+        bool deepK = (long)topK.K * SearchAlgorithms.DocumentsPerBmpResult > documents;
         try
         {
             ulong divisor;
@@ -86,6 +90,13 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                     scores[d] = 0;
                     scored++;
                 }
+                if (visited < _switchCheck)
+                    scratch.ScoredRanges[visited] = range;
+                if (++visited == _switchCheck && deepK && PostingsAreCheaper(sums, divisor, topK.Threshold, visited))
+                {
+                    scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited), scratch.SkippedRanges);
+                    break;
+                }
             }
         }
         finally
@@ -96,6 +107,69 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         }
         context.DocumentsScored += scored;
         context.PostingsDecoded += entries;
+    }
+
+    /// <summary>Ranges scored before the query decides whether finishing it from the posting lists is cheaper.</summary>
+    internal const int SwitchCheck = 64;
+
+    private readonly int _switchCheck;
+
+    public BlockMaxPruning() : this(SwitchCheck) { }
+
+    /// <summary>For tests: decide after <paramref name="switchCheck"/> ranges (at most <see cref="SwitchCheck"/>), so small collections switch too.</summary>
+    internal BlockMaxPruning(int switchCheck) =>
+        _switchCheck = switchCheck is >= 1 and <= SwitchCheck ? switchCheck : throw new ArgumentOutOfRangeException(nameof(switchCheck));
+
+    /// <summary>
+    /// How many ranges scored from the forward index cost about as much as the accumulator pass over the same
+    /// ranges' postings (measured, docs/performance.md "bmp at a deep k").
+    /// </summary>
+    private const int RangeCostRatio = 8;
+
+    /// <summary>
+    /// Whether the ranges whose bound still beats the threshold, once <paramref name="visited"/> ranges have been
+    /// scored, are too many for bmp: more than 1 / <see cref="RangeCostRatio"/> of the ranges any query term
+    /// reaches, those scored being at most that share. That happens at a deep k, where the k-th score is low and
+    /// most ranges qualify.
+    /// </summary>
+    private static bool PostingsAreCheaper(uint[] sums, ulong divisor, long threshold, int visited)
+    {
+        // Bound(sum) > threshold exactly when sum x divisor > 255 x threshold.
+        var limit = (UInt128)threshold * byte.MaxValue / divisor;
+        uint open = limit >= uint.MaxValue ? uint.MaxValue : (uint)limit;
+        int reached = 0, qualifying = 0;
+        foreach (uint sum in sums)
+        {
+            reached += sum != 0 ? 1 : 0;
+            qualifying += sum > open ? 1 : 0;
+        }
+        // Where the ranges scored so far are already a large part of those reached, bmp has little left to do.
+        return reached >= (long)visited * RangeCostRatio && (long)(qualifying - visited) * RangeCostRatio > reached;
+    }
+
+    /// <summary>
+    /// Completes the query term-at-a-time (the accumulator pass of ranked_or_taat) over every document outside the
+    /// ranges bmp already scored: each document reaches the top-k queue exactly once, with its full score, so the
+    /// result stays exact. Returns the documents offered.
+    /// </summary>
+    private long FinishByPostings(SearchContext context, int rangeSize, ReadOnlySpan<int> scoredRanges, ulong[] skipped)
+    {
+        try
+        {
+            context.OpenCursors();
+            RankedOrTaat.Accumulate(context.Cursors, context.Accumulators);
+        }
+        catch (Exception e) when (context.IsDamage(e))
+        {
+            Array.Clear(context.Accumulators);
+            throw context.Damage(Format.SectionKind.Postings, Name);
+        }
+        foreach (int range in scoredRanges)
+            skipped[range >> 6] |= 1UL << range;
+        long offered = RankedOrTaat.Collect(context.Accumulators, context.TopK, skipped, rangeSize);
+        foreach (int range in scoredRanges)
+            skipped[range >> 6] = 0;
+        return offered;
     }
 
     /// <summary>Ranges whose sums are completed together: 32 KiB of sums, which stay in the L1 cache while every
@@ -166,6 +240,12 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
         /// <summary>The query's terms that keep dense range-bound rows, with their scaled weights.</summary>
         public (int Term, uint Weight)[] DenseTerms { get; private set; } = new (int, uint)[64];
+
+        /// <summary>The ranges scored so far, up to <see cref="SwitchCheck"/>.</summary>
+        public int[] ScoredRanges { get; } = new int[SwitchCheck];
+
+        /// <summary>One bit per range, set for the ranges a switch to the posting lists must skip; left zeroed.</summary>
+        public ulong[] SkippedRanges { get; } = new ulong[(rangeCount + 63) / 64];
 
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];

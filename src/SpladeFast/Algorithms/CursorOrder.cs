@@ -23,6 +23,36 @@ internal static class CursorOrder
         }
     }
 
+    /// <summary>
+    /// Moves the cursors themselves into ascending max score order (PISA sorts its cursor vector the same way), so
+    /// MaxScore's loops walk them in memory order with no indirection; <paramref name="order"/> is scratch.
+    /// </summary>
+    public static void SortByMaxScore<TCursor>(Span<TCursor> cursors, Span<int> order)
+        where TCursor : struct, IPostingCursor
+    {
+        ByMaxScore(cursors, order);
+        // Apply the permutation (new[i] = old[order[i]]) one cycle at a time, marking placed slots.
+        for (int start = 0; start < order.Length; start++)
+        {
+            if (order[start] == start)
+                continue;
+            var held = cursors[start];
+            int slot = start;
+            while (true)
+            {
+                int source = order[slot];
+                order[slot] = slot;
+                if (source == start)
+                {
+                    cursors[slot] = held;
+                    break;
+                }
+                cursors[slot] = cursors[source];
+                slot = source;
+            }
+        }
+    }
+
     /// <summary>Insertion sort by current docid: cheap because only a few cursors move between calls.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ByDocId<TCursor>(Span<TCursor> cursors, Span<int> order)

@@ -15,21 +15,24 @@ public sealed class MaxScore : ISearchAlgorithm
     public string Summary => "exact MaxScore dynamic pruning";
 
     public void Search(SearchContext context) =>
-        context.DocumentsScored += Run(context.Cursors, context.Order, context.Bounds, context.TopK);
+        context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
 
-    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, TopKQueue topK)
+    /// <param name="cursors">Reordered by ascending max score.</param>
+    /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IPostingCursor
     {
-        uint current = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds);
+        int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, docIds, prefixBounds, topK.Threshold);
+        uint current = PruningSteps.FirstCandidate(docIds, nonEssential, cursors.Length);
         long scored = 0;
-        int nonEssential = 0;
-        while (nonEssential < order.Length && current != PostingCursor.End)
+        while (nonEssential < cursors.Length && current != PostingCursor.End)
         {
-            long score = PruningSteps.ScoreEssential(cursors, order, nonEssential, current, out uint next);
+            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, nonEssential, current, out uint next);
             long threshold = topK.Threshold;
+            // Non-essential docids are not kept in docIds: no later scan reads them.
             for (int i = nonEssential - 1; i >= 0 && score + prefixBounds[i] > threshold; i--)
             {
-                ref var cursor = ref cursors[order[i]];
+                ref var cursor = ref cursors[i];
                 cursor.NextGeq(current);
                 if (cursor.DocId == current)
                     score += cursor.Score;

@@ -7,41 +7,27 @@ namespace SpladeFast.Algorithms;
 internal static class PruningSteps
 {
     /// <summary>
-    /// MaxScore set-up: orders cursors by ascending max score, fills the prefix sums of max scores, and returns
-    /// the smallest current docid (the first candidate).
+    /// MaxScore set-up: sorts the cursors by ascending max score (in place), fills their docids and the prefix sums
+    /// of max scores, and returns how many lists the threshold already makes non-essential.
     /// </summary>
-    public static uint PrepareMaxScore<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds)
+    public static int PrepareMaxScore<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, long threshold)
         where TCursor : struct, IPostingCursor
     {
-        CursorOrder.ByMaxScore(cursors, order);
+        CursorOrder.SortByMaxScore(cursors, order);
+        CursorDocIds.Fill(cursors, docIds);
         long sum = 0;
-        uint first = PostingCursor.End;
-        for (int i = 0; i < order.Length; i++)
-        {
-            prefixBounds[i] = sum += cursors[order[i]].MaxScore;
-            first = Math.Min(first, cursors[i].DocId);
-        }
-        return first;
+        for (int i = 0; i < cursors.Length; i++)
+            prefixBounds[i] = sum += cursors[i].MaxScore;
+        return GrowNonEssential(prefixBounds, 0, threshold);
     }
 
-    /// <summary>Scores <paramref name="current"/> on the essential lists, advancing them; outputs the next candidate.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long ScoreEssential<TCursor>(Span<TCursor> cursors, Span<int> order, int nonEssential, uint current, out uint next)
-        where TCursor : struct, IPostingCursor
+    /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: MaxScore's first candidate.</summary>
+    public static uint FirstCandidate(Span<uint> docIds, int from, int count)
     {
-        long score = 0;
-        next = PostingCursor.End;
-        for (int i = nonEssential; i < order.Length; i++)
-        {
-            ref var cursor = ref cursors[order[i]];
-            if (cursor.DocId == current)
-            {
-                score += cursor.Score;
-                cursor.Next();
-            }
-            next = Math.Min(next, cursor.DocId);
-        }
-        return score;
+        uint first = PostingCursor.End;
+        for (int i = from; i < count; i++)
+            first = Math.Min(first, docIds[i]);
+        return first;
     }
 
     /// <summary>Lists whose summed max scores cannot beat the threshold become non-essential.</summary>

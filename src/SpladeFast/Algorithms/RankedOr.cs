@@ -10,28 +10,18 @@ public sealed class RankedOr : ISearchAlgorithm
     public string Summary => "exhaustive document-at-a-time (reference)";
 
     public void Search(SearchContext context) =>
-        context.DocumentsScored += Run(context.Cursors, context.TopK);
+        context.DocumentsScored += Run(context.Cursors, context.DocIds, context.TopK);
 
-    public static long Run<TCursor>(Span<TCursor> cursors, TopKQueue topK)
+    /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    public static long Run<TCursor>(Span<TCursor> cursors, Span<uint> docIds, TopKQueue topK)
         where TCursor : struct, IPostingCursor
     {
+        CursorDocIds.Fill(cursors, docIds);
         long scored = 0;
-        uint current = PostingCursor.End;
-        foreach (ref var cursor in cursors)
-            current = Math.Min(current, cursor.DocId);
+        uint current = PruningSteps.FirstCandidate(docIds, 0, cursors.Length);
         while (current != PostingCursor.End)
         {
-            long score = 0;
-            uint next = PostingCursor.End;
-            foreach (ref var cursor in cursors)
-            {
-                if (cursor.DocId == current)
-                {
-                    score += cursor.Score;
-                    cursor.Next();
-                }
-                next = Math.Min(next, cursor.DocId);
-            }
+            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, 0, current, out uint next);
             topK.Insert(current, score);
             scored++;
             current = next;

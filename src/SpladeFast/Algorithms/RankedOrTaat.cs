@@ -1,3 +1,6 @@
+using SpladeFast.Cursors;
+using SpladeFast.TopK;
+
 namespace SpladeFast.Algorithms;
 
 /// <summary>
@@ -11,13 +14,27 @@ public sealed class RankedOrTaat : ISearchAlgorithm
 
     public void Search(SearchContext context)
     {
-        var accumulators = context.Accumulators;
-        foreach (ref var cursor in context.Cursors)
+        Accumulate(context.Cursors, context.Accumulators);
+        context.DocumentsScored += Collect(context.Accumulators, context.TopK, skippedRanges: [], rangeSize: 1);
+    }
+
+    /// <summary>Adds every posting's score into its document's accumulator, exhausting the cursors.</summary>
+    internal static void Accumulate(Span<BlockPostingCursor> cursors, long[] accumulators)
+    {
+        foreach (ref var cursor in cursors)
         {
-            for (; cursor.DocId != Cursors.PostingCursor.End; cursor.Next())
+            for (; cursor.DocId != PostingCursor.End; cursor.Next())
                 accumulators[cursor.DocId] += cursor.Score;
         }
-        var topK = context.TopK;
+    }
+
+    /// <summary>
+    /// Offers every document with a non-zero accumulator to <paramref name="topK"/>, except those of the ranges
+    /// (docid / <paramref name="rangeSize"/>) whose bit is set in <paramref name="skippedRanges"/> (already
+    /// offered by bmp), and zeroes all accumulators. Returns the documents offered.
+    /// </summary>
+    internal static long Collect(long[] accumulators, TopKQueue topK, ReadOnlySpan<ulong> skippedRanges, int rangeSize)
+    {
         long scored = 0;
         for (int doc = 0; doc < accumulators.Length; doc++)
         {
@@ -25,9 +42,11 @@ public sealed class RankedOrTaat : ISearchAlgorithm
             if (score == 0)
                 continue;
             accumulators[doc] = 0;
+            if (skippedRanges.Length != 0 && (skippedRanges[doc / rangeSize >> 6] & 1UL << (doc / rangeSize)) != 0)
+                continue;
             topK.Insert((uint)doc, score);
             scored++;
         }
-        context.DocumentsScored += scored;
+        return scored;
     }
 }

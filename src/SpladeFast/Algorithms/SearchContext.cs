@@ -17,6 +17,7 @@ public sealed class SearchContext : Shards.IQuerySearcher
     private SearchHit[] _results = new SearchHit[16];
     private int[] _order = new int[64];
     private long[] _bounds = new long[64];
+    private uint[] _docIds = new uint[64 + CursorDocIds.Padding];
     private BlockMaxPruning.Scratch? _rangeScratch;
 
     public SearchContext(SparseIndex index) => Index = index;
@@ -32,6 +33,9 @@ public sealed class SearchContext : Shards.IQuerySearcher
 
     /// <summary>Scratch for algorithms: cursor positions in some order (one per cursor).</summary>
     public Span<int> Order => _order.AsSpan(0, _cursorCount);
+
+    /// <summary>Scratch for algorithms: the cursors' docids, flat and padded (see <see cref="CursorDocIds"/>).</summary>
+    internal Span<uint> DocIds => _docIds.AsSpan(0, _cursorCount + CursorDocIds.Padding);
 
     /// <summary>Scratch for algorithms: one bound per cursor.</summary>
     public Span<long> Bounds => _bounds.AsSpan(0, _cursorCount);
@@ -88,12 +92,11 @@ public sealed class SearchContext : Shards.IQuerySearcher
         long safeFloor = InitialThreshold && !anyDeleted ? SafeFloor(query, k) : 0;
         TopK.Reset(k, thresholdFactor, Math.Max(floor, safeFloor), Index.Order, deleted);
         Query = query;
-        if (algorithm.UsesCursors)
-            OpenCursors(query);
-        else
-            _cursorCount = 0;
+        _cursorCount = 0;
         try
         {
+            if (algorithm.UsesCursors)
+                OpenCursors(query); // decodes each list's first block: damage can show here too
             algorithm.Search(this);
         }
         catch (Exception e) when (IsDamage(e))
@@ -149,6 +152,9 @@ public sealed class SearchContext : Shards.IQuerySearcher
         PostingsDecoded = 0;
     }
 
+    /// <summary>Opens the current query's cursors for an algorithm that does not use them from the start (bmp).</summary>
+    internal void OpenCursors() => OpenCursors(Query);
+
     private void OpenCursors(QueryVector query)
     {
         if (_cursors.Length < query.Terms.Length)
@@ -156,6 +162,7 @@ public sealed class SearchContext : Shards.IQuerySearcher
             _cursors = new BlockPostingCursor[query.Terms.Length];
             _order = new int[query.Terms.Length];
             _bounds = new long[query.Terms.Length];
+            _docIds = new uint[query.Terms.Length + CursorDocIds.Padding];
         }
         _cursorCount = 0;
         foreach (var term in query.Terms)

@@ -68,7 +68,8 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         {
             if (!_impactsDecoded)
                 DecodeImpacts();
-            return _weight * _impacts[_position];
+            // _position < _blockLength <= 128 while not exhausted (and exhausted cursors are not scored).
+            return _weight * Unsafe.Add(ref Unsafe.As<Block128, uint>(ref _impacts), _position);
         }
     }
 
@@ -77,7 +78,7 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
     {
         if (++_position < _blockLength)
         {
-            _docId = _docIds[_position];
+            _docId = Unsafe.Add(ref Unsafe.As<Block128, uint>(ref _docIds), _position);
             return;
         }
         if (_block + 1 < _blockCount)
@@ -102,12 +103,14 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
             }
             LoadBlock(block);
         }
-        // The block's last docid is >= target, so the scan stops inside the block.
+        // The block's last docid is >= target (LoadBlock checked it equals the skip entry's), so the scan stops
+        // inside the block.
+        ref uint docIds = ref Unsafe.As<Block128, uint>(ref _docIds);
         int position = _position;
-        while (_docIds[position] < target)
+        while (Unsafe.Add(ref docIds, position) < target)
             position++;
         _position = position;
-        _docId = _docIds[position];
+        _docId = Unsafe.Add(ref docIds, position);
     }
 
     public void ShallowNextGeq(uint target)
@@ -137,6 +140,10 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         PostingBlockCodec.DecodeDocIds(ref *(_data + skip.Offset), skip.DocBits, _blockLength, previousLast, _docIds);
         _impactsDecoded = false;
         _postingsDecoded += _blockLength;
+        // Damaged postings (an index opened without checksum verification) must not let NextGeq's unchecked scan
+        // run past the block: the decoded last docid has to be the skip entry's.
+        if (_docIds[_blockLength - 1] != skip.LastDocId)
+            ThrowHelper.ValueOutOfRange(nameof(block), "A decoded block does not end at its skip entry's last docid");
         _docId = _docIds[0];
         if (_shallow < block)
             _shallow = block;

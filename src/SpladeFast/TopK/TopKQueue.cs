@@ -18,6 +18,8 @@ public sealed class TopKQueue
     private DeletedDocuments? _deleted;
     /// <summary>1 when ordinals do not follow docids: a later docid may then win a tie, so the threshold is one lower.</summary>
     private long _tieSlack;
+    /// <summary><see cref="Threshold"/>, recomputed only when the heap changes: pruning loops read it per candidate.</summary>
+    private long _threshold;
 
     public int K { get; private set; }
     public int Count { get; private set; }
@@ -47,6 +49,7 @@ public sealed class TopKQueue
             _heap = new SearchHit[k];
         K = k;
         Count = 0;
+        _threshold = _floorThreshold;
     }
 
     public bool IsFull => Count == K;
@@ -61,9 +64,12 @@ public sealed class TopKQueue
     public long Threshold
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Count < K ? _floorThreshold
-            : Math.Max(_floorThreshold, (_thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor)) - _tieSlack);
+        get => _threshold;
     }
+
+    private void UpdateThreshold() =>
+        _threshold = Count < K ? _floorThreshold
+            : Math.Max(_floorThreshold, (_thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor)) - _tieSlack);
 
     /// <summary>
     /// Whether a document not yet seen, with docid at least <paramref name="firstDocId"/> and score at most
@@ -85,6 +91,8 @@ public sealed class TopKQueue
             if (_deleted is { } deletedWhileFilling && deletedWhileFilling.Contains(docId))
                 return false;
             SiftUp(Count++, new SearchHit(_order.Ordinal(docId), score));
+            if (Count == K)
+                UpdateThreshold();
             return true;
         }
         ref var root = ref _heap[0];
@@ -96,6 +104,7 @@ public sealed class TopKQueue
         if (_deleted is { } deleted && deleted.Contains(docId))
             return false;
         SiftDown(new SearchHit(ordinal, score));
+        UpdateThreshold();
         return true;
     }
 

@@ -1,0 +1,94 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using SpladeFast.Cursors;
+
+namespace SpladeFast.Algorithms;
+
+/// <summary>
+/// The current docids of a query's cursors copied into one flat array (cursor i's at index i, then
+/// <see cref="Padding"/> slots of <see cref="PostingCursor.End"/>), so the per-candidate step of the
+/// document-at-a-time loops compares eight cursors with the candidate and takes eight minima per instruction
+/// instead of branching on every cursor: with SPLADE's ~45 query terms most cursors do not hold the candidate, and
+/// which ones do is unpredictable. Algorithms that use it store a cursor's docid back after every move of a cursor
+/// that a later scan reads.
+/// </summary>
+internal static class CursorDocIds
+{
+    /// <summary>Slots past the last cursor, all <see cref="PostingCursor.End"/>, so a vector load never leaves the array.</summary>
+    public const int Padding = 8;
+
+    /// <summary>Copies the cursors' docids and fills the padding; <paramref name="docIds"/> has at least cursors + <see cref="Padding"/> slots.</summary>
+    public static void Fill<TCursor>(Span<TCursor> cursors, Span<uint> docIds)
+        where TCursor : struct, IPostingCursor
+    {
+        if (docIds.Length < cursors.Length + Padding)
+            ThrowHelper.DestinationTooShort(nameof(docIds));
+        for (int i = 0; i < cursors.Length; i++)
+            docIds[i] = cursors[i].DocId;
+        docIds[cursors.Length..].Fill(PostingCursor.End);
+    }
+
+    /// <summary>
+    /// Scores <paramref name="current"/> (not <see cref="PostingCursor.End"/>) on the cursors at
+    /// <paramref name="from"/>.. that sit on it and advances them; outputs the smallest docid of those cursors
+    /// after the step: the next candidate. The step of ranked_or and of MaxScore's essential lists.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long ScoreAndAdvance<TCursor>(Span<TCursor> cursors, Span<uint> docIds, int from, uint current, out uint next)
+        where TCursor : struct, IPostingCursor
+    {
+        if (!Vector256.IsHardwareAccelerated)
+            return ScoreAndAdvanceScalar(cursors, docIds, from, current, out next);
+        // Bounds: Fill checked docIds.Length >= cursors.Length + Padding, and i < cursors.Length at each load.
+        ref TCursor first = ref MemoryMarshal.GetReference(cursors);
+        ref uint ids = ref MemoryMarshal.GetReference(docIds);
+        var candidate = Vector256.Create(current);
+        var minimum = Vector256.Create(PostingCursor.End);
+        long score = 0;
+        for (int i = from; i < cursors.Length; i += Vector256<uint>.Count)
+        {
+            var lanes = Vector256.LoadUnsafe(ref ids, (nuint)i);
+            uint matches = Vector256.Equals(lanes, candidate).ExtractMostSignificantBits();
+            if (matches != 0)
+            {
+                do
+                {
+                    int j = i + BitOperations.TrailingZeroCount(matches);
+                    ref TCursor cursor = ref Unsafe.Add(ref first, j);
+                    score += cursor.Score;
+                    cursor.Next();
+                    Unsafe.Add(ref ids, j) = cursor.DocId;
+                    matches &= matches - 1;
+                } while (matches != 0);
+                lanes = Vector256.LoadUnsafe(ref ids, (nuint)i);
+            }
+            minimum = Vector256.Min(minimum, lanes);
+        }
+        var half = Vector128.Min(minimum.GetLower(), minimum.GetUpper());
+        half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(2u, 3, 0, 1)));
+        half = Vector128.Min(half, Vector128.Shuffle(half, Vector128.Create(1u, 0, 3, 2)));
+        next = half.ToScalar();
+        return score;
+    }
+
+    /// <summary>The reference of <see cref="ScoreAndAdvance"/>, one cursor at a time.</summary>
+    public static long ScoreAndAdvanceScalar<TCursor>(Span<TCursor> cursors, Span<uint> docIds, int from, uint current, out uint next)
+        where TCursor : struct, IPostingCursor
+    {
+        long score = 0;
+        next = PostingCursor.End;
+        for (int i = from; i < cursors.Length; i++)
+        {
+            ref var cursor = ref cursors[i];
+            if (cursor.DocId == current)
+            {
+                score += cursor.Score;
+                cursor.Next();
+                docIds[i] = cursor.DocId;
+            }
+            next = Math.Min(next, cursor.DocId);
+        }
+        return score;
+    }
+}
