@@ -191,18 +191,18 @@ public sealed class ClusterGateway : IAsyncDisposable
     }
 
     /// <summary>
-    /// A failed shard's answer from another replica; when that call fails too, one more try after a pause (a third
-    /// replica, or the second again): while a dead silo is being declared dead, routes to living silos can fail
-    /// for a moment, and a shard with a replica left must not be reported missing for that. Null: none answered.
+    /// A failed shard's answer from another replica; when there is none, or it fails too, one more try after a pause
+    /// on any replica still listed, the failed one included: while a dead silo is being declared dead, a call to a
+    /// living one can be lost on the way (sent through the dead silo's gateway), and a shard with a replica left
+    /// must not be reported missing for that. Null: none answered.
     /// </summary>
     private async Task<ShardAnswer?> RetryAsync(ShardDescription shard, ShardQuery query, SiloAddress failed)
     {
-        if (Choose(shard, [failed]) is not { } other)
-            return null;
-        if (await AskSiloAsync(other, [shard.Name], [query]).ConfigureAwait(false) is { } answer)
+        var other = Choose(shard, [failed]);
+        if (other is not null && await AskSiloAsync(other, [shard.Name], [query]).ConfigureAwait(false) is { } answer)
             return answer[0];
         await Task.Delay(RetryPause).ConfigureAwait(false);
-        var last = Choose(shard, [failed, other.Silo]) ?? Choose(shard, [failed]);
+        var last = (other is null ? null : Choose(shard, [other.Silo])) ?? Choose(shard, []);
         return last is null ? null : (await AskSiloAsync(last, [shard.Name], [query]).ConfigureAwait(false))?[0];
     }
 

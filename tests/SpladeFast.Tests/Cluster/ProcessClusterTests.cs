@@ -67,7 +67,14 @@ public sealed class ProcessClusterTests
 
             // One silo killed: every shard keeps a replica, so no answer may be partial, let alone wrong.
             children[1].Kill();
-            Assert.Equal(0, await Load(http, data, impactScale, rounds: 4, expectPartial: []));
+            try
+            {
+                Assert.Equal(0, await Load(http, data, impactScale, rounds: 4, expectPartial: []));
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException("gateway said:\n" + gateway.Output, e);
+            }
 
             // A second one: the shards whose replicas were both on the killed silos are missing, and only those.
             children[2].Kill();
@@ -155,6 +162,8 @@ public sealed class ProcessClusterTests
             }
             throw new TimeoutException($"{_process.StartInfo.Arguments} printed no '{marker}' in {wait.TotalSeconds} s:\n{string.Join('\n', _lines)}");
         }
+
+        public string Output => string.Join('\n', _lines);
 
         /// <summary>SIGKILL, by pid.</summary>
         public void Kill()
