@@ -71,6 +71,8 @@ public class EncoderBenchmarks
         var config = new ModelConfig(ModelKind.Bert, 30522, 768, 12, 12, 3072, 512, 2, 1e-12, "gelu");
         File.WriteAllText(Path.Combine(directory, "config.json"), config.ToHuggingFaceJson());
         File.Copy(Path.Combine(tiny, "vocab.txt"), Path.Combine(directory, "vocab.txt"), overwrite: true);
+        // Loads libtorch through TorchSharp's own path first; a module's constructor alone would load it a second time.
+        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
         using (var module = new BertMaskedLm(config))
             SafeTensors.Write(Path.Combine(directory, "model.safetensors"), module.named_parameters().ToDictionary(p => p.name, p => (TorchSharp.torch.Tensor)p.parameter));
         OnnxExporter.Export(directory, Path.Combine(directory, "onnx", "model.onnx"));
