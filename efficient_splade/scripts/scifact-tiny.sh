@@ -4,6 +4,9 @@
 # then for each model: encode SciFact's corpus, index, answer the 300 test claims,
 # evaluate, and time retrieval.
 # Needs ../shared/data (SciFact, bert-base-uncased vocab). Results: training/results/scifact-tiny/.
+# BACKEND=torch|onnx (default torch) and QUANTIZE=none|int8 (onnx only) choose the runtime of the evaluation's
+# encode and query steps; with onnx, each trained model is first exported to its onnx/model.onnx by
+# `convert --to onnx` (again on every run, so a graph never outlives the weights it came from). E.g. BACKEND=onnx QUANTIZE=int8 bash scripts/scifact-tiny.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(cd .. && pwd)
@@ -15,6 +18,8 @@ RESULTS=training/results/scifact-tiny
 mkdir -p "$WORK" "$RESULTS"
 dotnet build -c Release "$ROOT/src/SpladeFast.Cli" -v quiet -nologo > /dev/null
 SF=$(ls "$ROOT"/src/SpladeFast.Cli/bin/Release/net10.0/*/splade-fast)
+BACKEND=${BACKEND:-torch}
+QUANTIZE=${QUANTIZE:-none}
 START=$(date +%s)
 stage() { echo "== $(( $(date +%s) - START )) s: $*"; }
 
@@ -32,19 +37,25 @@ for lambda in low high; do
 done
 
 evaluate() { # name, document encoder (model directory or bm25), query encoder (model directory or tokens)
-  local name=$1 docs=$2 queries=$3
+  local name=$1 docs=$2 queries=$3 model
   stage "evaluating $name"
+  local runtime=(--backend "$BACKEND" --quantize "$QUANTIZE")
+  if [ "$BACKEND" = onnx ]; then
+    for model in "$docs" "$queries"; do
+      [ "$model" = bm25 ] || [ "$model" = tokens ] || "$SF" convert --input "$model" --to onnx > /dev/null
+    done
+  fi
   if [ "$docs" != bm25 ]; then
-    "$SF" encode --model "$docs" --input "$SCIFACT/corpus.jsonl.gz" --output "$WORK/$name.jsonl.gz" --max-length 128 --batch 64 --threads 2 > /dev/null
+    "$SF" encode --model "$docs" "${runtime[@]}" --input "$SCIFACT/corpus.jsonl.gz" --output "$WORK/$name.jsonl.gz" --max-length 128 --batch 64 --threads 2 > /dev/null
     "$SF" index --input "$WORK/$name.jsonl.gz" --vocab "$VOCAB" --output "$WORK/$name.sfi" > /dev/null
   fi
-  local encoder=(--query-model "$queries")
+  local encoder=(--query-model "$queries" "${runtime[@]}")
   [ "$queries" = tokens ] && encoder=(--query-encoder tokens)
   "$SF" query --index "$WORK/$name.sfi" --topics "$SCIFACT/topics.beir-v1.0.0-scifact.test.tsv.gz" "${encoder[@]}" --vocab "$VOCAB" \
     --k 1000 --algorithm block_max_maxscore --run "$WORK/$name.trec" --report json > "$WORK/$name.latency.json"
   "$SF" evaluate --run "$WORK/$name.trec" --qrels "$SCIFACT/qrels.beir-v1.0.0-scifact.test.txt" --json > "$WORK/$name.eval.json"
   "$SF" stats --index "$WORK/$name.sfi" --json > "$WORK/$name.stats.json"
-  [ "$queries" = tokens ] || "$SF" encode --model "$queries" --input "$SCIFACT/topics.beir-v1.0.0-scifact.test.tsv.gz" \
+  [ "$queries" = tokens ] || "$SF" encode --model "$queries" "${runtime[@]}" --input "$SCIFACT/topics.beir-v1.0.0-scifact.test.tsv.gz" \
     --output "$WORK/$name.queries.jsonl" --max-length 32 > /dev/null
 }
 evaluate bm25 bm25 tokens

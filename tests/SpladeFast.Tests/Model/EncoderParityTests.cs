@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpladeFast.Encoders;
 using SpladeFast.Encoders.Splade;
+using SpladeFast.Onnx.Export;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Model;
@@ -21,11 +22,15 @@ public class EncoderParityTests
     [InlineData("tiny-distilbert-mlm", "torch")]
     [InlineData("tiny-bert-mlm", "onnx")]
     [InlineData("tiny-distilbert-mlm", "onnx")]
+    [InlineData("tiny-bert-mlm", "onnx-exported")]
+    [InlineData("tiny-distilbert-mlm", "onnx-exported")]
     public void Reproduces_reference_splade_vectors_for_max_and_sum_pooling(string checkpoint, string backend)
     {
-        string directory = SharedData.Require($"fixtures/encoders/{checkpoint}");
-        var cases = Cases(directory);
-        using var encoder = Backends.Load(directory, backend);
+        string fixture = SharedData.Require($"fixtures/encoders/{checkpoint}");
+        var cases = Cases(fixture);
+        using var dir = new TempDirectory();
+        string directory = backend == "onnx-exported" ? Exported(fixture, dir) : fixture;
+        using var encoder = Backends.Load(directory, backend == "onnx-exported" ? "onnx" : backend);
         foreach (var pooling in new[] { Pooling.Max, Pooling.Sum })
         {
             var subset = cases.Where(c => string.Equals(c.Pooling, pooling.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
@@ -50,16 +55,19 @@ public class EncoderParityTests
 
     [Trait("Category", "SharedData")]
     [SkippableTheory]
-    [InlineData("tiny-bert-mlm")]
-    [InlineData("tiny-distilbert-mlm")]
-    public void Torch_and_onnx_agree_batched_and_single(string checkpoint)
+    [InlineData("tiny-bert-mlm", false)]
+    [InlineData("tiny-distilbert-mlm", false)]
+    [InlineData("tiny-bert-mlm", true)]
+    [InlineData("tiny-distilbert-mlm", true)]
+    public void Torch_and_onnx_agree_batched_and_single(string checkpoint, bool exported)
     {
         string directory = SharedData.Require($"fixtures/encoders/{checkpoint}");
         // The fixture's texts, plus long ones cut at the position table, so batches pad to very different lengths.
         var texts = Cases(directory).Select(c => c.Text).Distinct()
             .Append(string.Join(' ', Enumerable.Repeat("the quick brown fox jumps over the lazy dog", 40))).ToList();
+        using var dir = new TempDirectory();
         using var torch = Backends.Load(directory, "torch");
-        using var onnx = Backends.Load(directory, "onnx");
+        using var onnx = Backends.Load(exported ? Exported(directory, dir) : directory, "onnx");
         Assert.StartsWith("torch", torch.Backend.Name, StringComparison.Ordinal);
         Assert.StartsWith("onnx", onnx.Backend.Name, StringComparison.Ordinal);
         foreach (var pooling in new[] { Pooling.Max, Pooling.Sum })
@@ -77,6 +85,18 @@ public class EncoderParityTests
                 }
             }
         }
+    }
+
+    /// <summary>A copy of the fixture's checkpoint (no PyTorch export) with onnx/model.onnx written by <see cref="OnnxExporter"/>.</summary>
+    private static string Exported(string fixture, TempDirectory dir)
+    {
+        string model = dir.File("exported");
+        Directory.CreateDirectory(model);
+        foreach (string file in new[] { "config.json", "vocab.txt", "model.safetensors" })
+            File.Copy(Path.Combine(fixture, file), Path.Combine(model, file));
+        var report = OnnxExporter.Export(model, Path.Combine(model, "onnx", "model.onnx"));
+        Assert.Equal(new FileInfo(report.Path).Length, report.Bytes);
+        return model;
     }
 
     private static float[] Dense(SparseTermVector vector, int vocabulary)
