@@ -22,6 +22,7 @@ public sealed class ProcessClusterTests
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(90);
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task Silo_processes_on_postgresql_answer_exactly_through_sigkill()
     {
         using var postgres = LocalPostgres.Start(out string reason);
