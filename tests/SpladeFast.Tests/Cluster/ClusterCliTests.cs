@@ -50,6 +50,6 @@ public class ClusterCliTests
 
         (code, _, error) = CliRunner.Run("serve", "--port", "0");
         Assert.Equal(1, code);
-        Assert.Contains("give --index FILES or --cluster CONFIG", error);
+        Assert.Contains("give --index FILES (or a live index directory) or --cluster CONFIG", error);
     }
 }
