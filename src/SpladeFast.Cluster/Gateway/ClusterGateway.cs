@@ -27,6 +27,7 @@ public sealed class ClusterGateway : IAsyncDisposable
     private readonly IClusterClient _client;
     /// <summary>The pause before a shard's last try.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(3);
 
     private readonly ClusterConfig _config;
     private readonly ILogger? _logger;
@@ -191,19 +192,26 @@ public sealed class ClusterGateway : IAsyncDisposable
     }
 
     /// <summary>
-    /// A failed shard's answer from another replica; when there is none, or it fails too, one more try after a pause
-    /// on any replica still listed, the failed one included: while a dead silo is being declared dead, a call to a
-    /// living one can be lost on the way (sent through the dead silo's gateway), and a shard with a replica left
-    /// must not be reported missing for that. Null: none answered.
+    /// A failed shard's answer from another replica, then from any replica still listed, the failed one included,
+    /// every <see cref="RetryPause"/> for up to <see cref="RetryWindow"/>: while a dead silo is being declared dead,
+    /// calls to living silos can fail too (the client still routes some through the dead silo's gateway), and a
+    /// shard with a replica left must not be reported missing for that. Null: none answered, or none is listed.
     /// </summary>
     private async Task<ShardAnswer?> RetryAsync(ShardDescription shard, ShardQuery query, SiloAddress failed)
     {
-        var other = Choose(shard, [failed]);
-        if (other is not null && await AskSiloAsync(other, [shard.Name], [query]).ConfigureAwait(false) is { } answer)
-            return answer[0];
-        await Task.Delay(RetryPause).ConfigureAwait(false);
-        var last = (other is null ? null : Choose(shard, [other.Silo])) ?? Choose(shard, []);
-        return last is null ? null : (await AskSiloAsync(last, [shard.Name], [query]).ConfigureAwait(false))?[0];
+        long start = Stopwatch.GetTimestamp();
+        var last = failed;
+        while (true)
+        {
+            if ((Choose(shard, [last]) ?? Choose(shard, [])) is not { } replica)
+                return null;
+            if (await AskSiloAsync(replica, [shard.Name], [query]).ConfigureAwait(false) is { } answer)
+                return answer[0];
+            last = replica.Silo;
+            if (Stopwatch.GetElapsedTime(start) > RetryWindow)
+                return null;
+            await Task.Delay(RetryPause).ConfigureAwait(false);
+        }
     }
 
     /// <summary>One silo's answers for some of its shards, or null when the call failed (the silo is then skipped a while).</summary>

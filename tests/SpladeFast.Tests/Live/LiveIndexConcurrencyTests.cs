@@ -89,6 +89,8 @@ public sealed class LiveIndexConcurrencyTests
                     index.ForceMerge(2);
             }
             Thread.Sleep(200); // let the background thread flush and merge with readers still running
+            // Readers are thread-pool tasks: on a loaded machine they may start late, so they get time to run some queries.
+            SpinWait.SpinUntil(() => Volatile.Read(ref queries) > 50, TimeSpan.FromSeconds(60));
             stop.Cancel();
             await Task.WhenAll([.. readers, flusher]);
             Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(5)));
