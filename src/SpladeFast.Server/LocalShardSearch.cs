@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using SpladeFast.Algorithms;
 using SpladeFast.Ingest;
 using SpladeFast.Shards;
@@ -15,8 +14,7 @@ public sealed class LocalShardSearch : IShardSearch
     private LocalShardSearch(ShardSet shards)
     {
         _shards = shards;
-        Files = shards.Shards.Select(s => new IndexFileResponse(
-            s.Path, s.FileLength, File.GetLastWriteTimeUtc(s.Path), s.Header.Checksum.ToString("x16", CultureInfo.InvariantCulture))).ToList();
+        Files = shards.Shards.Select(IndexFileResponse.Of).ToList();
     }
 
     /// <summary>Opens (and verifies) the index files as one collection.</summary>

@@ -74,7 +74,12 @@ public sealed record StatsResponse(
 /// One served index file: its path, size and modification time when opened, and its header checksum (16 hex digits),
 /// which covers the section table and so every section's checksum: a different file has a different one.
 /// </summary>
-public sealed record IndexFileResponse(string Path, long Bytes, DateTime Modified, string HeaderChecksum);
+public sealed record IndexFileResponse(string Path, long Bytes, DateTime Modified, string HeaderChecksum)
+{
+    /// <summary>An opened index file as served.</summary>
+    public static IndexFileResponse Of(Index.SparseIndex index) => new(index.Path, index.FileLength, File.GetLastWriteTimeUtc(index.Path),
+        index.Header.Checksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+}
 
 /// <summary>
 /// snake_case on the wire; unknown request fields and repeated keys (a token given twice in a vector) are errors,

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SpladeFast.Algorithms;
@@ -309,8 +308,7 @@ public sealed class SearchService : IDisposable
             stats.LiveDocuments, snapshot.Vocabulary.Count, snapshot.Segments.Sum(s => s.Segment.Index.PostingCount),
             stats.Segments.Select(s => s.Name).ToList(), _options.DefaultAlgorithm,
             [SearchAlgorithms.Auto, .. SearchAlgorithms.Names], _encoder?.Name, _options.MaxK, Interlocked.Read(ref _requests),
-            stats.Generation, snapshot.Segments.Select(s => new IndexFileResponse(s.Segment.Index.Path, s.Segment.Index.FileLength,
-                File.GetLastWriteTimeUtc(s.Segment.Index.Path), s.Segment.Index.Header.Checksum.ToString("x16", CultureInfo.InvariantCulture))).ToList(),
+            stats.Generation, snapshot.Segments.Select(s => IndexFileResponse.Of(s.Segment.Index)).ToList(),
             new LiveStatsResponse(stats.Generation, stats.Segments.Select(s => new LiveSegmentResponse(s.Name, s.Documents, s.Deleted)).ToList(),
                 stats.BufferedDocuments, stats.LiveDocuments, stats.Merging, stats.MergesDone, stats.LastMergeError));
     }
