@@ -65,6 +65,39 @@ public sealed class LiveCliTests
             return document.RootElement.GetProperty("id").GetString() + " " + string.Join(" ", vector);
         }).Order(StringComparer.Ordinal).ToList();
 
+    [Trait("Category", "SharedData")]
+    [SkippableFact]
+    public void Live_add_texts_encodes_with_the_model_and_answers_as_encode_then_index()
+    {
+        string model = SharedData.Require("fixtures/encoders/tiny-bert-mlm");
+        string collection = SharedData.Require("data/splade-toy/full_collection_raw.tsv");
+        string topics = SharedData.Require("data/splade-toy/dev_queries_raw.tsv");
+        using var dir = new TempDirectory();
+        string live = dir.File("live");
+        Assert.Equal(0, CliRunner.Run("live", "create", "-i", live, "--flush-docs", "40").ExitCode);
+        // One text per model batch on both sides, so padding never differs between the two encodings.
+        var add = CliRunner.Run("live", "add", "-i", live, "--texts", collection, "--model", model, "--batch-docs", "30", "--batch", "1");
+        Assert.True(add.ExitCode == 0, add.Error);
+        Assert.Contains("acknowledged 89 documents (through line 89)", add.Out);
+        Assert.Contains("\"LiveDocuments\": 89", CliRunner.Run("live", "stats", "-i", live, "--json").Out);
+
+        var encode = CliRunner.Run("encode", "--model", model, "--input", collection, "--output", dir.File("splade.jsonl"), "--batch", "1");
+        Assert.True(encode.ExitCode == 0, encode.Error);
+        Assert.Equal(0, CliRunner.Run("index", "-I", dir.File("splade.jsonl"), "-o", dir.File("expected.sfi"), "--bmp").ExitCode);
+        var a = CliRunner.Run("query", "-i", live, "--topics", topics, "--query-model", model, "-k", "10", "-a", "bmp", "-r", dir.File("live.run"));
+        Assert.True(a.ExitCode == 0, a.Error);
+        Assert.Equal(0, CliRunner.Run("query", "-i", dir.File("expected.sfi"), "--topics", topics, "--query-model", model, "-k", "10", "-a", "bmp", "-r", dir.File("expected.run")).ExitCode);
+        Assert.Equal(File.ReadAllText(dir.File("expected.run")), File.ReadAllText(dir.File("live.run")));
+        Assert.Equal(11 * 10, File.ReadAllLines(dir.File("live.run")).Length);
+        // The stored fields are the texts: the first hit of each query shows its document's text.
+        string firstHit = File.ReadAllLines(dir.File("live.run"))[0].Split(' ')[2];
+        string firstText = File.ReadLines(collection).Select(l => l.Split('\t')).First(f => f[0] == firstHit)[1];
+        var shown = CliRunner.Run("query", "-i", live, "--topics", topics, "--query-model", model, "-k", "10", "--show", "text");
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains(firstText[..Math.Min(40, firstText.Length)], shown.Out);
+        Assert.Contains("--texts needs --model", CliRunner.Run("live", "add", "-i", live, "--texts", collection).Error);
+    }
+
     [Fact]
     public void A_bad_line_fails_the_batch_naming_file_and_line_and_adds_nothing()
     {
