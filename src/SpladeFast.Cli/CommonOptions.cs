@@ -52,7 +52,7 @@ internal static class CommonOptions
         }.AtLeastZero();
 
     public static Option<bool> InMemory() =>
-        new("--in-memory") { Description = "Copy the index into memory instead of memory-mapping it (no page faults while timing)." };
+        new("--in-memory") { Description = "Copy the index (or a live index's segments) into memory instead of memory-mapping it (no page faults while timing)." };
 
     public static Option<bool> NoVerify() =>
         new("--no-verify") { Description = "Skip verifying section checksums when opening (structure is still checked)." };

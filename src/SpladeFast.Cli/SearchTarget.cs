@@ -34,7 +34,7 @@ internal sealed class SearchTarget : IDisposable
     {
         if (paths.Count == 1 && LiveIndex.IsLiveIndex(paths[0]))
         {
-            var live = LiveIndex.Open(paths[0], readOnly: true);
+            var live = LiveIndex.Open(paths[0], readOnly: true, storage);
             try
             {
                 return new SearchTarget(null, live);

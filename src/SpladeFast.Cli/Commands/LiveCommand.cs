@@ -224,23 +224,26 @@ internal static class LiveCommand
         var index = IndexOption();
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("stats", "Show a live index's generation, segments (documents, deleted), buffered documents and log.") { index, json };
-        command.SetAction(parse => CliAction.Run(() =>
-        {
-            using var live = LiveIndex.Open(parse.GetRequiredValue(index).FullName, readOnly: true);
-            var stats = live.Stats();
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(stats, CliJson.Indented));
-                return 0;
-            }
-            var table = new Table().AddColumn("segment").AddColumn(new TableColumn("documents").RightAligned()).AddColumn(new TableColumn("deleted").RightAligned());
-            foreach (var segment in stats.Segments)
-                table.AddRow(Markup.Escape(segment.Name), $"{segment.Documents:N0}", $"{segment.Deleted:N0}");
-            table.AddRow("buffer (log)", $"{stats.BufferedDocuments + stats.BufferDeleted:N0}", $"{stats.BufferDeleted:N0}");
-            AnsiConsole.Write(table);
-            Console.WriteLine($"generation {stats.Generation}, {stats.LiveDocuments:N0} live documents, next sequence number {stats.NextSequence:N0}");
-            return 0;
-        }));
+        command.SetAction(parse => CliAction.Run(() => PrintStats(parse.GetRequiredValue(index).FullName, parse.GetValue(json))));
         return command;
+    }
+
+    /// <summary>Prints a live index's stats (also what top-level <c>stats</c> prints for a live directory).</summary>
+    internal static int PrintStats(string directory, bool json)
+    {
+        using var live = LiveIndex.Open(directory, readOnly: true);
+        var stats = live.Stats();
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(stats, CliJson.Indented));
+            return 0;
+        }
+        var table = new Table().AddColumn("segment").AddColumn(new TableColumn("documents").RightAligned()).AddColumn(new TableColumn("deleted").RightAligned());
+        foreach (var segment in stats.Segments)
+            table.AddRow(Markup.Escape(segment.Name), $"{segment.Documents:N0}", $"{segment.Deleted:N0}");
+        table.AddRow("buffer (log)", $"{stats.BufferedDocuments + stats.BufferDeleted:N0}", $"{stats.BufferDeleted:N0}");
+        AnsiConsole.Write(table);
+        Console.WriteLine($"generation {stats.Generation}, {stats.LiveDocuments:N0} live documents, next sequence number {stats.NextSequence:N0}");
+        return 0;
     }
 }

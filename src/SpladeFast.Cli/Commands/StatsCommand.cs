@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using SpladeFast.Cli.Output;
 using SpladeFast.Index;
+using SpladeFast.Live;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -10,11 +11,13 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var index = CommonOptions.Index();
+        var index = CommonOptions.Index("Index file, or a live index directory (its segments, buffer and generation, as 'live stats').");
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("stats", "Show an index's documents, terms, postings, bits per posting and posting-length histogram.") { index, json };
         command.SetAction(parse => CliAction.Run(() =>
         {
+            if (LiveIndex.IsLiveIndex(parse.GetRequiredValue(index).FullName))
+                return LiveCommand.PrintStats(parse.GetRequiredValue(index).FullName, parse.GetValue(json));
             using var opened = SparseIndex.Open(parse.GetRequiredValue(index).FullName);
             var stats = IndexStatistics.Compute(opened);
             if (parse.GetValue(json))

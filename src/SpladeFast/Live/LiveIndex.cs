@@ -34,6 +34,7 @@ public sealed class LiveIndex : IDisposable
 
     private readonly string _directory;
     private readonly bool _readOnly;
+    private readonly IndexStorageKind _storage;
     private readonly object _lock = new();
     private readonly FileStream? _writeLock;
     private readonly List<SegmentState> _segments = [];
@@ -66,16 +67,17 @@ public sealed class LiveIndex : IDisposable
         public string? DeletesFile { get; set; } = deletesFile;
     }
 
-    private LiveIndex(string directory, bool readOnly, FileStream? writeLock)
+    private LiveIndex(string directory, bool readOnly, FileStream? writeLock, IndexStorageKind storage = IndexStorageKind.MemoryMapped)
     {
         _directory = directory;
         _readOnly = readOnly;
+        _storage = storage;
         _writeLock = writeLock;
         Settings = null!;
         _policy = null!;
     }
 
-    private LiveIndex(string directory, bool readOnly, FileStream? writeLock, CommitPoint commit) : this(directory, readOnly, writeLock)
+    private LiveIndex(string directory, bool readOnly, FileStream? writeLock, CommitPoint commit, IndexStorageKind storage) : this(directory, readOnly, writeLock, storage)
     {
         Settings = commit.Settings;
         _policy = new MergePolicy(Settings);
@@ -124,11 +126,12 @@ public sealed class LiveIndex : IDisposable
 
     /// <summary>
     /// Opens the newest commit point and replays the log after it. A writer (not <paramref name="readOnly"/>) takes
-    /// the directory's write lock, cuts a torn log tail and removes files no commit point needs.
+    /// the directory's write lock, cuts a torn log tail and removes files no commit point needs. Segments are
+    /// memory-mapped, or read into memory with <see cref="IndexStorageKind.InMemory"/> (as <c>query --in-memory</c>).
     /// </summary>
     /// <exception cref="IOException">Another process is writing the index.</exception>
     /// <exception cref="IndexCorruptException">A file the commit point needs is damaged or missing.</exception>
-    public static LiveIndex Open(string directory, bool readOnly = false)
+    public static LiveIndex Open(string directory, bool readOnly = false, IndexStorageKind storage = IndexStorageKind.MemoryMapped)
     {
         string full = Path.GetFullPath(directory);
         FileStream? writeLock = null;
@@ -147,7 +150,7 @@ public sealed class LiveIndex : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             var commit = CommitPoint.ReadLatest(full);
-            var index = new LiveIndex(full, readOnly, writeLock, commit);
+            var index = new LiveIndex(full, readOnly, writeLock, commit, storage);
             try
             {
                 index.Load(commit);
@@ -185,7 +188,7 @@ public sealed class LiveIndex : IDisposable
                 string path = Path.Combine(_directory, entry.Name);
                 if (!File.Exists(path))
                     throw new FileNotFoundException($"{path}: segment of commit point {CommitPoint.FileName(commit.Generation)} is missing", path);
-                var index = SparseIndex.Open(path);
+                var index = SparseIndex.Open(path, _storage);
                 opened.Add((index, entry));
                 if (index.DocumentCount != entry.Documents)
                     ThrowHelper.Corrupt(path, $"holds {index.DocumentCount} documents; the commit point says {entry.Documents}");
@@ -474,7 +477,7 @@ public sealed class LiveIndex : IDisposable
             string name = SegmentName(_nextSegment++);
             string path = Path.Combine(_directory, name);
             SegmentWriter.WriteBuffer(path, live, _vocabulary, Settings);
-            var segment = new Segment(SparseIndex.Open(path), _vocabulary);
+            var segment = new Segment(SparseIndex.Open(path, _storage), _vocabulary);
             _segments.Add(new SegmentState(segment, DeletedDocuments.None(segment.DocumentCount), null, committed: false));
         }
         _buffer = new MemoryBuffer();
@@ -618,7 +621,7 @@ public sealed class LiveIndex : IDisposable
             if (live > 0)
             {
                 newIds = SegmentWriter.Merge(path, sources, vocabulary, Settings);
-                merged = new Segment(SparseIndex.Open(path), vocabulary);
+                merged = new Segment(SparseIndex.Open(path, _storage), vocabulary);
             }
             lock (_lock)
             {

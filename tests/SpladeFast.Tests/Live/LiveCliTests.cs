@@ -49,6 +49,7 @@ public sealed class LiveCliTests
         Assert.Contains("-> 1 (", CliRunner.Run("live", "merge", "-i", live, "--max-segments", "1").Out);
         AssertSameRuns("merged");
         Assert.Contains($"\"LiveDocuments\": {expected.Count}", CliRunner.Run("live", "stats", "-i", live, "--json").Out);
+        Assert.Equal(CliRunner.Run("live", "stats", "-i", live, "--json").Out, CliRunner.Run("stats", "-i", live, "--json").Out);
         // export writes the live documents as the index built from them would.
         Assert.Equal(0, CliRunner.Run("export", "-i", live, "--format", "anserini", "-o", dir.File("live.jsonl")).ExitCode);
         Assert.Equal(0, CliRunner.Run("export", "-i", dir.File("expected.sfi"), "--format", "anserini", "-o", dir.File("expected-export.jsonl")).ExitCode);

@@ -1,4 +1,5 @@
 using SpladeFast.Algorithms;
+using SpladeFast.Index;
 using SpladeFast.Live;
 using SpladeFast.Tests.Support;
 
@@ -6,26 +7,27 @@ namespace SpladeFast.Tests.Live;
 
 /// <summary>
 /// Random sequences of add, replace, delete, flush, merge and reopen, checked after every step against brute force
-/// over the model collection, with every algorithm and several k (ties are frequent: weights are small integers).
+/// over the model collection, with every algorithm and several k (ties are frequent: weights are small integers),
+/// over memory-mapped and in-memory segments alike.
 /// </summary>
 public sealed class LiveIndexPropertyTests
 {
     private static readonly string[] Tokens = Enumerable.Range(0, 24).Select(i => $"t{i}").ToArray();
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    public void RandomWritesAnswerAsBruteForce(int seed)
+    [InlineData(1, IndexStorageKind.MemoryMapped)]
+    [InlineData(2, IndexStorageKind.InMemory)]
+    [InlineData(3, IndexStorageKind.MemoryMapped)]
+    [InlineData(4, IndexStorageKind.InMemory)]
+    [InlineData(5, IndexStorageKind.MemoryMapped)]
+    [InlineData(6, IndexStorageKind.InMemory)]
+    public void RandomWritesAnswerAsBruteForce(int seed, IndexStorageKind storage)
     {
         using var dir = new TempDirectory();
         string path = dir.File("live");
         var settings = new LiveSettings { RangeSize = 4, FlushDocuments = 9, SegmentsPerTier = 2, MaxMergeAtOnce = 3 };
         LiveIndex.Create(path, settings);
-        var index = LiveIndex.Open(path);
+        var index = LiveIndex.Open(path, storage: storage);
         try
         {
             var random = new Random(seed);
@@ -68,7 +70,7 @@ public sealed class LiveIndexPropertyTests
                 else
                 {
                     index.Dispose();
-                    index = LiveIndex.Open(path);
+                    index = LiveIndex.Open(path, storage: storage);
                     action = "reopen";
                 }
                 Check(index, model, random, $"seed {seed} step {step} ({action})");
