@@ -284,25 +284,13 @@ public sealed class LiveIndex : IDisposable
         lock (_lock)
         {
             CheckSequenceRoom(lines.Count);
-            var quantizer = ImpactQuantizer.Fixed(Settings.Scale);
-            var newTokens = new List<string>();
-            var known = new HashSet<string>(StringComparer.Ordinal);
-            for (int i = 0; i < lines.Count; i++)
-            {
-                if (Parse(lines[i], quantizer) is { } error)
-                    throw new InputException(source, lineNumbers?[i] ?? i + 1, error);
-                for (int t = 0; t < _parsed.Count; t++)
-                {
-                    if (!_vocabulary.TryGetId(_parsed.Token(t), out _) && known.Add(_parsed.Token(t).ToString()))
-                        newTokens.Add(_parsed.Token(t).ToString());
-                }
-            }
             var entries = new List<(uint, byte[])>(lines.Count);
-            foreach (var line in lines)
-                entries.Add((_nextSequence++, line));
-            var batch = new LogBatch(false, entries);
-            _log!.Append(batch);
-            int replaced = Replay(batch);
+            for (int i = 0; i < lines.Count; i++)
+                entries.Add((_nextSequence + (uint)i, lines[i]));
+            // Parsed once, before the log: a bad line fails the batch with nothing logged or changed.
+            var documents = ToDocuments(entries, (i, error) => new InputException(source, lineNumbers?[i] ?? i + 1, error));
+            _log!.Append(new LogBatch(false, entries));
+            int replaced = Apply(documents);
             Publish();
             if (_buffer.Count >= Settings.FlushDocuments)
                 FlushLocked();
@@ -353,10 +341,10 @@ public sealed class LiveIndex : IDisposable
     /// <summary>Applies a logged batch (a new one, or one replayed at opening); returns documents replaced or deleted.</summary>
     private int Replay(LogBatch batch)
     {
-        int removed = 0;
-        var deletes = new Dictionary<SegmentState, List<uint>>();
         if (batch.IsDelete)
         {
+            int removed = 0;
+            var deletes = new Dictionary<SegmentState, List<uint>>();
             foreach (var (sequence, data) in batch.Entries)
             {
                 removed += Remove(Encoding.UTF8.GetString(data), deletes);
@@ -366,48 +354,73 @@ public sealed class LiveIndex : IDisposable
             _version++;
             return removed;
         }
+        return Apply(ToDocuments(batch.Entries, (_, error) => new IndexCorruptException(_directory, $"a logged document no longer parses ({error})")));
+    }
+
+    /// <summary>
+    /// Parses a batch's lines into buffer documents. Tokens new to the vocabulary get the next term ids in order of
+    /// first appearance, collected in <see cref="BufferDocuments.NewTokens"/>: nothing changes until <see cref="Apply"/>.
+    /// </summary>
+    private BufferDocuments ToDocuments(IReadOnlyList<(uint Sequence, byte[] Line)> entries, Func<int, string, Exception> error)
+    {
         var quantizer = ImpactQuantizer.Fixed(Settings.Scale);
-        foreach (var (sequence, line) in batch.Entries)
+        var documents = new List<BufferedDocument>(entries.Count);
+        var newTokens = new List<string>();
+        var newIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var newLookup = newIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        var terms = new List<(int Term, ushort Impact)>();
+        for (int i = 0; i < entries.Count; i++)
         {
-            if (Parse(line, quantizer) is { } error)
-                throw new IndexCorruptException(_directory, $"a logged document no longer parses ({error})");
-            var document = ToDocument(sequence, line, quantizer);
+            var (sequence, line) = entries[i];
+            if (Parse(line, quantizer) is { } message)
+                throw error(i, message);
+            terms.Clear();
+            for (int t = 0; t < _parsed.Count; t++)
+            {
+                quantizer.TryQuantize(_parsed.Weight(t), out uint impact);
+                if (impact == 0)
+                    continue;
+                var token = _parsed.Token(t);
+                if (!_vocabulary.TryGetId(token, out int id) && !newLookup.TryGetValue(token, out id))
+                {
+                    id = _vocabulary.Count + newTokens.Count;
+                    newTokens.Add(token.ToString());
+                    newIds.Add(newTokens[^1], id);
+                }
+                terms.Add((id, (ushort)impact));
+            }
+            terms.Sort((a, b) => a.Term.CompareTo(b.Term));
+            var termIds = new int[terms.Count];
+            var impacts = new ushort[terms.Count];
+            for (int t = 0; t < terms.Count; t++)
+                (termIds[t], impacts[t]) = terms[t];
+            documents.Add(new BufferedDocument(sequence, _parsed.Id, termIds, impacts, line));
+        }
+        return new BufferDocuments(documents, newTokens);
+    }
+
+    /// <summary>Parsed documents of one batch and the tokens they add to the vocabulary.</summary>
+    private readonly record struct BufferDocuments(List<BufferedDocument> Documents, List<string> NewTokens);
+
+    /// <summary>Adds parsed documents to the buffer (replacing earlier ones with their ids); returns how many were replaced.</summary>
+    private int Apply(BufferDocuments batch)
+    {
+        if (batch.NewTokens.Count > 0)
+            _vocabulary = new Vocabulary(_vocabulary.Tokens.Concat(batch.NewTokens), isFixed: false); // published ones never change
+        int removed = 0;
+        var deletes = new Dictionary<SegmentState, List<uint>>();
+        foreach (var document in batch.Documents)
+        {
             removed += Remove(document.Id, deletes);
             if (_buffer.Count == 0 || _bufferPositions.Count == 0)
                 _bufferSince = DateTime.UtcNow;
             _bufferPositions[document.Id] = _buffer.Count;
             _buffer.Add(document);
-            _nextSequence = Math.Max(_nextSequence, sequence + 1);
+            _nextSequence = Math.Max(_nextSequence, document.Sequence + 1);
         }
         ApplyDeletes(deletes);
         _version++;
         return removed;
-    }
-
-    /// <summary>The parsed line (in <see cref="_parsed"/>) as a buffer document, its new tokens added to the vocabulary.</summary>
-    private BufferedDocument ToDocument(uint sequence, byte[] line, ImpactQuantizer quantizer)
-    {
-        var terms = new List<(int Term, ushort Impact)>(_parsed.Count);
-        List<string>? added = null;
-        for (int t = 0; t < _parsed.Count; t++)
-        {
-            quantizer.TryQuantize(_parsed.Weight(t), out uint impact);
-            if (impact == 0)
-                continue;
-            if (!_vocabulary.TryGetId(_parsed.Token(t), out int id))
-            {
-                added ??= [];
-                string token = _parsed.Token(t).ToString();
-                if (!added.Contains(token))
-                    added.Add(token);
-                id = _vocabulary.Count + added.IndexOf(token);
-            }
-            terms.Add((id, (ushort)impact));
-        }
-        if (added is not null)
-            _vocabulary = new Vocabulary(_vocabulary.Tokens.Concat(added), isFixed: false); // published ones never change
-        terms.Sort((a, b) => a.Term.CompareTo(b.Term));
-        return new BufferedDocument(sequence, _parsed.Id, terms.Select(t => t.Term).ToArray(), terms.Select(t => t.Impact).ToArray(), line);
     }
 
     /// <summary>Marks the live document <paramref name="id"/> deleted (collected per segment in <paramref name="deletes"/>).</summary>

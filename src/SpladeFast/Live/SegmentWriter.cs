@@ -20,20 +20,27 @@ public static class SegmentWriter
     /// <summary>Writes <paramref name="documents"/> (increasing sequence numbers) as segment <paramref name="path"/>.</summary>
     public static long WriteBuffer(string path, IReadOnlyList<BufferedDocument> documents, Vocabulary vocabulary, LiveSettings settings)
     {
-        var used = new SortedSet<int>();
+        // Live term id -> the segment's term id (-1: unused), in live term-id order.
+        var local = new int[vocabulary.Count];
         foreach (var document in documents)
-            used.UnionWith(document.Terms);
-        var liveTerms = used.ToArray();
-        var local = new Dictionary<int, int>(liveTerms.Length);
-        for (int t = 0; t < liveTerms.Length; t++)
-            local[liveTerms[t]] = t;
-        var starts = new long[liveTerms.Length + 1];
+        {
+            foreach (int term in document.Terms)
+                local[term] = 1;
+        }
+        var liveTerms = new List<int>();
+        for (int term = 0; term < local.Length; term++)
+        {
+            local[term] = local[term] == 0 ? -1 : liveTerms.Count;
+            if (local[term] >= 0)
+                liveTerms.Add(term);
+        }
+        var starts = new long[liveTerms.Count + 1];
         foreach (var document in documents)
         {
             foreach (int term in document.Terms)
                 starts[local[term] + 1]++;
         }
-        for (int t = 0; t < liveTerms.Length; t++)
+        for (int t = 0; t < liveTerms.Count; t++)
             starts[t + 1] += starts[t];
         var postings = InvertedLists.Allocate(starts);
         var next = (long[])starts.Clone();
