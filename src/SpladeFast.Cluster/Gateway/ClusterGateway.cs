@@ -27,7 +27,6 @@ public sealed class ClusterGateway : IAsyncDisposable
     private readonly IClusterClient _client;
     /// <summary>The pause before a shard's last try.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(3);
 
     private readonly ClusterConfig _config;
     private readonly ILogger? _logger;
@@ -100,16 +99,24 @@ public sealed class ClusterGateway : IAsyncDisposable
                 _downUntil.TryRemove(gone, out _);
                 _logger?.LogWarning("silo {Silo} left the cluster", gone);
             }
-            foreach (var silo in hosts.Keys.Where(s => !_silos.ContainsKey(s)))
+            // Every silo's listing, every time: a silo reloads shard files replaced under it (a new checksum).
+            var listings = await Task.WhenAll(hosts.Keys.Select(async silo =>
             {
                 try
                 {
-                    _silos[silo] = await _client.GetGrain<ISiloShardsGrain>(SiloKeys.Silo(silo)).Shards().ConfigureAwait(false);
+                    return (silo, Shards: await _client.GetGrain<ISiloShardsGrain>(SiloKeys.Silo(silo)).Shards().ConfigureAwait(false));
                 }
                 catch (Exception e) when (IsReplicaFailure(e))
                 {
-                    _logger?.LogWarning("silo {Silo} did not list its shards yet: {Message}", silo, e.Message);
+                    if (!_silos.ContainsKey(silo))
+                        _logger?.LogWarning("silo {Silo} did not list its shards yet: {Message}", silo, e.Message);
+                    return (silo, Shards: (ShardDescription[]?)null);
                 }
+            })).ConfigureAwait(false);
+            foreach (var (silo, shards) in listings)
+            {
+                if (shards is not null)
+                    _silos[silo] = shards;
             }
             await UpdateShardsAsync().ConfigureAwait(false);
         }
@@ -142,7 +149,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         for (int s = 0; s < shards.Count; s++)
         {
             var local = snapshot.Terms.LocalQuery(query, s);
-            queries[s] = new ShardQuery(query.Id, local.Terms.Select(t => t.TermId).ToArray(), local.Terms.Select(t => t.Weight).ToArray(), k, algorithm.Name, 0, initialThreshold);
+            queries[s] = new ShardQuery(query.Id, local.Terms.Select(t => t.TermId).ToArray(), local.Terms.Select(t => t.Weight).ToArray(), k, algorithm.Name, 0, initialThreshold, shards[s].Checksum);
             chosen[s] = Choose(shards[s], []);
         }
         var calls = Enumerable.Range(0, shards.Count).Where(s => chosen[s] is not null).GroupBy(s => chosen[s]!.Silo)
@@ -197,6 +204,14 @@ public sealed class ClusterGateway : IAsyncDisposable
     /// calls to living silos can fail too (the client still routes some through the dead silo's gateway), and a
     /// shard with a replica left must not be reported missing for that. Null: none answered, or none is listed.
     /// </summary>
+    /// <summary>
+    /// How long a dead silo can take to leave: Orleans declares it dead after the missed probes (two of
+    /// <see cref="ClusterConfig.ProbeTimeoutSeconds"/>, plus the vote), and the client then re-reads its gateway list
+    /// (<see cref="ClusterConfig.RefreshSeconds"/>, at least 1 s); never longer than a call's response timeout.
+    /// </summary>
+    private TimeSpan RetryWindow => TimeSpan.FromSeconds(Math.Min(_config.ResponseTimeoutSeconds,
+        3 * _config.ProbeTimeoutSeconds + 2 * Math.Max(1, _config.RefreshSeconds) + 1));
+
     private async Task<ShardAnswer?> RetryAsync(ShardDescription shard, ShardQuery query, SiloAddress failed)
     {
         long start = Stopwatch.GetTimestamp();
@@ -214,12 +229,22 @@ public sealed class ClusterGateway : IAsyncDisposable
         }
     }
 
-    /// <summary>One silo's answers for some of its shards, or null when the call failed (the silo is then skipped a while).</summary>
+    /// <summary>
+    /// One silo's answers for some of its shards, or null when the call failed: the silo is then skipped a while,
+    /// unless it answered that it no longer holds that version of a shard (it reloaded a replaced file; the next
+    /// refresh sees the new version).
+    /// </summary>
     private async Task<ShardAnswer[]?> AskSiloAsync(Replica replica, string[] shards, ShardQuery[] queries)
     {
         try
         {
             return await replica.Grain.Search(shards, queries).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException e)
+        {
+            if (_logger?.IsEnabled(LogLevel.Information) == true)
+                _logger.LogInformation("silo {Silo}: {Message}", replica.Silo, e.Message);
+            return null;
         }
         catch (Exception e) when (IsReplicaFailure(e))
         {
@@ -302,7 +327,7 @@ public sealed class ClusterGateway : IAsyncDisposable
                 : versions.OrderByDescending(v => v.Count()).ThenByDescending(v => v.Max(r => r.Description.Modified)).First();
             var description = version.First().Description;
             if (!_tokens.ContainsKey((description.Name, description.Checksum)))
-                _tokens[(description.Name, description.Checksum)] = await version.First().Grain.Tokens(description.Name).ConfigureAwait(false);
+                _tokens[(description.Name, description.Checksum)] = await version.First().Grain.Tokens(description.Name, description.Checksum).ConfigureAwait(false);
             if (!_known.TryGetValue(group.Key, out var before) || before.Checksum != description.Checksum)
             {
                 changed = true;

@@ -23,7 +23,8 @@ public sealed record ShardDescription(
 /// <summary>
 /// A query for one shard, in the shard's own term ids: parallel arrays of term ids and quantized weights. The
 /// algorithm is a concrete name (auto is resolved by the gateway for the whole collection). <see cref="Floor"/>:
-/// a score the global k best all reach, known from shards that answered before (0: none).
+/// a score the global k best all reach, known from shards that answered before (0: none). <see cref="Checksum"/>:
+/// the version of the shard file the term ids were mapped for; a silo that has since reloaded another refuses it.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ShardQuery(
@@ -33,7 +34,8 @@ public sealed record ShardQuery(
     [property: Id(3)] int K,
     [property: Id(4)] string Algorithm,
     [property: Id(5)] long Floor,
-    [property: Id(6)] bool InitialThreshold);
+    [property: Id(6)] bool InitialThreshold,
+    [property: Id(7)] ulong Checksum);
 
 /// <summary>
 /// A shard's top k, best first: each hit's input ordinal in the shard (the gateway turns it into the global
@@ -55,12 +57,12 @@ public interface ISiloShardsGrain : IGrainWithStringKey
 {
     Task<ShardDescription[]> Shards();
 
-    /// <summary>A shard's tokens in term id order.</summary>
-    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
-    Task<string[]> Tokens(string shard);
+    /// <summary>A shard's tokens in term id order, for the version with header checksum <paramref name="checksum"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard, or holds another version of it.</exception>
+    Task<string[]> Tokens(string shard, ulong checksum);
 
     /// <summary>Answers <paramref name="queries"/>[i] on shard <paramref name="shards"/>[i], the shards in parallel.</summary>
     /// <exception cref="ArgumentException">Unknown algorithm, or bmp on a shard without range data.</exception>
-    /// <exception cref="KeyNotFoundException">The silo holds no such shard.</exception>
+    /// <exception cref="KeyNotFoundException">The silo holds no such shard, or holds another version of it.</exception>
     Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries);
 }

@@ -14,7 +14,7 @@ public sealed class SiloShardsGrain(ShardCatalog catalog) : Grain, ISiloShardsGr
 {
     public Task<ShardDescription[]> Shards() => Task.FromResult(catalog.Describe());
 
-    public Task<string[]> Tokens(string shard) => Task.FromResult(catalog.Tokens(shard));
+    public Task<string[]> Tokens(string shard, ulong checksum) => Task.FromResult(catalog.Tokens(shard, checksum));
 
     public Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries)
     {

@@ -36,6 +36,8 @@ public sealed record ClusterConfig
     public double ResponseTimeoutSeconds { get; set; } = 10;
     /// <summary>Seconds between a gateway's reads of membership and of new silos' shards.</summary>
     public double RefreshSeconds { get; set; } = 1;
+    /// <summary>Seconds between a silo's looks at its shard files for replaced, new or removed ones (0: never).</summary>
+    public double ReloadSeconds { get; set; } = 5;
 
     /// <exception cref="InvalidDataException">The file is not valid JSON of this shape, or is inconsistent; names the file.</exception>
     public static ClusterConfig Load(string path)
@@ -64,6 +66,7 @@ public sealed record ClusterConfig
         MembershipKind.Development when PrimarySilo is null || !IPEndPoint.TryParse(PrimarySilo, out _) => "membership development needs primary_silo as address:port",
         MembershipKind.Development when Gateways.Count == 0 || Gateways.Any(g => !IPEndPoint.TryParse(g, out _)) => "membership development needs gateways as a list of address:port",
         _ when ProbeTimeoutSeconds <= 0 || ResponseTimeoutSeconds <= 0 || RefreshSeconds <= 0 => "timeouts and refresh period must be positive",
+        _ when ReloadSeconds < 0 || double.IsNaN(ReloadSeconds) => "reload_seconds must be 0 (never) or positive",
         _ => null,
     };
 }

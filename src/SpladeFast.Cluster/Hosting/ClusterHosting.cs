@@ -24,6 +24,8 @@ public static class ClusterHosting
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Services.AddSingleton(catalog);
+        if (config.ReloadSeconds > 0)
+            builder.Services.AddHostedService(services => new ShardReloader(catalog, TimeSpan.FromSeconds(config.ReloadSeconds), services.GetRequiredService<ILogger<ShardReloader>>()));
         builder.UseOrleans(silo =>
         {
             AddShardServing(silo, config);

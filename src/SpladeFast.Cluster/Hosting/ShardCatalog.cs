@@ -4,21 +4,28 @@ using SpladeFast.Cluster.Grains;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Shards;
+using SpladeFast.Storage;
 
 namespace SpladeFast.Cluster.Hosting;
 
 /// <summary>
 /// The shard files one silo holds, opened (memory-mapped, checksums verified) when the silo starts, with a pool of
-/// search contexts per shard: the silo's grain answers from it, several queries at once.
+/// search contexts per shard: the silo's grain answers from it, several queries at once. <see cref="Reload"/> picks
+/// up files replaced, added or removed since (a new file renamed over an old one, as a build elsewhere delivers it);
+/// a replaced file stays mapped until the last search on it ends, and each query names the version (header
+/// checksum) it was mapped for, so an answer never mixes one version's term ids with another's postings.
 /// </summary>
 public sealed class ShardCatalog : IDisposable
 {
-    private readonly Dictionary<string, Entry> _shards;
+    private readonly IReadOnlyList<string> _sources;
+    private readonly object _reloadLock = new();
+    private volatile Dictionary<string, Entry> _shards;
 
-    private ShardCatalog(string siloName, IEnumerable<SparseIndex> shards)
+    private ShardCatalog(string siloName, IReadOnlyList<string> sources, Dictionary<string, Entry> shards)
     {
         SiloName = siloName;
-        _shards = shards.ToDictionary(s => System.IO.Path.GetFileName(s.Path), s => new Entry(s), StringComparer.Ordinal);
+        _sources = sources;
+        _shards = shards;
     }
 
     /// <summary>Opens the shard files: index files, or directories whose <c>*.sfi</c> files are shards.</summary>
@@ -26,26 +33,22 @@ public sealed class ShardCatalog : IDisposable
     /// <exception cref="Format.IndexCorruptException">A file is damaged.</exception>
     public static ShardCatalog Open(string siloName, IReadOnlyList<string> filesOrDirectories)
     {
-        var paths = filesOrDirectories.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.sfi").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
-            .Select(System.IO.Path.GetFullPath).ToList();
+        var paths = List(filesOrDirectories);
         if (paths.Count == 0)
             throw new ArgumentException($"no index files (*.sfi) in {string.Join(", ", filesOrDirectories)}");
-        if (paths.GroupBy(System.IO.Path.GetFileName).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"two shards named {twice.Key}: {string.Join(", ", twice)}; a shard's file name is its name in the cluster");
-        var opened = new List<SparseIndex>();
+        if (SameName(paths) is { } problem)
+            throw new ArgumentException(problem);
+        var opened = new Dictionary<string, Entry>(StringComparer.Ordinal);
         try
         {
             foreach (string path in paths)
-            {
-                var shard = SparseIndex.Open(path);
-                opened.Add(shard);
-                _ = ShardSet.Spec(shard); // a bad part property fails here, at start, naming nothing worse than the file
-            }
-            return new ShardCatalog(siloName, opened);
+                opened[System.IO.Path.GetFileName(path)] = Entry.Open(path);
+            return new ShardCatalog(siloName, [.. filesOrDirectories], opened);
         }
         catch
         {
-            opened.ForEach(s => s.Dispose());
+            foreach (var entry in opened.Values)
+                entry.Retire();
             throw;
         }
     }
@@ -54,16 +57,16 @@ public sealed class ShardCatalog : IDisposable
 
     public IReadOnlyCollection<string> Names => _shards.Keys;
 
-    public ShardDescription[] Describe() => _shards.Values.Select(e => e.Describe(SiloName)).ToArray();
+    public ShardDescription[] Describe() => _shards.Values.Select(e => Use(e, e => e.Describe(SiloName))).OfType<ShardDescription>().ToArray();
 
-    /// <exception cref="KeyNotFoundException">This silo holds no shard of that name.</exception>
-    public string[] Tokens(string shard) => [.. Get(shard).Index.Vocabulary.Tokens];
+    /// <exception cref="KeyNotFoundException">This silo holds no shard of that name, or holds another version of it.</exception>
+    public string[] Tokens(string shard, ulong checksum) => Use(shard, checksum, entry => (string[])[.. entry.Index.Vocabulary.Tokens]);
 
     /// <summary>Answers a query on one shard (any thread).</summary>
     /// <exception cref="ArgumentException">Unknown algorithm, bmp without range data, or mismatched term and weight arrays.</exception>
-    public ShardAnswer Search(string shard, ShardQuery query)
+    /// <exception cref="KeyNotFoundException">This silo holds no shard of that name, or holds another version of it.</exception>
+    public ShardAnswer Search(string shard, ShardQuery query) => Use(shard, query.Checksum, entry =>
     {
-        var entry = Get(shard);
         if (query.TermIds.Length != query.Weights.Length)
             throw new ArgumentException($"query {query.QueryId}: {query.TermIds.Length} term ids but {query.Weights.Length} weights");
         var algorithm = SearchAlgorithms.Get(query.Algorithm);
@@ -94,24 +97,181 @@ public sealed class ShardCatalog : IDisposable
         {
             entry.Contexts.Add(context);
         }
+    });
+
+    /// <summary>
+    /// Lists the silo's files again and serves what changed: a file whose length or modification time changed is
+    /// opened (checksums verified) and replaces the old version if its header checksum differs; new files are
+    /// added and vanished ones dropped. A file that fails to open leaves the version served before in place.
+    /// </summary>
+    /// <returns>What changed, and the files that could not be opened with why.</returns>
+    public ReloadResult Reload()
+    {
+        lock (_reloadLock)
+        {
+            var current = _shards;
+            var next = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            var result = new ReloadResult();
+            var paths = List(_sources);
+            if (SameName(paths) is { } problem)
+            {
+                result.Failed.Add((string.Join(", ", _sources), problem + "; nothing reloaded"));
+                return result;
+            }
+            foreach (string path in paths)
+            {
+                string name = System.IO.Path.GetFileName(path);
+                current.TryGetValue(name, out var old);
+                if (old is not null && old.Index.Path == path && old.Stamp == FileStamp.Of(path))
+                {
+                    next[name] = old;
+                    continue;
+                }
+                try
+                {
+                    var opened = Entry.Open(path);
+                    if (old is not null && opened.Index.Header.Checksum == old.Index.Header.Checksum)
+                    {
+                        opened.Retire(); // the same content under a new time stamp
+                        old.Stamp = opened.Stamp;
+                        next[name] = old;
+                        continue;
+                    }
+                    next[name] = opened;
+                    (old is null ? result.Added : result.Replaced).Add(name);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or Format.IndexCorruptException or ArgumentException or InvalidDataException)
+                {
+                    result.Failed.Add((path, e.Message));
+                    if (old is not null)
+                        next[name] = old;
+                }
+            }
+            result.Removed.AddRange(current.Keys.Where(name => !next.ContainsKey(name)));
+            _shards = next;
+            foreach (var retired in current.Values.Where(e => !next.ContainsValue(e)))
+                retired.Retire();
+            return result;
+        }
     }
 
     public void Dispose()
     {
-        foreach (var entry in _shards.Values)
-            entry.Index.Dispose();
+        lock (_reloadLock)
+        {
+            var retired = _shards;
+            _shards = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            foreach (var entry in retired.Values)
+                entry.Retire();
+        }
     }
 
-    private Entry Get(string shard) =>
-        _shards.TryGetValue(shard, out var entry) ? entry : throw new KeyNotFoundException($"silo {SiloName} holds no shard {shard}");
+    private static string? SameName(List<string> paths) =>
+        paths.GroupBy(System.IO.Path.GetFileName).FirstOrDefault(g => g.Count() > 1) is { } twice
+            ? $"two shards named {twice.Key}: {string.Join(", ", twice)}; a shard's file name is its name in the cluster"
+            : null;
 
-    private sealed class Entry(SparseIndex index)
+    private static List<string> List(IReadOnlyList<string> filesOrDirectories) =>
+        filesOrDirectories.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.sfi").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
+            .Select(System.IO.Path.GetFullPath).ToList();
+
+    /// <summary>Runs <paramref name="use"/> on the shard's current entry under a lease, if it is the version asked for.</summary>
+    private T Use<T>(string shard, ulong checksum, Func<Entry, T> use)
+    {
+        while (true)
+        {
+            if (!_shards.TryGetValue(shard, out var entry))
+                throw new KeyNotFoundException($"silo {SiloName} holds no shard {shard}");
+            if (!entry.Leases.TryAcquire())
+                continue; // retired between the read and the lease: the next read sees its successor
+            try
+            {
+                if (entry.Index.Header.Checksum != checksum)
+                    throw new KeyNotFoundException($"silo {SiloName} now holds shard {shard} at version {entry.Index.Header.Checksum:x16}, not {checksum:x16} (the file was replaced)");
+                return use(entry);
+            }
+            finally
+            {
+                entry.Release();
+            }
+        }
+    }
+
+    /// <summary><paramref name="use"/> under a lease on <paramref name="entry"/>; default when it was retired meanwhile.</summary>
+    private static T? Use<T>(Entry entry, Func<Entry, T> use)
+    {
+        if (!entry.Leases.TryAcquire())
+            return default;
+        try
+        {
+            return use(entry);
+        }
+        finally
+        {
+            entry.Release();
+        }
+    }
+
+    /// <summary>What a file looked like when it was opened: a replacement changes its length or modification time.</summary>
+    private readonly record struct FileStamp(long Length, DateTime Modified)
+    {
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc) : default;
+        }
+    }
+
+    private sealed class Entry(SparseIndex index, FileStamp stamp)
     {
         public SparseIndex Index { get; } = index;
+        public FileStamp Stamp { get; set; } = stamp;
         public ConcurrentBag<SearchContext> Contexts { get; } = [];
+        /// <summary>The catalog's lease (ended by <see cref="Retire"/>) and one per search using the file.</summary>
+        public LeaseCount Leases { get; } = new();
+
+        public static Entry Open(string path)
+        {
+            var stamp = FileStamp.Of(path);
+            var index = SparseIndex.Open(path);
+            try
+            {
+                _ = ShardSet.Spec(index); // a bad part property fails here, at start, naming nothing worse than the file
+                return new Entry(index, stamp);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
+        }
+
+        public void Release()
+        {
+            if (Leases.Release(Index.Path))
+                Index.Dispose();
+        }
+
+        /// <summary>The catalog lets go: the file closes when the last search on it ends.</summary>
+        public void Retire() => Release();
 
         public ShardDescription Describe(string siloName) => new(
             System.IO.Path.GetFileName(Index.Path), siloName, Index.Path, ShardSet.Spec(Index)?.ToString(), Index.DocumentCount, Index.PostingCount,
-            Index.ImpactScale, Index.Header.QuantBits, Index.Ranges is not null, Index.Header.Checksum, Index.FileLength, File.GetLastWriteTimeUtc(Index.Path));
+            Index.ImpactScale, Index.Header.QuantBits, Index.Ranges is not null, Index.Header.Checksum, Index.FileLength, Stamp.Modified);
     }
+}
+
+/// <summary>What <see cref="ShardCatalog.Reload"/> changed: shard names added, replaced and removed, and the files that failed.</summary>
+public sealed class ReloadResult
+{
+    public List<string> Added { get; } = [];
+    public List<string> Replaced { get; } = [];
+    public List<string> Removed { get; } = [];
+    public List<(string Path, string Error)> Failed { get; } = [];
+
+    public bool Changed => Added.Count + Replaced.Count + Removed.Count > 0;
+
+    public override string ToString() =>
+        $"{Added.Count} added, {Replaced.Count} replaced, {Removed.Count} removed"
+        + string.Concat(Added.Select(n => $"; added {n}"), Replaced.Select(n => $"; replaced {n}"), Removed.Select(n => $"; removed {n}"), Failed.Select(f => $"; {f.Path} kept its old version or was skipped: {f.Error}"));
 }

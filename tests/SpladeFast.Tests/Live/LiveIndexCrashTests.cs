@@ -55,11 +55,12 @@ public sealed class LiveIndexCrashTests(ITestOutputHelper output)
             {
                 args = round % 2 == 0 ? ["live", "commit", "-i", path] : ["live", "merge", "-i", path, "--max-segments", "1"];
             }
-            // Adds are killed a random moment after their first acknowledgement, among batches, flushes, commits and
-            // merges; the short commands a random moment around the end of the child's start-up, when they work.
+            // Adds are killed a moment after a random acknowledgement among the first 12 of their 20 batches, so always
+            // while adding, flushing or merging, however fast the machine; the short commands a random moment around
+            // the end of the child's start-up, when they work.
             var (killed, stdout, firstOutput) = adding is not null
-                ? RunAndKill(args, untilOutput: true, TimeSpan.FromMilliseconds(random.Next(0, 1200)))
-                : RunAndKill(args, untilOutput: false, TimeSpan.FromMilliseconds(startupMilliseconds * (0.7 + random.NextDouble())));
+                ? RunAndKill(args, killAfterAcknowledgements: random.Next(1, 13), TimeSpan.FromMilliseconds(random.Next(0, 20)))
+                : RunAndKill(args, killAfterAcknowledgements: 0, TimeSpan.FromMilliseconds(startupMilliseconds * (0.7 + random.NextDouble())));
             if (adding is not null && firstOutput is { } first)
                 startupMilliseconds = first.TotalMilliseconds;
             kills += killed ? 1 : 0;
@@ -121,14 +122,15 @@ public sealed class LiveIndexCrashTests(ITestOutputHelper output)
             .Select(l => int.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault();
 
     /// <summary>
-    /// Runs the CLI in a child process and kills it with SIGKILL <paramref name="delay"/> after it starts (or, with
-    /// <paramref name="untilOutput"/>, after its first line of output), unless it ended.
+    /// Runs the CLI in a child process and kills it with SIGKILL <paramref name="delay"/> after it starts (or after
+    /// its <paramref name="killAfterAcknowledgements"/>-th "acknowledged" line), unless it ended.
     /// </summary>
-    private static (bool Killed, string Stdout, TimeSpan? FirstOutput) RunAndKill(string[] args, bool untilOutput, TimeSpan delay)
+    private static (bool Killed, string Stdout, TimeSpan? FirstOutput) RunAndKill(string[] args, int killAfterAcknowledgements, TimeSpan delay)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan? firstOutput = null;
-        using var started = new ManualResetEventSlim(!untilOutput);
+        int acknowledgements = 0;
+        using var started = new ManualResetEventSlim(killAfterAcknowledgements == 0);
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -148,8 +150,9 @@ public sealed class LiveIndexCrashTests(ITestOutputHelper output)
                 {
                     firstOutput ??= clock.Elapsed;
                     stdout.Append(e.Data).Append('\n');
+                    if (e.Data.StartsWith("acknowledged ", StringComparison.Ordinal) && ++acknowledgements >= killAfterAcknowledgements)
+                        started.Set();
                 }
-                started.Set();
             }
         };
         process.ErrorDataReceived += (_, _) => { };
