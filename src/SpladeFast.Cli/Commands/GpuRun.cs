@@ -39,7 +39,7 @@ internal static class GpuRun
             latencies.AsSpan(previous, done - previous).Fill(perQuery);
             previous = done;
             batchStart = Stopwatch.GetTimestamp();
-            progress.Report(new Build.BuildProgress(GpuExhaustiveSearch.AlgorithmName, done, queries.Count, "queries"));
+            progress.Report(new BuildProgress(GpuExhaustiveSearch.AlgorithmName, done, queries.Count, "queries"));
         }));
         return new QueryRunResult(GpuExhaustiveSearch.AlgorithmName, k, 1, hits, latencies, 0, 0, wall.Elapsed);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using SpladeFast.Algorithms;
 using SpladeFast.Build;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Shards;

@@ -1,4 +1,6 @@
 using System.IO.Hashing;
+using SpladeFast.Build;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 

@@ -1,8 +1,7 @@
-using SpladeFast.Algorithms;
 using SpladeFast.Ingest;
 using SpladeFast.TopK;
 
-namespace SpladeFast.Shards;
+namespace SpladeFast.Algorithms;
 
 /// <summary>Answers queries one at a time with reusable state: one per thread.</summary>
 public interface IQuerySearcher
