@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using SpladeFast.Algorithms;
-using SpladeFast.Build;
 using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
