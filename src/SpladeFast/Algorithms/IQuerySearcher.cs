@@ -19,3 +19,17 @@ public interface IQuerySearcher
     long PostingsDecoded { get; }
     void ResetCounters();
 }
+
+/// <summary>
+/// A searcher that answers a whole query set in batches (a GPU's kernel launches), with the same hits as one query
+/// at a time. Query runs hand it every query at once (<see cref="SearchAll"/>) instead of calling
+/// <see cref="IQuerySearcher.Search"/> per query, and charge each query its batch's time divided by its queries.
+/// </summary>
+public interface IBatchQuerySearcher : IQuerySearcher
+{
+    /// <summary>The name reports give its answers (a batch searcher may use no <see cref="ISearchAlgorithm"/>).</summary>
+    string Name { get; }
+
+    /// <summary>The hits of every query, best first; <paramref name="batchDone"/> gets the queries answered so far after each batch.</summary>
+    SearchHit[][] SearchAll(IReadOnlyList<QueryVector> queries, int k, Action<int>? batchDone);
+}
