@@ -54,7 +54,7 @@ public static class QueryRunner
 
     /// <summary>Searches several shards as one collection; hits carry global docids.</summary>
     public static QueryRunResult Run(ShardSet shards, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
-        shards.Shards.Count == 1 ? Run(shards.Shards[0], queries, options) : Run(() => new ShardedSearcher(shards), queries, options);
+        Run(shards.CreateSearcher, queries, options);
 
     /// <summary>Searches a live index's snapshot; hits carry sequence numbers (<see cref="Live.LiveSnapshot.DocumentId(uint)"/>).</summary>
     public static QueryRunResult Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
