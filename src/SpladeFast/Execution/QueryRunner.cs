@@ -56,10 +56,6 @@ public static class QueryRunner
     public static QueryRunResult Run(ShardSet shards, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
         Run(shards.CreateSearcher, queries, options);
 
-    /// <summary>Searches a live index's snapshot; hits carry sequence numbers (<see cref="Live.LiveSnapshot.DocumentId(uint)"/>).</summary>
-    public static QueryRunResult Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
-        Run(() => new Live.LiveSearcher(snapshot), queries, options);
-
     /// <summary>Answers with searchers made by <paramref name="createSearcher"/>, one per thread (a cluster gateway's, say).</summary>
     public static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
     {
