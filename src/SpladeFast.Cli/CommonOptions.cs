@@ -95,7 +95,7 @@ internal sealed class RunOptions(int defaultK)
 
     public IEnumerable<Option> All => [K, Threads, Warmup, NoInitialThreshold];
 
-    public Execution.QueryRunOptions Read(ParseResult parse, ISearchAlgorithm algorithm, double thresholdFactor, IProgress<Build.BuildProgress> progress) => new()
+    public Execution.QueryRunOptions Read(ParseResult parse, ISearchAlgorithm algorithm, double thresholdFactor, IProgress<BuildProgress> progress) => new()
     {
         Algorithm = algorithm,
         K = parse.GetValue(K),

@@ -72,8 +72,10 @@ internal sealed class SearchTarget : IDisposable
         return Snapshot!.Locate(docId) is { } location ? Snapshot.StoredSource(location) : null;
     }
 
-    public QueryRunResult Run(IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
-        Shards is { } shards ? QueryRunner.Run(shards, queries, options) : QueryRunner.Run(Snapshot!, queries, options);
+    /// <summary>A new searcher over the target (one per thread): one index, shards, or the live snapshot's segments.</summary>
+    public IQuerySearcher CreateSearcher() => Shards is { } shards ? shards.CreateSearcher() : new LiveSearcher(Snapshot!);
+
+    public QueryRunResult Run(IReadOnlyList<QueryVector> queries, QueryRunOptions options) => QueryRunner.Run(CreateSearcher, queries, options);
 
     public AlgorithmComparison.Result Compare(IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options)
     {
@@ -81,9 +83,8 @@ internal sealed class SearchTarget : IDisposable
         {
             if (shards.Shards.Count != 1)
                 throw new ArgumentException("bench latency takes one index file or one live index directory");
-            return AlgorithmComparison.Run(shards.Shards[0], queries, algorithms, options);
         }
-        return AlgorithmComparison.Run(Snapshot!, queries, algorithms, options);
+        return AlgorithmComparison.Run(CreateSearcher, queries, algorithms, options);
     }
 
     /// <summary>How the target reads in a report.</summary>

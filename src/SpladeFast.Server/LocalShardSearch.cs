@@ -47,8 +47,7 @@ public sealed class LocalShardSearch : IShardSearch
 
     public ShardSearchResult Search(QueryVector query, int k, ISearchAlgorithm algorithm, bool storedSources)
     {
-        var searcher = _searchers.TryTake(out var pooled) ? pooled
-            : _shards.Shards.Count == 1 ? new SearchContext(_shards.Shards[0]) : new ShardedSearcher(_shards);
+        var searcher = _searchers.TryTake(out var pooled) ? pooled : _shards.CreateSearcher();
         try
         {
             var found = searcher.Search(query, k, algorithm);

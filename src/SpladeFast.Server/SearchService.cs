@@ -131,12 +131,17 @@ public sealed class SearchService : IDisposable
         if (algorithmName != SearchAlgorithms.Auto && !SearchAlgorithms.Names.Contains(algorithmName))
             throw new BadRequestException($"unknown algorithm '{algorithmName}'; known: {SearchAlgorithms.Auto}, {string.Join(", ", SearchAlgorithms.Names)}");
         if (_live is not null)
-            return SearchLive(request, algorithmName);
+        {
+            // The newest snapshot, for this request only: every acknowledged write is visible.
+            var lease = _live.Acquire();
+            using var snapshot = new LiveSnapshotSearch(lease, _liveSearchers.GetValue(lease.Snapshot, _ => []));
+            return Search(request, snapshot.Algorithm(algorithmName, request.K), snapshot);
+        }
         var generation = Acquire();
         try
         {
             // auto depends on the files served: a reload may add or drop bmp data.
-            return Search(request, generation.Shards.Algorithm(algorithmName, request.K), generation);
+            return Search(request, generation.Shards.Algorithm(algorithmName, request.K), generation.Shards);
         }
         finally
         {
@@ -155,9 +160,9 @@ public sealed class SearchService : IDisposable
         }
     }
 
-    private SearchResponse Search(SearchRequest request, ISearchAlgorithm algorithm, Generation generation)
+    /// <summary>The one search path: index files, a cluster's shards and a live index's snapshot alike.</summary>
+    private SearchResponse Search(SearchRequest request, ISearchAlgorithm algorithm, IShardSearch shards)
     {
-        var shards = generation.Shards;
         if (algorithm is BlockMaxPruning && !shards.HasRanges)
             throw new BadRequestException("bmp needs an index built with --bmp");
 
@@ -179,39 +184,6 @@ public sealed class SearchService : IDisposable
             Partial = found.MissingShards.Count > 0,
             MissingShards = found.MissingShards,
         };
-    }
-
-    private SearchResponse SearchLive(SearchRequest request, string algorithmName)
-    {
-        using var lease = _live!.Acquire();
-        var snapshot = lease.Snapshot;
-        var algorithm = snapshot.Algorithm(algorithmName, request.K);
-        if (algorithm is BlockMaxPruning && !snapshot.HasRanges)
-            throw new BadRequestException("bmp needs segments with bmp data (live create --bmp-range above 0)");
-        long start = Stopwatch.GetTimestamp();
-        var (query, weightScale, unknown) = Query(request, snapshot.Vocabulary);
-        double encodeMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        start = Stopwatch.GetTimestamp();
-        var pool = _liveSearchers.GetValue(snapshot, _ => []);
-        var searcher = pool.TryTake(out var pooled) ? pooled : new LiveSearcher(snapshot);
-        SearchHitResponse[] hits;
-        try
-        {
-            var found = searcher.Search(query, request.K, algorithm);
-            hits = new SearchHitResponse[found.Length];
-            double divisor = snapshot.ImpactScale * weightScale;
-            for (int i = 0; i < found.Length; i++)
-            {
-                var location = snapshot.Locate(found[i].DocId)!.Value;
-                hits[i] = new SearchHitResponse(snapshot.DocumentId(location), found[i].Score / divisor,
-                    request.Fields is null ? null : Fields(request.Fields, snapshot.StoredSource(location)));
-            }
-        }
-        finally
-        {
-            pool.Add(searcher);
-        }
-        return new SearchResponse(hits, algorithm.Name, request.K, unknown, encodeMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
 
     /// <summary>The named fields of a stored source ("*": all of them); none when nothing is stored.</summary>

@@ -10,6 +10,7 @@ using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Run;
 using SpladeFast.Synthetic;
+using SpladeFast.Transforms;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -61,7 +62,7 @@ internal static class DemoCommand
         Console.Error.WriteLine($"generating {documents:N0} documents and {queryCount:N0} queries (seed {seed}) in {directory}");
         var collection = SynthCommand.Generate(new SynthOptions { Documents = documents, Queries = queryCount, Seed = seed }, directory);
         string indexPath = Path.Combine(directory, "index.sfi");
-        var build = IndexCommand.Build(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }, indexPath);
+        var build = IndexCommand.Build(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 64 }, IndexTransforms.None, indexPath);
         Console.Error.WriteLine($"indexed {build.Documents:N0} documents, {build.Postings:N0} postings, {build.IndexBytes:N0} bytes in {build.Elapsed.TotalSeconds:F1} s");
 
         using var index = SparseIndex.Open(indexPath, IndexStorageKind.InMemory);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SpladeFast.Cli.Experiments;
+using SpladeFast.Experiments;
 using SpladeFast.Cli.Output;
 
 namespace SpladeFast.Cli.Commands;

@@ -1,17 +1,15 @@
-using System.Diagnostics;
-using SpladeFast.Cli.Output;
 using SpladeFast.Cuda.Search;
-using SpladeFast.Execution;
-using SpladeFast.Ingest;
 using SpladeFast.Shards;
 
 namespace SpladeFast.Cli.Commands;
 
-/// <summary>query --algorithm gpu_exhaustive: batches on a CUDA device, or (with --device auto) the CPU's ranked_or.</summary>
+/// <summary>query --algorithm gpu_exhaustive: the GPU searcher on a CUDA device, or (with --device auto) the CPU's ranked_or.</summary>
 internal static class GpuRun
 {
-    /// <summary>The GPU run's result, or null when --device auto found no GPU (the caller then runs ranked_or).</summary>
-    public static QueryRunResult? TryRun(ShardSet shards, IReadOnlyList<QueryVector> queries, int k, int batch, string device)
+    /// <summary>The GPU searcher over the one index, or null when --device auto found no GPU (the caller then runs ranked_or).</summary>
+    /// <exception cref="ArgumentException">--device cpu, several shards, or a batch size below 1.</exception>
+    /// <exception cref="InvalidOperationException">--device cuda and no usable GPU.</exception>
+    public static GpuSearcher? TryCreate(ShardSet shards, int batch, string device)
     {
         if (device == "cpu")
             throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} runs on a GPU: give --device cuda (or auto to fall back to the CPU engine)");
@@ -19,7 +17,7 @@ internal static class GpuRun
             throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} searches one index; merge the shards first (splade-fast merge)");
         if (batch < 1)
             throw new ArgumentException("--batch must be at least 1");
-        using var gpu = GpuExhaustiveSearch.TryCreateOnCuda(shards.Shards[0], out string reason);
+        var gpu = GpuSearcher.TryCreateOnCuda(shards.Shards[0], batch, out string reason);
         if (gpu is null)
         {
             if (device == "cuda")
@@ -27,20 +25,7 @@ internal static class GpuRun
             Console.Error.WriteLine($"--device auto: {reason}; answering with the CPU engine (ranked_or, exhaustive)");
             return null;
         }
-        Console.Error.WriteLine($"{GpuExhaustiveSearch.AlgorithmName} on {gpu.Backend.Name}, batches of {batch}");
-        var latencies = new double[queries.Count];
-        var wall = Stopwatch.StartNew();
-        long batchStart = Stopwatch.GetTimestamp();
-        int previous = 0;
-        var hits = ProgressDisplay.Run(progress => gpu.Search(queries, k, batch, done =>
-        {
-            // A batch answers its queries together: each is charged the batch time divided by its queries.
-            double perQuery = Stopwatch.GetElapsedTime(batchStart).TotalMilliseconds / (done - previous);
-            latencies.AsSpan(previous, done - previous).Fill(perQuery);
-            previous = done;
-            batchStart = Stopwatch.GetTimestamp();
-            progress.Report(new Build.BuildProgress(GpuExhaustiveSearch.AlgorithmName, done, queries.Count, "queries"));
-        }));
-        return new QueryRunResult(GpuExhaustiveSearch.AlgorithmName, k, 1, hits, latencies, 0, 0, wall.Elapsed);
+        Console.Error.WriteLine($"{gpu.Name} on {gpu.BackendName}, batches of {batch}");
+        return gpu;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Format;
+using SpladeFast.Transforms;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -51,14 +52,17 @@ internal static class IndexCommand
                 Scale = parse.GetValue(scale),
                 SkipBad = parse.GetValue(skipBad),
                 RangeSize = parse.GetValue(bmp) ? parse.GetValue(rangeSize) : 0,
-                Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
-                Pruning = CommonOptions.ReadPruning(parse, pruning),
-                Shard = parse.GetValue(shard) is { } text ? Shards.ShardSpec.Parse(text) : Shards.ShardSpec.Whole,
+                Shard = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
                 Store = parse.GetValue(store),
             };
             if (options.RangeSize is < 0 or > IndexLayout.MaxRangeSize || (parse.GetValue(bmp) && options.RangeSize == 0))
                 throw new ArgumentException($"--bmp-range must be between 1 and {IndexLayout.MaxRangeSize}.");
-            var report = Build(options, parse.GetRequiredValue(output).FullName);
+            var transforms = new IndexTransforms
+            {
+                Pruning = CommonOptions.ReadPruning(parse, pruning),
+                Reorder = parse.GetValue(reorder) == "bp" ? new Reorder.BisectionOptions { Iterations = parse.GetValue(bpIterations) } : null,
+            };
+            var report = Build(options, transforms, parse.GetRequiredValue(output).FullName);
             Console.WriteLine($"indexed {report.Documents:N0} documents, {report.Terms:N0} terms, {report.Postings:N0} postings -> {parse.GetRequiredValue(output)} ({report.IndexBytes:N0} bytes) in {report.Elapsed.TotalSeconds:F1} s");
             if (report.SkippedRecords > 0)
                 Console.WriteLine($"skipped {report.SkippedRecords:N0} bad records");
@@ -69,6 +73,6 @@ internal static class IndexCommand
         return command;
     }
 
-    public static IndexBuildReport Build(IndexBuildOptions options, string output) =>
-        ProgressDisplay.Run(progress => new IndexBuilder(options with { Progress = progress }).Build(output));
+    public static IndexBuildReport Build(IndexBuildOptions options, IndexTransforms transforms, string output) =>
+        ProgressDisplay.Run(progress => IndexPipeline.Build(options with { Progress = progress }, transforms, output));
 }

@@ -6,6 +6,7 @@ using SpladeFast.Index;
 using SpladeFast.Interop.Vectors;
 using SpladeFast.Interop;
 using SpladeFast.Prune;
+using SpladeFast.Transforms;
 
 namespace SpladeFast.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class PruneCommand
                 string temporary = TemporaryFiles.For(target, "index");
                 try
                 {
-                    ProgressDisplay.Run(progress => new IndexBuilder(new IndexBuildOptions { Inputs = [vectors.FullName], Pruning = spec, Progress = progress }).Build(temporary));
+                    ProgressDisplay.Run(progress => IndexPipeline.Build(new IndexBuildOptions { Inputs = [vectors.FullName], Progress = progress }, new IndexTransforms { Pruning = spec }, temporary));
                     using var pruned = SparseIndex.Open(temporary);
                     long written = JsonVectorFile.Write(target, IndexVectors.Read(pruned));
                     Console.WriteLine($"pruned {vectors.Name} with {spec}: {pruned.PostingCount:N0} postings kept in {written:N0} documents -> {target}");

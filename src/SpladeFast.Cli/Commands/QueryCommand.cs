@@ -91,9 +91,13 @@ internal static class QueryCommand
                 throw new ArgumentException($"{GpuExhaustiveSearch.AlgorithmName} searches index files, not live indexes");
             }
             else if (algorithmName == GpuExhaustiveSearch.AlgorithmName
-                && GpuRun.TryRun(opened!.Shards!, queryVectors, parse.GetValue(k), parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpuResult)
+                && GpuRun.TryCreate(opened!.Shards!, parse.GetValue(queryEncoder.Encoder.Batch), parse.GetRequiredValue(queryEncoder.Encoder.Device)) is { } gpu)
             {
-                result = gpuResult;
+                using (gpu)
+                {
+                    var exhaustive = opened.Algorithm("ranked_or", parse.GetValue(k));
+                    result = ProgressDisplay.Run(progress => QueryRunner.Run(() => gpu, queryVectors, runOptions.Read(parse, exhaustive, thresholdFactor, progress)));
+                }
             }
             else
             {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using SpladeFast.Build;
 
 namespace SpladeFast.Cli.Output;
 

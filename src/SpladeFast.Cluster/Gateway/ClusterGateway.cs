@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SpladeFast.Algorithms;
+using SpladeFast.Build;
 using SpladeFast.Cluster.Grains;
 using SpladeFast.Cluster.Hosting;
 using SpladeFast.Cluster.Placement;
@@ -338,7 +339,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         _replicas = chosen;
         if (changed && _known.Count > 0)
         {
-            var shards = _known.Values.OrderBy(d => d.Part is { } part ? Shards.ShardSpec.Parse(part).Part : int.MaxValue).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+            var shards = _known.Values.OrderBy(d => d.Part is { } part ? ShardSpec.Parse(part).Part : int.MaxValue).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
             _current = new ClusterSnapshot(this, shards, shards.Select(d => _tokens[(d.Name, d.Checksum)]).ToList(), NeverSeen(shards));
             if (_logger?.IsEnabled(LogLevel.Information) == true)
                 _logger.LogInformation("serving {Count} shards: {Shards}", shards.Count, string.Join(", ", shards.Select(d => d.Name)));
@@ -350,12 +351,12 @@ public sealed class ClusterGateway : IAsyncDisposable
     private List<string> NeverSeen(IReadOnlyList<ShardDescription> seen)
     {
         var missing = _config.Shards.Where(name => seen.All(d => d.Name != name)).ToList();
-        var parts = seen.Where(d => d.Part is not null).Select(d => Shards.ShardSpec.Parse(d.Part!)).ToList();
+        var parts = seen.Where(d => d.Part is not null).Select(d => ShardSpec.Parse(d.Part!)).ToList();
         if (parts.Count > 0)
         {
             int n = parts[0].Parts;
             missing.AddRange(Enumerable.Range(0, n).Where(i => parts.All(p => p.Part != i))
-                .Select(i => $"part {new Shards.ShardSpec(i, n)}"));
+                .Select(i => $"part {new ShardSpec(i, n)}"));
         }
         return missing;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using SpladeFast.Algorithms;
+using SpladeFast.Build;
 using SpladeFast.Cluster.Grains;
 using SpladeFast.Ingest;
 using SpladeFast.Server;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SpladeFast.Build;
 using SpladeFast.Shards;
 
 namespace SpladeFast.Cluster.Planning;

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SpladeFast.Cursors;
+using SpladeFast.Format;
 
 namespace SpladeFast.Algorithms;
 

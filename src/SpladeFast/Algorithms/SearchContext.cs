@@ -1,4 +1,5 @@
 using SpladeFast.Cursors;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.TopK;
@@ -9,7 +10,7 @@ namespace SpladeFast.Algorithms;
 /// Per-thread search state, reused across queries so the hot path allocates nothing: cursors, the top-k
 /// queue, accumulators for term-at-a-time, result buffer, and work counters.
 /// </summary>
-public sealed class SearchContext : Shards.IQuerySearcher
+public sealed class SearchContext : IQuerySearcher
 {
     private BlockPostingCursor[] _cursors = new BlockPostingCursor[64];
     private int _cursorCount;

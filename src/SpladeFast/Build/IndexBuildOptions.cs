@@ -13,19 +13,12 @@ public sealed record IndexBuildOptions
     public bool SkipBad { get; init; }
     /// <summary>Docs per range of the block-at-a-time (bmp) data; 0 builds none (bmp then is unavailable).</summary>
     public int RangeSize { get; init; }
-    /// <summary>Renumber documents by recursive graph bisection after building; null keeps input order.</summary>
-    public Reorder.BisectionOptions? Reorder { get; init; }
-    /// <summary>Static pruning applied after building (before reordering); null keeps every posting.</summary>
-    public Prune.PruningSpec? Pruning { get; init; }
     /// <summary>Keep only this round-robin part of the (valid) records; every record is still validated.</summary>
-    public Shards.ShardSpec Shard { get; init; } = Shards.ShardSpec.Whole;
+    public ShardSpec Shard { get; init; } = ShardSpec.Whole;
     /// <summary>Keep each document's source (its line without the vector) as LZ4-compressed stored fields.</summary>
     public bool Store { get; init; }
     public IProgress<BuildProgress>? Progress { get; init; }
 }
-
-/// <summary>Progress of one stage, in the stage's own <paramref name="Unit"/> ("bytes", "terms", "documents", ...).</summary>
-public readonly record struct BuildProgress(string Stage, long Done, long Total, string Unit);
 
 public sealed record IndexBuildReport(
     int Documents, int Terms, long Postings, long SkippedRecords, long DroppedWeights, long IndexBytes, TimeSpan Elapsed);

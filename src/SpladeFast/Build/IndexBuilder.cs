@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using SpladeFast.Codecs;
 using SpladeFast.Format;
 using SpladeFast.Index;
@@ -52,40 +51,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         long postingCount = postings.Count;
         using var forward = options.RangeSize > 0 ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize, _vocabulary.Count) : null;
         FillPass(files, quantizer, postings, forward);
-        // Pruning and reordering read a finished index: build under a temporary name first, then rewrite.
-        var rewrites = new List<Func<SparseIndex, string, long>>();
-        if (options.Pruning is { } pruning)
-            rewrites.Add((source, target) => Prune.StaticPruning.Write(source, target, pruning, options.Progress).IndexBytes);
-        if (options.Reorder is { } reorder)
-            rewrites.Add((source, target) => Reorder.IndexReorderer.Write(source, target, reorder, options.Progress));
-        long bytes;
-        if (rewrites.Count == 0)
-        {
-            bytes = Write(outputPath, files, quantizer, postings, forward);
-        }
-        else
-        {
-            string current = TemporaryFiles.For(outputPath, "stage0");
-            Write(current, files, quantizer, postings, forward);
-            postings = null!;
-            bytes = 0;
-            for (int i = 0; i < rewrites.Count; i++)
-            {
-                string target = i == rewrites.Count - 1 ? outputPath : TemporaryFiles.For(outputPath, $"stage{i + 1}");
-                try
-                {
-                    using var source = SparseIndex.Open(current, IndexStorageKind.MemoryMapped, verifyChecksums: false);
-                    bytes = rewrites[i](source, target);
-                }
-                finally
-                {
-                    File.Delete(current);
-                }
-                current = target;
-            }
-            using var result = SparseIndex.Open(outputPath, IndexStorageKind.MemoryMapped, verifyChecksums: false);
-            postingCount = result.PostingCount;
-        }
+        long bytes = Write(outputPath, files, quantizer, postings, forward);
         return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
     }
 
@@ -211,7 +177,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     {
         var properties = new Dictionary<string, string>();
         if (!options.Shard.IsWhole)
-            properties[Shards.ShardSpec.PropertyName] = options.Shard.ToString();
+            properties[ShardSpec.PropertyName] = options.Shard.ToString();
         var metadata = new IndexMetadata
         {
             Vocabulary = options.VocabularyPath is { } v ? Path.GetFileName(v) : "documents",

@@ -68,7 +68,7 @@ public sealed class RangeForwardWriter : IDisposable
     /// <summary>The forward index of term-major postings (indexes composed from lists rather than documents).</summary>
     public static RangeForwardWriter FromPostings(string indexPath, InvertedLists postings, int documents, int rangeSize)
     {
-        var forward = Rewrite.ForwardLists.FromPostings(postings, documents);
+        var forward = ForwardLists.FromPostings(postings, documents);
         var writer = new RangeForwardWriter(indexPath, documents, rangeSize, postings.TermCount);
         for (int d = 0; d < documents; d++)
         {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using SpladeFast.Format;
 
 namespace SpladeFast.Codecs;
 
@@ -20,7 +21,7 @@ namespace SpladeFast.Codecs;
 /// </remarks>
 public static class BitPacking
 {
-    public const int BlockSize = 128;
+    public const int BlockSize = IndexLayout.BlockSize;
     public const int Lanes = 4;
     public const int ValuesPerLane = BlockSize / Lanes;
 

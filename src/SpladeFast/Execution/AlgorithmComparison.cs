@@ -11,19 +11,16 @@ public static class AlgorithmComparison
 
     /// <param name="options">Everything but the algorithm, which each run sets; every run reports to its progress.</param>
     public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options) =>
-        Run(o => QueryRunner.Run(index, queries, o), queries, algorithms, options);
+        Run(() => new SearchContext(index), queries, algorithms, options);
 
-    /// <summary>The same over a live index's snapshot (hits carry sequence numbers).</summary>
-    public static Result Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options) =>
-        Run(o => QueryRunner.Run(snapshot, queries, o), queries, algorithms, options);
-
-    private static Result Run(Func<QueryRunOptions, QueryRunResult> runQueries, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options)
+    /// <summary>The same with any searcher (shards, a live index's snapshot: hits carry its docids), one per thread.</summary>
+    public static Result Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options)
     {
         var runs = new List<QueryRunResult>();
         var mismatches = new List<string>();
         foreach (var algorithm in algorithms)
         {
-            var run = runQueries(options with { Algorithm = algorithm });
+            var run = QueryRunner.Run(createSearcher, queries, options with { Algorithm = algorithm });
             int wrong = Enumerable.Range(0, queries.Count).Count(q => !run.Hits[q].AsSpan().SequenceEqual(runs.FirstOrDefault()?.Hits[q] ?? run.Hits[q]));
             if (wrong > 0)
                 mismatches.Add($"{algorithm.Name}: {wrong} of {queries.Count} queries differ from {runs[0].Algorithm}'s top-{options.K}");

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using SpladeFast.Algorithms;
-using SpladeFast.Build;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Shards;
@@ -42,8 +42,10 @@ public sealed record QueryRunResult(
 }
 
 /// <summary>
-/// Answers a query set, one query per thread at a time, each thread with its own <see cref="SearchContext"/>.
-/// Results do not depend on the thread count: every query is answered independently.
+/// Answers a query set with any <see cref="IQuerySearcher"/> (one index, shards, a live index's segments, a
+/// cluster, a GPU's batches): one query per thread at a time, each thread with its own searcher, or the whole set
+/// at once for an <see cref="IBatchQuerySearcher"/>. Results do not depend on the thread count: every query is
+/// answered independently.
 /// </summary>
 public static class QueryRunner
 {
@@ -52,11 +54,7 @@ public static class QueryRunner
 
     /// <summary>Searches several shards as one collection; hits carry global docids.</summary>
     public static QueryRunResult Run(ShardSet shards, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
-        shards.Shards.Count == 1 ? Run(shards.Shards[0], queries, options) : Run(() => new ShardedSearcher(shards), queries, options);
-
-    /// <summary>Searches a live index's snapshot; hits carry sequence numbers (<see cref="Live.LiveSnapshot.DocumentId(uint)"/>).</summary>
-    public static QueryRunResult Run(Live.LiveSnapshot snapshot, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
-        Run(() => new Live.LiveSearcher(snapshot), queries, options);
+        Run(shards.CreateSearcher, queries, options);
 
     /// <summary>Answers with searchers made by <paramref name="createSearcher"/>, one per thread (a cluster gateway's, say).</summary>
     public static QueryRunResult Run(Func<IQuerySearcher> createSearcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
@@ -65,8 +63,11 @@ public static class QueryRunner
             ThrowHelper.ArgumentOutOfRange(nameof(options), "k must be at least 1.");
         if (options.Threads < 1)
             ThrowHelper.ArgumentOutOfRange(nameof(options), "threads must be at least 1.");
+        var first = createSearcher();
+        if (first is IBatchQuerySearcher batches)
+            return RunBatches(batches, queries, options);
         int threads = Math.Min(options.Threads, Math.Max(1, queries.Count));
-        var contexts = Enumerable.Range(0, threads).Select(_ => createSearcher()).ToArray();
+        var contexts = Enumerable.Range(0, threads).Select(t => t == 0 ? first : createSearcher()).ToArray();
         foreach (var context in contexts)
             context.InitialThreshold = options.InitialThreshold;
         int warmup = Math.Min(queries.Count, options.WarmupQueries >= 0 ? options.WarmupQueries : Math.Min(100, queries.Count / 10));
@@ -131,5 +132,26 @@ public static class QueryRunner
         options.Progress?.Report(new BuildProgress(options.Algorithm.Name, queries.Count, queries.Count, "queries"));
         return new QueryRunResult(options.Algorithm.Name, options.K, threads, hits, latencies,
             contexts.Sum(c => c.PostingsDecoded), contexts.Sum(c => c.DocumentsScored), wall.Elapsed);
+    }
+
+    /// <summary>The whole query set in the searcher's batches, without warm-up; a batch answers its queries together, so each is charged the batch's time divided by its queries.</summary>
+    private static QueryRunResult RunBatches(IBatchQuerySearcher searcher, IReadOnlyList<QueryVector> queries, QueryRunOptions options)
+    {
+        var latencies = new double[queries.Count];
+        searcher.ResetCounters();
+        options.Progress?.Report(new BuildProgress(searcher.Name, 0, queries.Count, "queries")); // starts the stage's clock
+        var wall = Stopwatch.StartNew();
+        long batchStart = Stopwatch.GetTimestamp();
+        int previous = 0;
+        var hits = searcher.SearchAll(queries, options.K, done =>
+        {
+            double perQuery = Stopwatch.GetElapsedTime(batchStart).TotalMilliseconds / (done - previous);
+            latencies.AsSpan(previous, done - previous).Fill(perQuery);
+            previous = done;
+            batchStart = Stopwatch.GetTimestamp();
+            options.Progress?.Report(new BuildProgress(searcher.Name, done, queries.Count, "queries"));
+        });
+        wall.Stop();
+        return new QueryRunResult(searcher.Name, options.K, 1, hits, latencies, searcher.PostingsDecoded, searcher.DocumentsScored, wall.Elapsed);
     }
 }

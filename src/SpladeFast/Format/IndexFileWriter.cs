@@ -64,7 +64,7 @@ public sealed class IndexFileWriter : IDisposable
         header.Magic = MemoryMarshal.Read<ulong>(IndexLayout.Magic);
         header.Version = IndexLayout.Version;
         header.SectionCount = (uint)_sections.Count;
-        header.BlockSize = Codecs.BitPacking.BlockSize;
+        header.BlockSize = IndexLayout.BlockSize;
         var table = MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_sections));
         header.Checksum = HeaderChecksum(header, table);
         _file.Position = 0;

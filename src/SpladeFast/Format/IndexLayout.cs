@@ -23,6 +23,8 @@ public static class IndexLayout
     public const int PostingsPadding = 64;
     /// <summary>The largest bmp range: entries store a document's offset in its range in one byte.</summary>
     public const int MaxRangeSize = 256;
+    /// <summary>Postings per compressed block (the last block of a list may hold fewer).</summary>
+    public const int BlockSize = 128;
 }
 
 public enum SectionKind : uint
@@ -153,7 +155,7 @@ public struct TermEntry
     [FieldOffset(12)] public uint FirstBlock;
     [FieldOffset(16)] public uint MaxImpact;
 
-    public readonly int BlockCount => (int)((PostingCount + Codecs.BitPacking.BlockSize - 1) / Codecs.BitPacking.BlockSize);
+    public readonly int BlockCount => (int)((PostingCount + IndexLayout.BlockSize - 1) / IndexLayout.BlockSize);
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using SpladeFast.Build;
 using SpladeFast.Format;
 using SpladeFast.Index;
 

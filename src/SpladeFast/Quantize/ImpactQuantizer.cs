@@ -1,3 +1,5 @@
+using SpladeFast.Format;
+
 namespace SpladeFast.Quantize;
 
 /// <summary>

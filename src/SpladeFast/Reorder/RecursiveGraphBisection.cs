@@ -1,5 +1,4 @@
 using SpladeFast.Build;
-using SpladeFast.Rewrite;
 
 namespace SpladeFast.Reorder;
 

@@ -1,3 +1,5 @@
+using SpladeFast.Build;
+
 namespace SpladeFast.Shards;
 
 /// <summary>

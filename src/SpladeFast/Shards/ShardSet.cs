@@ -1,4 +1,6 @@
 using System.IO.Hashing;
+using SpladeFast.Build;
+using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 
@@ -70,6 +72,9 @@ public sealed class ShardSet : IDisposable
 
     /// <summary>The documents each shard searches, on average: what a per-shard top-k is deep against.</summary>
     public long DocumentsPerShard => TotalDocuments / _shards.Length;
+
+    /// <summary>A new searcher over the set (one per thread): the index itself when there is one shard, else a <see cref="ShardedSearcher"/>.</summary>
+    public Algorithms.IQuerySearcher CreateSearcher() => Shards.Count == 1 ? new Algorithms.SearchContext(Shards[0]) : new ShardedSearcher(this);
 
     /// <summary>The algorithm a name asks for over these shards at depth <paramref name="k"/>, auto resolved.</summary>
     /// <exception cref="ArgumentException">No algorithm has that name.</exception>

@@ -7,7 +7,9 @@ namespace SpladeFast.Shards;
 /// <summary>
 /// Answers a query on every shard and merges to the exact global top-k. Each shard's top-k holds every global
 /// top-k hit of that shard, because a shard's input ordinals follow global order (ties break the same way). The
-/// merge ranks hits by global input ordinal and returns global docids.
+/// merge ranks hits by global input ordinal and returns global docids. The shards share one threshold, as a live
+/// index's segments do: each shard after the first is searched from the k-th best score merged so far (a floor that
+/// ties still reach, so the merge by ordinal stays exact), like PISA's range queries sharing their top-k state.
 /// One per thread; query term ids are the <see cref="ShardSet.Vocabulary"/>'s.
 /// </summary>
 public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
@@ -40,7 +42,8 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
         _merged.Reset(k);
         for (int s = 0; s < _contexts.Length; s++)
         {
-            foreach (var hit in _contexts[s].Search(shards.Terms.LocalQuery(query, s), k, algorithm, thresholdFactor))
+            long floor = Math.Max(_contexts[s].Floor, _merged.IsFull ? _merged.Threshold : 0);
+            foreach (var hit in _contexts[s].Search(shards.Terms.LocalQuery(query, s), k, algorithm, thresholdFactor, floor, deleted: null))
                 _merged.Insert(shards.GlobalOrdinal(s, hit.DocId), hit.Score);
         }
         if (_results.Length < k)

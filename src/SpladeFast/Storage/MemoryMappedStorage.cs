@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using SpladeFast.Format;
 
 namespace SpladeFast.Storage;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SpladeFast.Build;
+using SpladeFast.Format;
 
 namespace SpladeFast.Synthetic;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 
+using SpladeFast.Format;
 using SpladeFast.Index;
 
 namespace SpladeFast.TopK;

@@ -1,4 +1,3 @@
-using SpladeFast.Build;
 using SpladeFast.Cli.Output;
 using SpladeFast.Tests.Support;
 

@@ -2,6 +2,7 @@ using CsCheck;
 using SpladeFast.Algorithms;
 using SpladeFast.Cuda.Kernels;
 using SpladeFast.Cuda.Search;
+using SpladeFast.Execution;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Tests.Support;
@@ -37,6 +38,28 @@ public class GpuExhaustiveSearchTests
             using var gpu = new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), (uint)c.BlockThreads), index.TermCount, index.Order);
             AssertSameAsCpu(index, gpu, Queries(index, c.Queries), c.K, c.Batch);
         }, iter: 40, threads: 1);
+    }
+
+    [SkippableFact]
+    public void As_a_query_searcher_it_answers_a_query_run_like_the_cpu_in_batches_and_one_by_one()
+    {
+        Skip.IfNot(EmulatedBackend.IsAvailable(out string reason), reason);
+        using var dir = new TempDirectory();
+        var (index, collection) = TestIndex.BuildSynthetic(dir, documents: 2000, queries: 50, seed: 5);
+        using var _ = index;
+        var queries = QueryReader.Read(collection.Queries, index.Vocabulary).Queries;
+        var exhaustive = SearchAlgorithms.Get("ranked_or");
+        var options = new QueryRunOptions { Algorithm = exhaustive, K = 20, Threads = 2 };
+        var cpu = QueryRunner.Run(index, queries, options);
+        using var searcher = new GpuSearcher(new GpuExhaustiveSearch(new EmulatedBackend(KernelIndex.FromIndex(index), 32), index.TermCount, index.Order), batchSize: 16);
+        var gpu = QueryRunner.Run(() => searcher, queries, options);
+        Assert.Equal(GpuExhaustiveSearch.AlgorithmName, gpu.Algorithm);
+        Assert.Equal(queries.Count, gpu.LatencyMilliseconds.Length);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Assert.Equal(cpu.Hits[q], gpu.Hits[q]);
+            Assert.Equal(cpu.Hits[q], searcher.Search(queries[q], 20, exhaustive).ToArray());
+        }
     }
 
     [SkippableFact]

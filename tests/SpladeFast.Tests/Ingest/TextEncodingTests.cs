@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using SpladeFast.Build;
-using SpladeFast.Cli.Experiments;
+using SpladeFast.Experiments;
 using SpladeFast.Eval;
 using SpladeFast.Index;
 using SpladeFast.Ingest;

@@ -1,5 +1,4 @@
 using System.Text;
-using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Live;
 using SpladeFast.Tests.Support;

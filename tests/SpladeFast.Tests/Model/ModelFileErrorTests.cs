@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using SpladeFast.Cli.Experiments;
+using SpladeFast.Experiments;
 using SpladeFast.Ingest;
 using SpladeFast.Model;
 using SpladeFast.Model.Checkpoints;

@@ -1,9 +1,9 @@
 using CsCheck;
 using SpladeFast.Algorithms;
+using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Prune;
-using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Prune;

@@ -5,6 +5,7 @@ using SpladeFast.Ingest;
 using SpladeFast.Reorder;
 using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
+using SpladeFast.Transforms;
 
 namespace SpladeFast.Tests.Reorder;
 
@@ -17,7 +18,7 @@ public class ReorderTests
         var collection = SyntheticCollections.Get(3000, 120, 11);
         var options = new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary, RangeSize = 32 };
         new IndexBuilder(options).Build(dir.File("plain.sfi"));
-        new IndexBuilder(options with { Reorder = new BisectionOptions { Iterations = 8 } }).Build(dir.File("bp.sfi"));
+        IndexPipeline.Build(options, new IndexTransforms { Reorder = new BisectionOptions { Iterations = 8 } }, dir.File("bp.sfi"));
         using var plain = SparseIndex.Open(dir.File("plain.sfi"));
         using var reordered = SparseIndex.Open(dir.File("bp.sfi"));
         Assert.Equal("bp", reordered.Metadata.Properties["reorder"]);
@@ -49,7 +50,7 @@ public class ReorderTests
         var collection = SyntheticCollections.Get(4000, 1, 12);
         var options = new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary };
         new IndexBuilder(options).Build(dir.File("plain.sfi"));
-        new IndexBuilder(options with { Reorder = new BisectionOptions() }).Build(dir.File("bp.sfi"));
+        IndexPipeline.Build(options, new IndexTransforms { Reorder = new BisectionOptions() }, dir.File("bp.sfi"));
         using var plain = SparseIndex.Open(dir.File("plain.sfi"));
         using var reordered = SparseIndex.Open(dir.File("bp.sfi"));
         // BP minimizes the log-gap cost; on this collection it drops by about a quarter.

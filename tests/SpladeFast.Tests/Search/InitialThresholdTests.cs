@@ -1,7 +1,7 @@
 using CsCheck;
 using SpladeFast.Algorithms;
+using SpladeFast.Build;
 using SpladeFast.Ingest;
-using SpladeFast.Rewrite;
 using SpladeFast.Tests.Support;
 using SpladeFast.TopK;
 

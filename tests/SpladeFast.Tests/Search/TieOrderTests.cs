@@ -1,5 +1,4 @@
 using SpladeFast.Algorithms;
-using SpladeFast.Build;
 using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;

@@ -46,7 +46,7 @@ public static class TestIndex
     {
         var order = Enumerable.Range(0, source.DocumentCount).ToArray();
         new Random(seed).Shuffle(order);
-        SpladeFast.Rewrite.IndexRewriter.Write(source, SpladeFast.Rewrite.ForwardLists.FromIndex(source), order, dir.File(name), new Dictionary<string, string>());
+        SpladeFast.Rewrite.IndexRewriter.Write(source, ForwardLists.FromIndex(source), order, dir.File(name), new Dictionary<string, string>());
         return SparseIndex.Open(dir.File(name));
     }
 
@@ -54,8 +54,8 @@ public static class TestIndex
     public static void AssertSameDocuments(SparseIndex expected, SparseIndex actual)
     {
         Assert.Equal(Enumerable.Range(0, expected.DocumentCount).Select(d => expected.DocumentId((uint)d)), Enumerable.Range(0, actual.DocumentCount).Select(d => actual.DocumentId((uint)d)));
-        var a = SpladeFast.Rewrite.ForwardLists.FromIndex(expected);
-        var b = SpladeFast.Rewrite.ForwardLists.FromIndex(actual);
+        var a = ForwardLists.FromIndex(expected);
+        var b = ForwardLists.FromIndex(actual);
         Assert.Equal(a.Starts, b.Starts);
         Assert.Equal(a.Terms, b.Terms);
         Assert.Equal(a.Impacts, b.Impacts);

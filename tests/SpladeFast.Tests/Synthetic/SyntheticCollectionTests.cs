@@ -33,9 +33,9 @@ public class SyntheticCollectionTests
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 
-    private sealed class Progress(Action<SpladeFast.Build.BuildProgress> report) : IProgress<SpladeFast.Build.BuildProgress>
+    private sealed class Progress(Action<SpladeFast.BuildProgress> report) : IProgress<SpladeFast.BuildProgress>
     {
-        public void Report(SpladeFast.Build.BuildProgress value) => report(value);
+        public void Report(SpladeFast.BuildProgress value) => report(value);
     }
 
     [Fact]

@@ -1,8 +1,7 @@
-using SpladeFast.Build;
 using SpladeFast.Cursors;
 using SpladeFast.Index;
 
-namespace SpladeFast.Rewrite;
+namespace SpladeFast.Build;
 
 /// <summary>
 /// A collection document-major, in memory: document d's terms and impacts are [Starts[d], Starts[d + 1]),

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SpladeFast.Shards;
+namespace SpladeFast.Build;
 
 /// <summary>
 /// Round-robin part <see cref="Part"/> of <see cref="Parts"/>: the records whose ordinal (0-based, bad records not

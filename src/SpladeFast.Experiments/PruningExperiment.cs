@@ -13,8 +13,9 @@ using SpladeFast.Prune;
 using SpladeFast.Run;
 using SpladeFast.Synthetic;
 using SpladeFast.TopK;
+using SpladeFast.Transforms;
 
-namespace SpladeFast.Cli.Experiments;
+namespace SpladeFast.Experiments;
 
 /// <summary>One point of the sweep: a pruned index and what it costs and keeps (quality measures null without qrels).</summary>
 public sealed record PruningPoint(
@@ -97,11 +98,9 @@ public sealed class PruningExperiment(PruningExperimentConfig config, string con
         {
             documents = Resolve(config.Documents!);
         }
-        new IndexBuilder(new IndexBuildOptions
-        {
-            Inputs = [documents], VocabularyPath = vocabulary, RangeSize = config.RangeSize, Progress = progress,
-            Reorder = config.Reorder == "bp" ? new Reorder.BisectionOptions() : null,
-        }).Build(basePath);
+        IndexPipeline.Build(
+            new IndexBuildOptions { Inputs = [documents], VocabularyPath = vocabulary, RangeSize = config.RangeSize, Progress = progress },
+            new IndexTransforms { Reorder = config.Reorder == "bp" ? new Reorder.BisectionOptions() : null }, basePath);
         return (basePath, queries, qrels);
     }
 

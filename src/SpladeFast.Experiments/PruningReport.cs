@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ScottPlot;
 
-namespace SpladeFast.Cli.Experiments;
+namespace SpladeFast.Experiments;
 
 /// <summary>Writes a sweep's results.csv, results.md and the quality/latency and quality/size plots.</summary>
 public static class PruningReport

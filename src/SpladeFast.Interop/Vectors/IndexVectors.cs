@@ -1,6 +1,6 @@
+using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
-using SpladeFast.Rewrite;
 
 namespace SpladeFast.Interop.Vectors;
 

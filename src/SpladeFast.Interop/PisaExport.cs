@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using SpladeFast.Build;
 using SpladeFast.Cursors;
 using SpladeFast.Index;
 using SpladeFast.Ingest;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SpladeFast.Cli.Experiments;
+namespace SpladeFast.Experiments;
 
 /// <summary>
 /// A static-pruning sweep, read from JSON. Paths are relative to the config file. The base collection comes from

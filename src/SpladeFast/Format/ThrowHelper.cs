@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SpladeFast;
+namespace SpladeFast.Format;
 
 /// <summary>Throws kept out of hot methods so the JIT can inline the callers.</summary>
 internal static class ThrowHelper
@@ -31,5 +31,5 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void Corrupt(string path, string message) =>
-        throw new Format.IndexCorruptException(path, message);
+        throw new IndexCorruptException(path, message);
 }

@@ -17,7 +17,7 @@ public static class CiffExport
 {
     public sealed record Report(int PostingLists, long Postings, int Documents);
 
-    public static Report Write(SparseIndex index, string path, IProgress<Build.BuildProgress>? progress = null)
+    public static Report Write(SparseIndex index, string path, IProgress<BuildProgress>? progress = null)
     {
         var lengths = new long[index.DocumentCount];
         var cursor = new BlockPostingCursor[1];
@@ -69,11 +69,11 @@ public static class CiffExport
                 }
                 list.WriteDelimitedTo(stream);
                 if ((t & 1023) == 0)
-                    progress?.Report(new Build.BuildProgress("exporting", t, index.TermCount, "terms"));
+                    progress?.Report(new BuildProgress("exporting", t, index.TermCount, "terms"));
             }
             for (int d = 0; d < index.DocumentCount; d++)
                 new DocRecord { Docid = d, CollectionDocid = Identifiers.Writable(index.DocumentId((uint)d), "document id", path), Doclength = (int)Math.Min(int.MaxValue, lengths[d]) }.WriteDelimitedTo(stream);
-            progress?.Report(new Build.BuildProgress("exporting", index.TermCount, index.TermCount, "terms"));
+            progress?.Report(new BuildProgress("exporting", index.TermCount, index.TermCount, "terms"));
             return new Report(lists, index.PostingCount, index.DocumentCount);
         });
     }
