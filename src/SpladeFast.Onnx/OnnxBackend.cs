@@ -39,6 +39,7 @@ public sealed class OnnxBackend : ISpladeBackend
     /// <summary>Makes <c>onnx</c> loadable through <see cref="EncoderBackends"/>.</summary>
     public static void Register() => EncoderBackends.Register(EncoderBackends.Onnx, Load);
 
+    /// <param name="directory">A model directory holding an ONNX export (see <see cref="OnnxModelFiles"/>).</param>
     /// <param name="settings">Threads: intra-op threads of one call (0: ONNX Runtime's default, the physical cores);
     /// quantize none, or int8: the directory's quantized export (<see cref="OnnxModelFiles.FindQuantized"/>), else the
     /// plain graph quantized at load (<see cref="Int8Quantizer"/>). Device and precision must be cpu and fp32.</param>

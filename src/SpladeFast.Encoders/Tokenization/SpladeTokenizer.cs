@@ -17,6 +17,8 @@ public sealed class SpladeTokenizer
 
     /// <param name="tokens">Tokens by id.</param>
     /// <param name="sourcePath">The file the tokens come from, for errors.</param>
+    /// <param name="lowercase">Lower-case the text first (uncased BERT vocabularies).</param>
+    /// <param name="stripAccents">Remove combining accents after NFD normalization (as BERT's basic tokenizer).</param>
     private SpladeTokenizer(IReadOnlyList<string> tokens, string sourcePath, bool lowercase, bool stripAccents)
     {
         _normalizer = new BertNormalizer(lowercase, stripAccents);

@@ -13,6 +13,9 @@ public sealed class RankedOr : ISearchAlgorithm
         context.DocumentsScored += Run(context.Cursors, context.DocIds, context.TopK);
 
     /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    /// <param name="cursors">One per query term, unopened or at their first posting.</param>
+    /// <param name="topK">Receives every matching document's score.</param>
+    /// <returns>The number of documents scored.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<uint> docIds, TopKQueue topK)
         where TCursor : struct, IPostingCursor
     {

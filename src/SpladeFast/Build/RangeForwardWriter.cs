@@ -31,6 +31,9 @@ public sealed class RangeForwardWriter : IDisposable
     private byte[] _entryBytes = new byte[4096 * RangeForwardLayout.EntryBytes];
 
     /// <param name="termCount">The vocabulary's size (at most 65,536), which sizes every range's term set.</param>
+    /// <param name="indexPath">The index being written: the temporary columns are named beside it.</param>
+    /// <param name="documents">The index's document count.</param>
+    /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
     public RangeForwardWriter(string indexPath, int documents, int rangeSize, int termCount)
     {
         if (rangeSize is < 1 or > IndexLayout.MaxRangeSize)

@@ -40,6 +40,7 @@ public sealed class Qrels
     /// <exception cref="InputException">
     /// A line is malformed, a pair is judged twice with different grades (both lines named), or the file holds no judgment.
     /// </exception>
+    /// <param name="path">A qrels file, TREC or BEIR TSV (see the type).</param>
     public static Qrels Load(string path, IReadOnlyDictionary<int, int>? grades = null, bool listedAreRelevant = false)
     {
         var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);

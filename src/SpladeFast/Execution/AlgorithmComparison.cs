@@ -10,6 +10,9 @@ public static class AlgorithmComparison
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
     /// <param name="options">Everything but the algorithm, which each run sets; every run reports to its progress.</param>
+    /// <param name="index">The index every run searches.</param>
+    /// <param name="queries">The queries, answered by each algorithm in turn.</param>
+    /// <param name="algorithms">The first is the reference the others are checked against.</param>
     public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options) =>
         Run(o => QueryRunner.Run(index, queries, o), queries, algorithms, options);
 

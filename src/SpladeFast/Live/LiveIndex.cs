@@ -56,6 +56,9 @@ public sealed class LiveIndex : IDisposable
     private volatile bool _stopping;
     private bool _disposed;
 
+    /// <param name="segment">The segment.</param>
+    /// <param name="deleted">Its deleted documents.</param>
+    /// <param name="deletesFile">The deletes file the current commit point names for it (null: none).</param>
     /// <param name="committed">Whether <paramref name="deleted"/> is what the current commit point holds (false for a new segment).</param>
     private sealed class SegmentState(Segment segment, DeletedDocuments deleted, string? deletesFile, bool committed = true)
     {

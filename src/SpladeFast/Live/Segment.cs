@@ -17,6 +17,7 @@ public sealed class Segment
     private readonly Storage.LeaseCount _leases = new();
     private volatile bool _deleteWhenReleased;
 
+    /// <param name="index">The segment's index file, opened.</param>
     /// <param name="vocabulary">The live vocabulary, which already holds every token of the segment.</param>
     internal Segment(SparseIndex index, Vocabulary vocabulary)
     {

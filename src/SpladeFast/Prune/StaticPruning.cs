@@ -68,6 +68,9 @@ public static class StaticPruning
         return cutoffs;
     }
 
+    /// <param name="spec">The pruning strategy and its parameter.</param>
+    /// <param name="docs">The term's posting list: docids, increasing.</param>
+    /// <param name="impacts">The list's impacts, by posting.</param>
     /// <param name="ascending">The list's impacts sorted increasing.</param>
     private static TermCutoff Cutoff(PruningSpec spec, ReadOnlySpan<uint> docs, ReadOnlySpan<ushort> impacts, ReadOnlySpan<ushort> ascending)
     {
