@@ -13,11 +13,29 @@ namespace SpladeFast.Format;
 /// </summary>
 public static class IndexLayout
 {
+    /// <summary>The first 8 bytes of every index file.</summary>
     public static ReadOnlySpan<byte> Magic => "SPLDFAST"u8;
-    public const uint Version = 1;
+
+    /// <summary>
+    /// The format version this build writes. Version 2 (current): every file carries
+    /// <see cref="SectionKind.TermThresholds"/>, and a file whose metadata records a bmp range size carries the bmp
+    /// data in the current layout (<see cref="SectionKind.RangeForward"/> and <see cref="SectionKind.RangeBounds"/>);
+    /// section kinds 7, 8 and 9 do not occur. Version 1: the same sections, but TermThresholds may be missing
+    /// (files written before it) and the bmp data may be missing or in an earlier layout (kinds 7 to 9).
+    /// <c>splade-fast upgrade</c> (<c>Rewrite.IndexUpgrader</c>) rewrites a version 1 file as version 2.
+    /// </summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest format version this build still opens (see <see cref="Version"/>).</summary>
+    public const uint OldestSupportedVersion = 1;
+
+    /// <summary>Bytes of <see cref="IndexHeader"/>.</summary>
     public const int HeaderSize = 128;
+    /// <summary>Bytes of one <see cref="SectionEntry"/>.</summary>
     public const int SectionEntrySize = 32;
+    /// <summary>The section table's capacity.</summary>
     public const int MaxSections = 16;
+    /// <summary>Every section starts at a multiple of this many bytes (a cache line).</summary>
     public const int SectionAlignment = 64;
     /// <summary>Zero bytes after the last block, so vector decoders may read past any block.</summary>
     public const int PostingsPadding = 64;

@@ -40,8 +40,8 @@ public sealed unsafe class SparseIndex : IDisposable
         var header = *(IndexHeader*)storage.Pointer;
         if (!new ReadOnlySpan<byte>(storage.Pointer, 8).SequenceEqual(IndexLayout.Magic))
             ThrowHelper.Corrupt(path, "not a SpladeFast index (bad magic)");
-        if (header.Version != IndexLayout.Version)
-            ThrowHelper.Corrupt(path, $"format version {header.Version}; this build reads version {IndexLayout.Version}");
+        if (header.Version is < IndexLayout.OldestSupportedVersion or > IndexLayout.Version)
+            ThrowHelper.Corrupt(path, UnsupportedVersion(header, storage));
         if (header.SectionCount > IndexLayout.MaxSections
             || storage.Length < IndexLayout.HeaderSize + header.SectionCount * IndexLayout.SectionEntrySize)
             ThrowHelper.Corrupt(path, "the section table is truncated");
@@ -55,6 +55,8 @@ public sealed unsafe class SparseIndex : IDisposable
         {
             if (s.Offset > (ulong)storage.Length || s.Length > (ulong)storage.Length - s.Offset)
                 ThrowHelper.Corrupt(path, $"section {s.Kind} extends past the end of the file (truncated?)");
+            if (header.Version >= 2 && (uint)s.Kind is >= 7 and <= 9)
+                ThrowHelper.Corrupt(path, $"section kind {(uint)s.Kind} (an earlier bmp layout) in a version {header.Version} file");
         }
         Header = header;
         if (verifyChecksums)
@@ -98,12 +100,30 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
+        else if (header.Version >= 2)
+            ThrowHelper.Corrupt(path, $"section {SectionKind.TermThresholds} is missing (every version {header.Version} file has it)");
         if (OptionalSection(SectionKind.DocumentOrder) is { } order)
             Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
         if (OptionalSection(SectionKind.Sequence) is { } sequence)
             _sequence = ReadSequence(path, storage.Pointer + (long)sequence.Offset, sequence.Length, header.DocumentCount);
         if (OptionalSection(SectionKind.StoredFields) is { } stored)
             StoredFields = new StoredFields(path, storage.Pointer + (long)stored.Offset, stored.Length, header.DocumentCount);
+    }
+
+    /// <summary>
+    /// Why a file of a version outside <see cref="IndexLayout.OldestSupportedVersion"/>..<see cref="IndexLayout.Version"/>
+    /// is not opened, and what to run; a header whose checksum does not match may be damaged instead.
+    /// </summary>
+    private static string UnsupportedVersion(IndexHeader header, IIndexStorage storage)
+    {
+        string range = $"this build reads versions {IndexLayout.OldestSupportedVersion} to {IndexLayout.Version}";
+        string message = header.Version > IndexLayout.Version
+            ? $"format version {header.Version}, newer than {range}: open it with the splade-fast that wrote it, or a newer one"
+            : $"format version {header.Version}, older than {range}: rebuild it from its input with 'splade-fast index'";
+        long tableBytes = (long)Math.Min(header.SectionCount, (uint)IndexLayout.MaxSections) * IndexLayout.SectionEntrySize;
+        bool intact = header.SectionCount <= IndexLayout.MaxSections && storage.Length >= IndexLayout.HeaderSize + tableBytes
+            && IndexFileWriter.HeaderChecksum(header, new ReadOnlySpan<byte>(storage.Pointer + IndexLayout.HeaderSize, (int)tableBytes)) == header.Checksum;
+        return intact ? message : message + " (or its header is damaged: the header checksum does not match)";
     }
 
     /// <exception cref="IndexCorruptException">The section has the wrong size or its numbers do not increase.</exception>

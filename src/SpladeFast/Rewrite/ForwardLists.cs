@@ -70,7 +70,8 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
         return new ForwardLists(starts, terms, impacts);
     }
 
-    private static void ForEachPosting(SparseIndex index, BlockPostingCursor[] cursor, Action<int, uint, long> visit)
+    /// <summary>Calls <paramref name="visit"/>(term, docid, impact) for every posting, term by term, docids increasing.</summary>
+    internal static void ForEachPosting(SparseIndex index, BlockPostingCursor[] cursor, Action<int, uint, long> visit)
     {
         ref var c = ref cursor[0];
         for (int t = 0; t < index.TermCount; t++)
