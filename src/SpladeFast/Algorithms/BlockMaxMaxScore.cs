@@ -9,9 +9,12 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class BlockMaxMaxScore : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "block_max_maxscore";
+    /// <inheritdoc/>
     public string Summary => "exact BlockMax-MaxScore dynamic pruning";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
 

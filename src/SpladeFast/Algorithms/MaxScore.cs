@@ -11,9 +11,12 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class MaxScore : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "maxscore";
+    /// <inheritdoc/>
     public string Summary => "exact MaxScore dynamic pruning";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
 

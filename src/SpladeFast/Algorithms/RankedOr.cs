@@ -6,9 +6,12 @@ namespace SpladeFast.Algorithms;
 /// <summary>Exhaustive document-at-a-time disjunction: every matching document is scored. The reference.</summary>
 public sealed class RankedOr : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "ranked_or";
+    /// <inheritdoc/>
     public string Summary => "exhaustive document-at-a-time (reference)";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.DocIds, context.TopK);
 

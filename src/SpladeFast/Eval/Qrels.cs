@@ -21,10 +21,14 @@ public sealed class Qrels
     /// <summary>The file the judgments came from, for messages.</summary>
     public string Path { get; }
 
+    /// <summary>The judged query ids.</summary>
     public IReadOnlyCollection<string> QueryIds => _judgments.Keys;
 
+    /// <summary>The judgments of <paramref name="queryId"/>: document id to grade.</summary>
+    /// <exception cref="KeyNotFoundException">The query has no judgment.</exception>
     public IReadOnlyDictionary<string, int> this[string queryId] => _judgments[queryId];
 
+    /// <summary>The judgments of <paramref name="queryId"/>, if it has any.</summary>
     public bool TryGet(string queryId, out IReadOnlyDictionary<string, int> judgments)
     {
         bool found = _judgments.TryGetValue(queryId, out var map);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Quantize;
@@ -28,7 +29,7 @@ internal static class ListIndexWriter
         var metadata = new IndexMetadata
         {
             Vocabulary = contents.VocabularySource,
-            Quantization = $"imported impacts (scale {contents.Scale:R})",
+            Quantization = string.Create(CultureInfo.InvariantCulture, $"imported impacts (scale {contents.Scale:R})"),
             Inputs = [Path.GetFileName(contents.InputPath)],
             Properties = contents.Properties,
         };

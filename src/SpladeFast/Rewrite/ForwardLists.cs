@@ -11,14 +11,19 @@ namespace SpladeFast.Rewrite;
 /// </summary>
 public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impacts)
 {
+    /// <summary>Documents.</summary>
     public int DocumentCount => Starts.Length - 1;
 
     /// <summary>Postings held (the arrays' used prefix).</summary>
     public long Count => Starts[^1];
 
+    /// <summary>Document <paramref name="doc"/>'s term ids, increasing.</summary>
     public ReadOnlySpan<ushort> TermsOf(int doc) => Terms.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
+    /// <summary>Its impacts, aligned with <see cref="TermsOf"/>.</summary>
     public ReadOnlySpan<ushort> ImpactsOf(int doc) => Impacts.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
 
+    /// <summary>Decodes every posting list of <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidOperationException">More than 65,536 terms or more postings than one array holds.</exception>
     public static ForwardLists FromIndex(SparseIndex index, IProgress<BuildProgress>? progress = null)
     {
         CheckFits(index.PostingCount, index.TermCount);
@@ -28,6 +33,8 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
         return forward;
     }
 
+    /// <summary>Transposes in-memory posting lists of <paramref name="documents"/> documents.</summary>
+    /// <exception cref="InvalidOperationException">More than 65,536 terms or more postings than one array holds.</exception>
     public static ForwardLists FromPostings(InvertedLists postings, int documents)
     {
         CheckFits(postings.Count, postings.TermCount);
