@@ -52,6 +52,7 @@ public sealed class RangeForwardWriter : IDisposable
         _entries = new TemporaryColumn<byte>(indexPath, "entries");
     }
 
+    /// <summary>Documents per range.</summary>
     public int RangeSize => _rangeSize;
 
     /// <summary>Adds a posting of the current document (terms below the vocabulary's size, impacts below 65,536).</summary>
@@ -62,6 +63,7 @@ public sealed class RangeForwardWriter : IDisposable
         _open[_openCount++] = (ulong)term << 24 | (ulong)(_document % _rangeSize) << 16 | (ushort)impact;
     }
 
+    /// <summary>Ends the current document; a full range (or the last document) is flushed to the temporary columns.</summary>
     public void EndDocument()
     {
         if (++_document % _rangeSize == 0 || _document == _documents)
@@ -162,6 +164,7 @@ public sealed class RangeForwardWriter : IDisposable
         _entries.CopyTo(section);
     }
 
+    /// <summary>Deletes the temporary columns.</summary>
     public void Dispose()
     {
         _termSets.Dispose();
