@@ -7,6 +7,9 @@ namespace SpladeFast.Execution;
 /// <summary>Runs several algorithms over the same queries and checks each against the first (the reference).</summary>
 public static class AlgorithmComparison
 {
+    /// <summary>Every algorithm's run, and the queries where one differs from the reference.</summary>
+    /// <param name="Runs">One per algorithm, in the order given.</param>
+    /// <param name="Mismatches">One line per algorithm whose top k differs from the reference's on some query; empty when all agree.</param>
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
     /// <param name="options">Everything but the algorithm, which each run sets; every run reports to its progress.</param>
