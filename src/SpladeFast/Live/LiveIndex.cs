@@ -29,6 +29,7 @@ public sealed record LiveStats(
 /// </summary>
 public sealed class LiveIndex : IDisposable
 {
+    /// <summary>The lock file that keeps a second writer out of the directory.</summary>
     public const string LockFileName = "write.lock";
     private static ReadOnlySpan<byte> DeletesMagic => "SFDELETE"u8;
 
@@ -84,8 +85,11 @@ public sealed class LiveIndex : IDisposable
         _policy = new MergePolicy(Settings);
     }
 
+    /// <summary>The live index's directory.</summary>
     public string Directory => _directory;
+    /// <summary>The settings the index was created with.</summary>
     public LiveSettings Settings { get; }
+    /// <summary>Opened for reading only: writes are refused and no lock is held.</summary>
     public bool IsReadOnly => _readOnly;
 
     /// <summary>Whether <paramref name="path"/> is a live index directory (holds a commit point).</summary>
@@ -719,6 +723,7 @@ public sealed class LiveIndex : IDisposable
         _background.Start();
     }
 
+    /// <summary>The current generation, segments, buffer, log size and merges, for <c>GET /stats</c> and the CLI.</summary>
     public LiveStats Stats()
     {
         lock (_lock)
@@ -775,6 +780,8 @@ public sealed class LiveIndex : IDisposable
 /// <summary>A leased snapshot; disposing ends the lease.</summary>
 public readonly struct SnapshotLease(LiveSnapshot snapshot) : IDisposable
 {
+    /// <summary>The leased snapshot.</summary>
     public LiveSnapshot Snapshot => snapshot;
+    /// <summary>Ends the lease.</summary>
     public void Dispose() => snapshot?.Release();
 }

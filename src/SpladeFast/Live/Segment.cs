@@ -39,12 +39,16 @@ public sealed class Segment
         }
     }
 
+    /// <summary>The segment file's name (seg_N.sfi).</summary>
     public string Name { get; }
+    /// <summary>The segment's index file, opened.</summary>
     public SparseIndex Index { get; }
+    /// <summary>Documents in the segment, deleted ones included.</summary>
     public int DocumentCount => Index.DocumentCount;
 
     /// <summary>The smallest and largest sequence numbers of the segment's documents.</summary>
     public uint FirstSequence { get; }
+    /// <summary>The largest sequence number (see <see cref="FirstSequence"/>).</summary>
     public uint LastSequence { get; }
 
     /// <summary>The segment's term id for a live term id, or -1.</summary>
