@@ -14,6 +14,7 @@ public sealed record ListImportOptions
     public string? VocabularyPath { get; init; }
     /// <summary>Docs per bmp range; 0 builds none.</summary>
     public int RangeSize { get; init; }
+    /// <summary>Receives the import's progress.</summary>
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
