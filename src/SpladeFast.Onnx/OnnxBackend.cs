@@ -31,8 +31,11 @@ public sealed class OnnxBackend : ISpladeBackend
         Name = name;
     }
 
+    /// <inheritdoc/>
     public string Name { get; }
+    /// <inheritdoc/>
     public int VocabularySize { get; }
+    /// <inheritdoc/>
     public int MaxPositions { get; }
     /// <summary>What quantizing at load changed (--quantize int8 without an exported quantized graph), else null.</summary>
     public QuantizationReport? Quantization { get; private init; }
@@ -152,6 +155,7 @@ public sealed class OnnxBackend : ISpladeBackend
         _ => type.ToString().ToLowerInvariant(),
     };
 
+    /// <inheritdoc/>
     public void Pool(IReadOnlyList<int[]> inputs, Pooling pooling, Span<float> weights)
     {
         int batch = inputs.Count, length = inputs.Max(i => i.Length);
@@ -183,5 +187,6 @@ public sealed class OnnxBackend : ISpladeBackend
         SpladePooling.Pool(logits.GetTensorDataAsSpan<float>(), lengths, length, pooling, weights);
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _session.Dispose();
 }
