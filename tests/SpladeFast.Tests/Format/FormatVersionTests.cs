@@ -57,6 +57,26 @@ public class FormatVersionTests
         File.WriteAllBytes(path, file);
     }
 
+    /// <summary>A fresh index and its version 1 copy (v1.sfi) in one temporary directory.</summary>
+    private sealed class Version1Files : IDisposable
+    {
+        public Version1Files()
+        {
+            Current = FormatVersionTests.Current(Dir);
+            Path = WriteVersion1(Current, Dir.File("v1.sfi"));
+        }
+
+        public TempDirectory Dir { get; } = new();
+        public SparseIndex Current { get; }
+        public string Path { get; }
+
+        public void Dispose()
+        {
+            Current.Dispose();
+            Dir.Dispose();
+        }
+    }
+
     private static SearchHit[][] Answers(SparseIndex index, string algorithm) =>
         Queries.Select(q => new SearchContext(index).Search(q, 10, SearchAlgorithms.Get(algorithm)).ToArray()).ToArray();
 
@@ -76,9 +96,9 @@ public class FormatVersionTests
     [Fact]
     public void A_version_1_file_opens_without_the_newer_sections_and_answers_as_before()
     {
-        using var dir = new TempDirectory();
-        using var current = Current(dir);
-        using var old = SparseIndex.Open(WriteVersion1(current, dir.File("v1.sfi")));
+        using var files = new Version1Files();
+        var current = files.Current;
+        using var old = SparseIndex.Open(files.Path);
         Assert.Equal(1u, old.Header.Version);
         Assert.Null(old.TermThresholds);
         Assert.Null(old.Ranges);
@@ -89,10 +109,9 @@ public class FormatVersionTests
     [Fact]
     public void Upgrade_computes_what_version_1_lacked_and_answers_identically()
     {
-        using var dir = new TempDirectory();
-        using var current = Current(dir);
-        string v1 = WriteVersion1(current, dir.File("v1.sfi"));
-        var result = IndexUpgrader.Upgrade(v1, dir.File("v2.sfi"));
+        using var files = new Version1Files();
+        var (dir, current) = (files.Dir, files.Current);
+        var result = IndexUpgrader.Upgrade(files.Path, dir.File("v2.sfi"));
         Assert.Equal(1u, result.FromVersion);
         Assert.Equal([SectionKind.TermThresholds, SectionKind.RangeForward, SectionKind.RangeBounds], result.Added);
         Assert.Equal([7u], result.Dropped);
@@ -111,9 +130,8 @@ public class FormatVersionTests
     [Fact]
     public void Upgrade_in_place_replaces_the_file_and_a_current_file_is_copied_unchanged()
     {
-        using var dir = new TempDirectory();
-        using var current = Current(dir);
-        string path = WriteVersion1(current, dir.File("v1.sfi"));
+        using var files = new Version1Files();
+        var (dir, current, path) = (files.Dir, files.Current, files.Path);
         IndexUpgrader.Upgrade(path, path);
         using (var upgraded = SparseIndex.Open(path))
             Assert.Equal(IndexLayout.Version, upgraded.Header.Version);
@@ -157,9 +175,8 @@ public class FormatVersionTests
     [Fact]
     public void A_version_2_file_without_the_sections_version_2_requires_is_damaged()
     {
-        using var dir = new TempDirectory();
-        using var current = Current(dir);
-        string path = WriteVersion1(current, dir.File("v1.sfi"));
+        using var files = new Version1Files();
+        var (dir, current, path) = (files.Dir, files.Current, files.Path);
         StampVersion(path, 2);
         var error = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(path));
         Assert.Contains("section kind 7 (an earlier bmp layout) in a version 2 file", error.Message);
@@ -178,9 +195,8 @@ public class FormatVersionTests
     [Fact]
     public void A_damaged_version_1_file_is_detected_and_not_upgraded()
     {
-        using var dir = new TempDirectory();
-        using var current = Current(dir);
-        string path = WriteVersion1(current, dir.File("v1.sfi"));
+        using var files = new Version1Files();
+        var (dir, path) = (files.Dir, files.Path);
         var bytes = File.ReadAllBytes(path);
         using (var old = SparseIndex.Open(path))
             bytes[(int)Section(old, SectionKind.DocumentIds).Offset + 3] ^= 0x10;
