@@ -128,6 +128,20 @@ public class FormatVersionTests
     }
 
     [Fact]
+    public void Upgrade_keeps_a_reordered_index_s_input_ordinals_so_ties_break_as_before()
+    {
+        using var files = new Version1Files();
+        using var reordered = TestIndex.Shuffled(files.Dir, files.Current, seed: 7);
+        Assert.False(reordered.Order.IsIdentity);
+        string v1 = WriteVersion1(reordered, files.Dir.File("reordered-v1.sfi"));
+        IndexUpgrader.Upgrade(v1, files.Dir.File("reordered-v2.sfi"));
+        using var upgraded = SparseIndex.Open(files.Dir.File("reordered-v2.sfi"));
+        Assert.Equal(Section(reordered, SectionKind.DocumentOrder).Checksum, Section(upgraded, SectionKind.DocumentOrder).Checksum);
+        foreach (var algorithm in SearchAlgorithms.Names)
+            Assert.Equal(Answers(reordered, algorithm), Answers(upgraded, algorithm));
+    }
+
+    [Fact]
     public void Upgrade_in_place_replaces_the_file_and_a_current_file_is_copied_unchanged()
     {
         using var files = new Version1Files();
