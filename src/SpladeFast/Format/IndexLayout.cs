@@ -46,7 +46,7 @@ public static class IndexLayout
 /// <summary>What a section holds, as its table entry names it; a reader looks sections up by kind and skips kinds it does not know.</summary>
 public enum SectionKind : uint
 {
-    /// <summary>JSON: the tool, vocabulary source, quantization, inputs and properties (<see cref="Index.IndexMetadata"/>).</summary>
+    /// <summary>JSON: the tool, vocabulary source, quantization, inputs and properties (<c>Index.IndexMetadata</c>, a layer above).</summary>
     Metadata = 1,
     /// <summary>The tokens by term id (<see cref="StringTable"/>).</summary>
     Vocabulary = 2,
