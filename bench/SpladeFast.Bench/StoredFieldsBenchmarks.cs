@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using SpladeFast.Build;
@@ -28,7 +29,7 @@ public class StoredFieldsBenchmarks
             for (int d = 0; d < 20_000; d++)
             {
                 string text = string.Join(' ', Enumerable.Range(0, 150).Select(_ => words[(int)Math.Pow(random.Next(5000), 2) / 5000]));
-                lines.Append($"{{\"id\":\"d{d}\",\"title\":\"Title {d}\",\"text\":\"{text}\",\"vector\":{{\"{words[d % 5000]}\":1.0}}}}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"{{\"id\":\"d{d}\",\"title\":\"Title {d}\",\"text\":\"{text}\",\"vector\":{{\"{words[d % 5000]}\":1.0}}}}\n");
             }
             File.WriteAllText(Path.Combine(directory, "docs.jsonl"), lines.ToString());
             new IndexBuilder(new IndexBuildOptions { Inputs = [Path.Combine(directory, "docs.jsonl")], Store = true }).Build(indexPath);

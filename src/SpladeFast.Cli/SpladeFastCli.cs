@@ -25,6 +25,7 @@ public static class SpladeFastCli
             QueryCommand.Create(),
             EvaluateCommand.Create(),
             CheckCommand.Create(),
+            UpgradeCommand.Create(),
             StatsCommand.Create(),
             BenchCommand.Create(),
             ExportCommand.Create(),

@@ -53,6 +53,8 @@ internal sealed class TextEncoderOptions
     };
 
     /// <summary>An encoder from a spec (see <see cref="TextEncoderFactory"/>) with these options.</summary>
+    /// <param name="spec">The encoder spec, e.g. a model directory, <c>bm25</c> or <c>onnx:DIR</c>.</param>
+    /// <param name="parse">The parsed command line these options were added to.</param>
     /// <param name="threads">CPU threads for the model (0: the backend's default).</param>
     public ITextEncoder Create(string spec, ParseResult parse, int threads = 0)
     {

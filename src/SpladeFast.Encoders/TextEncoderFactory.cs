@@ -10,11 +10,15 @@ public sealed record TextEncoderSettings
 {
     /// <summary>WordPiece vocab.txt for encoders without a model directory (bm25, idf, tokens).</summary>
     public string? VocabularyPath { get; init; }
+    /// <summary>How SPLADE models encode.</summary>
     public EncodeOptions Encode { get; init; } = new();
     /// <summary>torch, onnx or auto (<see cref="EncoderBackends"/>).</summary>
     public string Backend { get; init; } = EncoderBackends.Auto;
+    /// <summary>How the backend runs the model.</summary>
     public BackendSettings Model { get; init; } = new();
+    /// <summary>BM25's k1 (term frequency saturation).</summary>
     public double K1 { get; init; } = 0.9;
+    /// <summary>BM25's b (length normalization).</summary>
     public double B { get; init; } = 0.4;
 }
 
@@ -24,6 +28,9 @@ public sealed record TextEncoderSettings
 /// </summary>
 public static class TextEncoderFactory
 {
+    /// <summary>The encoder <paramref name="spec"/> names (see the type).</summary>
+    /// <exception cref="ArgumentException">bm25, idf or tokens without a vocabulary, an unknown or unlinked backend, or a setting the backend does not take.</exception>
+    /// <exception cref="DirectoryNotFoundException">A model spec whose directory does not exist.</exception>
     public static ITextEncoder Create(string spec, TextEncoderSettings settings)
     {
         SpladeTokenizer Tokenizer() => settings.VocabularyPath is { } vocabulary

@@ -27,6 +27,9 @@ public sealed record PruningPoint(
 /// algorithm and k (one thread), quality against the qrels and top-k overlap with the unpruned index; writes
 /// results.csv, results.md and plots (PNG and SVG) of quality against latency and against index size.
 /// </summary>
+/// <param name="config">The sweep: source, strategies and values, algorithms, k values, qrels.</param>
+/// <param name="configDirectory">The config file's directory, against which its relative paths resolve.</param>
+/// <param name="progress">Receives each build, prune and query run's progress.</param>
 /// <param name="baseIndex">An index built beforehand to use as the base instead of the config's source.</param>
 public sealed class PruningExperiment(PruningExperimentConfig config, string configDirectory, IProgress<BuildProgress> progress, string? baseIndex = null)
 {

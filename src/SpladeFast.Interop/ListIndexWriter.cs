@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpladeFast.Build;
 using SpladeFast.Index;
 using SpladeFast.Quantize;
@@ -13,6 +14,7 @@ public sealed record ListImportOptions
     public string? VocabularyPath { get; init; }
     /// <summary>Docs per bmp range; 0 builds none.</summary>
     public int RangeSize { get; init; }
+    /// <summary>Receives the import's progress.</summary>
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
@@ -28,7 +30,7 @@ internal static class ListIndexWriter
         var metadata = new IndexMetadata
         {
             Vocabulary = contents.VocabularySource,
-            Quantization = $"imported impacts (scale {contents.Scale:R})",
+            Quantization = string.Create(CultureInfo.InvariantCulture, $"imported impacts (scale {contents.Scale:R})"),
             Inputs = [Path.GetFileName(contents.InputPath)],
             Properties = contents.Properties,
         };

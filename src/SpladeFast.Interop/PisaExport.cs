@@ -17,8 +17,14 @@ namespace SpladeFast.Interop;
 /// </summary>
 public static class PisaExport
 {
+    /// <summary>What <see cref="Write"/> wrote.</summary>
+    /// <param name="Terms">Terms written (non-empty lists).</param>
+    /// <param name="Postings">Postings.</param>
+    /// <param name="Queries">Queries written (0 without queries).</param>
     public sealed record Report(int Terms, long Postings, int Queries);
 
+    /// <summary>Writes <paramref name="index"/> (and <paramref name="queries"/>, term ids renumbered alike) as PREFIX.* files (see the type).</summary>
+    /// <exception cref="InvalidDataException">A term or document id a lexicon line cannot hold.</exception>
     public static Report Write(SparseIndex index, string prefix, IReadOnlyList<QueryVector>? queries = null, IProgress<BuildProgress>? progress = null)
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(prefix));

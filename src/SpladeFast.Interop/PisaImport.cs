@@ -12,6 +12,8 @@ namespace SpladeFast.Interop;
 /// </summary>
 public static class PisaImport
 {
+    /// <summary>Builds the index at <paramref name="outputPath"/> from the PREFIX.* files (see the type).</summary>
+    /// <exception cref="InputException">A file is malformed or breaks a rule above; the message names the file and position.</exception>
     public static IndexBuildReport Import(string prefix, string outputPath, ListImportOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -31,14 +31,18 @@ public sealed class OnnxBackend : ISpladeBackend
         Name = name;
     }
 
+    /// <inheritdoc/>
     public string Name { get; }
+    /// <inheritdoc/>
     public int VocabularySize { get; }
+    /// <inheritdoc/>
     public int MaxPositions { get; }
     /// <summary>What quantizing at load changed (--quantize int8 without an exported quantized graph), else null.</summary>
     public QuantizationReport? Quantization { get; private init; }
     /// <summary>Makes <c>onnx</c> loadable through <see cref="EncoderBackends"/>.</summary>
     public static void Register() => EncoderBackends.Register(EncoderBackends.Onnx, Load);
 
+    /// <param name="directory">A model directory holding an ONNX export (see <see cref="OnnxModelFiles"/>).</param>
     /// <param name="settings">Threads: intra-op threads of one call (0: ONNX Runtime's default, the physical cores);
     /// quantize none, or int8: the directory's quantized export (<see cref="OnnxModelFiles.FindQuantized"/>), else the
     /// plain graph quantized at load (<see cref="Int8Quantizer"/>). Device and precision must be cpu and fp32.</param>
@@ -151,6 +155,7 @@ public sealed class OnnxBackend : ISpladeBackend
         _ => type.ToString().ToLowerInvariant(),
     };
 
+    /// <inheritdoc/>
     public void Pool(IReadOnlyList<int[]> inputs, Pooling pooling, Span<float> weights)
     {
         int batch = inputs.Count, length = inputs.Max(i => i.Length);
@@ -182,5 +187,6 @@ public sealed class OnnxBackend : ISpladeBackend
         SpladePooling.Pool(logits.GetTensorDataAsSpan<float>(), lengths, length, pooling, weights);
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _session.Dispose();
 }

@@ -25,6 +25,9 @@ public sealed record SearchRequest
     public bool RequireComplete { get; set; }
 }
 
+/// <summary>One hit of <see cref="SearchResponse"/>.</summary>
+/// <param name="Id">The document's id.</param>
+/// <param name="Score">Its score in weight units (the index's integer score divided by its scales).</param>
 /// <param name="Fields">The hit's requested stored fields (absent ones left out); null unless the request named some.</param>
 public sealed record SearchHitResponse(string Id, double Score,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, JsonElement>? Fields = null);
@@ -43,7 +46,13 @@ public sealed record AddDocumentsRequest
 public sealed record WriteResponse(int Added, int Replaced, int Deleted, long Generation, int Pending);
 
 /// <summary>A live index's state in <c>GET /stats</c>.</summary>
+/// <param name="Generation">The commit point's generation.</param>
+/// <param name="Segments">The segments of the current commit point.</param>
 /// <param name="Pending">Documents in the memory buffer (in the log, not yet in a segment).</param>
+/// <param name="LiveDocuments">Documents searchable and not deleted, in segments and the buffer.</param>
+/// <param name="Merging">The segments a background merge is joining now.</param>
+/// <param name="MergesDone">Merges finished since the index was opened.</param>
+/// <param name="LastMergeError">The last failed merge's error (null: none).</param>
 public sealed record LiveStatsResponse(
     long Generation, IReadOnlyList<LiveSegmentResponse> Segments, int Pending, long LiveDocuments,
     IReadOnlyList<string> Merging, long MergesDone, string? LastMergeError);
@@ -62,6 +71,17 @@ public sealed record SearchResponse(IReadOnlyList<SearchHitResponse> Hits, strin
 
 public sealed record ErrorResponse(string Error);
 
+/// <summary>The answer to <c>GET /stats</c>.</summary>
+/// <param name="Documents">Documents searched (live ones, for a live index).</param>
+/// <param name="Terms">The vocabulary's size.</param>
+/// <param name="Postings">Postings over all shards or segments.</param>
+/// <param name="Shards">The shards' (or live segments') names.</param>
+/// <param name="DefaultAlgorithm">The algorithm a request that names none gets.</param>
+/// <param name="Algorithms">The algorithm names a request may give.</param>
+/// <param name="QueryEncoder">The text encoder's name (null: vector queries only).</param>
+/// <param name="MaxK">The largest k a request may ask for.</param>
+/// <param name="Requests">Search requests answered since start.</param>
+/// <param name="Live">A live index's state (absent for static indexes).</param>
 /// <param name="Generation">1 for the files opened at start, one more for each successful reload.</param>
 /// <param name="Files">The index files served, as they were when opened.</param>
 public sealed record StatsResponse(

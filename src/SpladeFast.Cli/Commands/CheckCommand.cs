@@ -19,6 +19,8 @@ internal static class CheckCommand
             foreach (var section in opened.Sections)
                 Console.WriteLine($"{section.Kind,-14} offset {section.Offset,14:N0}  length {section.Length,14:N0}  xxh3 {section.Checksum:x16}  ok");
             Console.WriteLine($"{opened.Path}: ok ({opened.DocumentCount:N0} documents, {opened.TermCount:N0} terms, {opened.PostingCount:N0} postings)");
+            if (opened.Header.Version < Format.IndexLayout.Version)
+                Console.WriteLine($"format version {opened.Header.Version}, still read; 'splade-fast upgrade --index {opened.Path}' rewrites it as version {Format.IndexLayout.Version}");
             return 0;
         }));
         return command;

@@ -9,7 +9,10 @@ using SpladeFast.Cluster.Placement;
 namespace SpladeFast.Cluster.Hosting;
 
 /// <summary>Where one silo listens and what it calls itself.</summary>
+/// <param name="Name">The silo's name, unique in the cluster.</param>
 /// <param name="Address">The address other silos and gateways reach it on (loopback by default).</param>
+/// <param name="SiloPort">The TCP port silos talk to each other on.</param>
+/// <param name="GatewayPort">The TCP port clients (gateways) connect to.</param>
 public sealed record SiloEndpoint(string Name, IPAddress Address, int SiloPort, int GatewayPort);
 
 /// <summary>Builds silo and gateway-client hosts from a <see cref="ClusterConfig"/>.</summary>

@@ -30,6 +30,7 @@ public sealed unsafe class CudaBackend : IKernelBackend
         _documents = index.Documents;
     }
 
+    /// <inheritdoc/>
     public string Name { get; }
 
     /// <summary>Whether this build has the kernels and this machine a CUDA device, or why not.</summary>
@@ -88,6 +89,7 @@ public sealed unsafe class CudaBackend : IKernelBackend
         return count;
     }
 
+    /// <inheritdoc/>
     public KernelResult Run(KernelBatch batch)
     {
         CudaException.Check(CudaDriver.CtxSetCurrent(_context.DangerousGetHandle()), "cuCtxSetCurrent");
@@ -144,6 +146,7 @@ public sealed unsafe class CudaBackend : IKernelBackend
         return function;
     }
 
+    /// <summary>Frees the device buffers and the context.</summary>
     public void Dispose()
     {
         _termStarts.Dispose();

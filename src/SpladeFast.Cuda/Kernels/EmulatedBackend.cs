@@ -5,6 +5,7 @@ namespace SpladeFast.Cuda.Kernels;
 /// <summary>Runs the kernels' host-emulated build over managed arrays (tests and machines without a GPU).</summary>
 public sealed unsafe class EmulatedBackend(KernelIndex index, uint blockThreads = 32) : IKernelBackend
 {
+    /// <inheritdoc/>
     public string Name => "host emulation of the CUDA kernels";
 
     /// <summary>Whether the emulated kernel library was built (it needs cmake and g++) and loads; the reason if not.</summary>
@@ -24,6 +25,7 @@ public sealed unsafe class EmulatedBackend(KernelIndex index, uint blockThreads 
         }
     }
 
+    /// <inheritdoc/>
     public KernelResult Run(KernelBatch batch)
     {
         var scores = new ulong[(long)batch.Queries * index.Documents];
@@ -47,6 +49,7 @@ public sealed unsafe class EmulatedBackend(KernelIndex index, uint blockThreads 
         return result;
     }
 
+    /// <summary>Nothing to release: the emulation holds only managed arrays.</summary>
     public void Dispose()
     {
     }

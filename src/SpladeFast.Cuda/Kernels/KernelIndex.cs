@@ -9,6 +9,7 @@ namespace SpladeFast.Cuda.Kernels;
 /// </summary>
 public sealed record KernelIndex(ulong[] TermStarts, uint[] DocIds, ushort[] Impacts, uint Documents)
 {
+    /// <summary>Every posting list of <paramref name="index"/> decoded into flat arrays, documents numbered by input ordinal, ready to upload.</summary>
     public static KernelIndex FromIndex(SparseIndex index)
     {
         var starts = new ulong[index.TermCount + 1];
@@ -44,6 +45,9 @@ public sealed record KernelResult(ulong[] Scores, uint[] DocIds, uint[] Counts);
 /// <summary>Where the kernels run: a CUDA device, or the host emulation of the same kernel sources.</summary>
 public interface IKernelBackend : IDisposable
 {
+    /// <summary>Where the kernels run, for reports (e.g. "CUDA device 0: NAME").</summary>
     string Name { get; }
+    /// <summary>Scores every query of <paramref name="batch"/> exhaustively and returns each query's top k.</summary>
+    /// <exception cref="Native.CudaException">A CUDA driver call failed.</exception>
     KernelResult Run(KernelBatch batch);
 }

@@ -3,6 +3,7 @@ namespace SpladeFast.Cuda.Native;
 /// <summary>A failed CUDA driver call: which call, and the driver's error name and code.</summary>
 public sealed class CudaException(string message, int code) : Exception(message)
 {
+    /// <summary>The driver's CUresult code.</summary>
     public int Code { get; } = code;
 
     internal static unsafe void Check(int result, string call)

@@ -17,8 +17,10 @@ public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount, D
     private const long PartialScratchBytes = 256L << 20;
     private const int MaxParts = 1024;
 
+    /// <summary>The name <c>query</c> and <c>bench</c> select it by.</summary>
     public const string AlgorithmName = "gpu_exhaustive";
 
+    /// <summary>Where the kernels run.</summary>
     public IKernelBackend Backend => backend;
 
     /// <summary>On CUDA device 0 with the index resident there, or null and why not.</summary>
@@ -69,5 +71,6 @@ public sealed class GpuExhaustiveSearch(IKernelBackend backend, int termCount, D
         return new KernelBatch((uint)count, [.. queryOfTerm], [.. termOfTerm], [.. weightOfTerm], (uint)k, (uint)parts);
     }
 
+    /// <summary>Disposes the backend (and with it the index's device memory).</summary>
     public void Dispose() => backend.Dispose();
 }

@@ -33,6 +33,7 @@ public sealed class GpuSearcher : IBatchQuerySearcher, IDisposable
         return GpuExhaustiveSearch.TryCreateOnCuda(index, out reason) is { } gpu ? new GpuSearcher(gpu, batchSize) : null;
     }
 
+    /// <inheritdoc/>
     public string Name => GpuExhaustiveSearch.AlgorithmName;
 
     /// <summary>Queries per kernel launch.</summary>
@@ -44,21 +45,27 @@ public sealed class GpuSearcher : IBatchQuerySearcher, IDisposable
     /// <summary>Has no effect: exhaustive search starts from no threshold.</summary>
     public bool InitialThreshold { get; set; } = true;
 
+    /// <summary>Always 0: the kernels count no work (every posting of every query term is scored).</summary>
     public long DocumentsScored => 0;
+    /// <summary>Always 0, as <see cref="DocumentsScored"/>.</summary>
     public long PostingsDecoded => 0;
 
+    /// <summary>Nothing to reset.</summary>
     public void ResetCounters()
     {
     }
 
+    /// <summary>One query alone, in a batch of one; <paramref name="algorithm"/> and <paramref name="thresholdFactor"/> are ignored (exhaustive).</summary>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
         _single[0] = query;
         return _gpu.Search(_single, k, 1)[0];
     }
 
+    /// <inheritdoc/>
     public SearchHit[][] SearchAll(IReadOnlyList<QueryVector> queries, int k, Action<int>? batchDone) =>
         _gpu.Search(queries, k, BatchSize, batchDone);
 
+    /// <summary>Frees the device's copy of the index.</summary>
     public void Dispose() => _gpu.Dispose();
 }

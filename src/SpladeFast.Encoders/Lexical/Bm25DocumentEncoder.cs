@@ -15,8 +15,11 @@ public sealed class Bm25DocumentEncoder(SpladeTokenizer tokenizer, double k1 = 0
     private long _documents;
     private long _totalLength;
 
+    /// <inheritdoc/>
     public string Name => $"bm25(k1={k1}, b={b})";
+    /// <inheritdoc/>
     public SpladeTokenizer Tokenizer => tokenizer;
+    /// <summary>Documents counted by <see cref="Fit"/>.</summary>
     public long Documents => _documents;
 
     /// <summary>Counts document frequencies and lengths; call once per text of the collection before encoding.</summary>
@@ -32,6 +35,7 @@ public sealed class Bm25DocumentEncoder(SpladeTokenizer tokenizer, double k1 = 0
         }
     }
 
+    /// <inheritdoc/>
     public SparseTermVector[] Encode(IReadOnlyList<string> texts)
     {
         if (_documents == 0)
@@ -53,5 +57,6 @@ public sealed class Bm25DocumentEncoder(SpladeTokenizer tokenizer, double k1 = 0
         }).ToArray();
     }
 
+    /// <summary>Drops the collection statistics.</summary>
     public void Dispose() => _documentFrequency = [];
 }

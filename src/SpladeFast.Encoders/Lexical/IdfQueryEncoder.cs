@@ -33,9 +33,12 @@ public sealed class IdfQueryEncoder : ITextEncoder
         }
     }
 
+    /// <inheritdoc/>
     public string Name { get; }
+    /// <inheritdoc/>
     public SpladeTokenizer Tokenizer { get; }
 
+    /// <inheritdoc/>
     public SparseTermVector[] Encode(IReadOnlyList<string> texts) =>
         texts.Select(text =>
         {
@@ -43,5 +46,6 @@ public sealed class IdfQueryEncoder : ITextEncoder
             return new SparseTermVector(terms, terms.Select(t => _weights[t]).ToArray());
         }).ToArray();
 
+    /// <summary>Nothing to release.</summary>
     public void Dispose() { }
 }

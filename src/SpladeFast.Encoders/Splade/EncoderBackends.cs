@@ -24,8 +24,11 @@ public sealed record BackendSettings
 /// </summary>
 public static class EncoderBackends
 {
+    /// <summary>The TorchSharp backend (SpladeFast.Model).</summary>
     public const string Torch = "torch";
+    /// <summary>The ONNX Runtime backend (SpladeFast.Onnx).</summary>
     public const string Onnx = "onnx";
+    /// <summary>ONNX when the directory has an ONNX graph, else TorchSharp.</summary>
     public const string Auto = "auto";
 
     /// <summary>Loads a model directory's masked LM (the tokenizer comes from the same directory).</summary>
@@ -36,6 +39,7 @@ public static class EncoderBackends
     /// <summary>Makes <paramref name="name"/> loadable; registering a name again replaces its loader.</summary>
     public static void Register(string name, Loader loader) => Loaders[name] = loader;
 
+    /// <summary>The registered names, sorted.</summary>
     public static IReadOnlyCollection<string> Registered => Loaders.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The ONNX graph of a model directory: model.onnx, else onnx/model.onnx, else null.</summary>

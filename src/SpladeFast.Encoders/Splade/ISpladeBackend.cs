@@ -18,6 +18,7 @@ public interface ISpladeBackend : IDisposable
     /// log(1 + ReLU(logit_ij)) (<see cref="SpladePooling"/>).
     /// </summary>
     /// <param name="inputs">[CLS] ... [SEP] ids, 1 to <see cref="MaxPositions"/> each.</param>
+    /// <param name="pooling">Max (SPLADE v2, SPLADE++) or sum (SPLADE v1) over the positions.</param>
     /// <param name="weights">[inputs.Count, VocabularySize], row-major; written in full.</param>
     void Pool(IReadOnlyList<int[]> inputs, Pooling pooling, Span<float> weights);
 }

@@ -3,9 +3,12 @@ using SpladeFast.Ingest;
 
 namespace SpladeFast.Encoders.Splade;
 
+/// <summary>The masked-LM architectures supported (Hugging Face model_type).</summary>
 public enum ModelKind
 {
+    /// <summary>BERT (Hugging Face model_type "bert").</summary>
     Bert,
+    /// <summary>DistilBERT (model_type "distilbert").</summary>
     DistilBert,
 }
 

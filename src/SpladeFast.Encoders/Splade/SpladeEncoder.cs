@@ -12,9 +12,13 @@ public sealed class SpladeEncoder(ISpladeBackend backend, SpladeTokenizer tokeni
     private readonly ISpladeBackend _backend = tokenizer.VocabularySize == backend.VocabularySize ? backend
         : throw new InvalidDataException($"the tokenizer has {tokenizer.VocabularySize} tokens, the model's vocabulary {backend.VocabularySize} ({backend.Name})");
 
+    /// <summary>The model directory's WordPiece tokenizer.</summary>
     public SpladeTokenizer Tokenizer => tokenizer;
+    /// <summary>The runtime the model runs on.</summary>
     public ISpladeBackend Backend => _backend;
+    /// <summary>The vocabulary the weights are over.</summary>
     public int VocabularySize => _backend.VocabularySize;
+    /// <summary>The longest input the model takes.</summary>
     public int MaxPositions => _backend.MaxPositions;
 
     /// <summary>Texts are cut to the options' maximum length, and never beyond the model's position table.</summary>
@@ -79,5 +83,6 @@ public sealed class SpladeEncoder(ISpladeBackend backend, SpladeTokenizer tokeni
         return new SparseTermVector(terms.ToArray(), weights);
     }
 
+    /// <summary>Disposes the backend.</summary>
     public void Dispose() => _backend.Dispose();
 }

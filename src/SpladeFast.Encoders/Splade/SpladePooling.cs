@@ -11,6 +11,8 @@ public static class SpladePooling
 {
     /// <param name="logits">[lengths.Length, positions, vocabulary], row-major; inputs padded on the right.</param>
     /// <param name="lengths">Real positions of each input (a prefix of its padded row): 1 to positions.</param>
+    /// <param name="positions">The padded length of every input.</param>
+    /// <param name="pooling">Max (SPLADE v2, SPLADE++) or sum (SPLADE v1) over the real positions.</param>
     /// <param name="weights">[lengths.Length, vocabulary], written in full. NaN in a real position's logits stays NaN.</param>
     /// <exception cref="ArgumentException">The spans' sizes do not match, or a length is out of range.</exception>
     public static void Pool(ReadOnlySpan<float> logits, ReadOnlySpan<int> lengths, int positions, Pooling pooling, Span<float> weights)

@@ -13,8 +13,10 @@ namespace SpladeFast.Encoders.Tokenization;
 /// </summary>
 public sealed class BertNormalizer(bool lowercase, bool stripAccents) : Normalizer
 {
+    /// <summary>Normalizes <paramref name="original"/> (see the type).</summary>
     public override string Normalize(string original) => Normalize(original.AsSpan());
 
+    /// <summary>Normalizes <paramref name="original"/> (see the type).</summary>
     public override string Normalize(ReadOnlySpan<char> original)
     {
         var text = new StringBuilder(original.Length + 8);

@@ -10,8 +10,10 @@ namespace SpladeFast.Encoders.Tokenization;
 /// </summary>
 public sealed class BertPreTokenizer : PreTokenizer
 {
+    /// <summary>The words of <paramref name="text"/> as (offset, length) in chars.</summary>
     public override IEnumerable<(int Offset, int Length)> PreTokenize(string text) => Split(text);
 
+    /// <summary>The words of <paramref name="text"/> as (offset, length) in chars.</summary>
     public override IEnumerable<(int Offset, int Length)> PreTokenize(ReadOnlySpan<char> text) => Split(text.ToString());
 
     private static List<(int Offset, int Length)> Split(string text)

@@ -17,6 +17,8 @@ public sealed class SpladeTokenizer
 
     /// <param name="tokens">Tokens by id.</param>
     /// <param name="sourcePath">The file the tokens come from, for errors.</param>
+    /// <param name="lowercase">Lower-case the text first (uncased BERT vocabularies).</param>
+    /// <param name="stripAccents">Remove combining accents after NFD normalization (as BERT's basic tokenizer).</param>
     private SpladeTokenizer(IReadOnlyList<string> tokens, string sourcePath, bool lowercase, bool stripAccents)
     {
         _normalizer = new BertNormalizer(lowercase, stripAccents);
@@ -37,11 +39,17 @@ public sealed class SpladeTokenizer
     /// <summary>Tokens by id (vocab.txt's lines).</summary>
     public IReadOnlyList<string> Tokens { get; }
 
+    /// <summary>Token to id (ordinal).</summary>
     public IReadOnlyDictionary<string, int> Vocabulary { get; }
+    /// <summary>Tokens: ids 0 .. VocabularySize - 1.</summary>
     public int VocabularySize { get; }
+    /// <summary>[CLS]'s id, which starts every input.</summary>
     public int ClsId { get; }
+    /// <summary>[SEP]'s id, which ends every input.</summary>
     public int SepId { get; }
+    /// <summary>[UNK]'s id, for words WordPiece cannot split.</summary>
     public int UnkId { get; }
+    /// <summary>[PAD]'s id, which pads batches.</summary>
     public int PadId { get; }
 
     /// <summary>

@@ -15,8 +15,14 @@ namespace SpladeFast.Interop.Ciff;
 /// </summary>
 public static class CiffExport
 {
+    /// <summary>What <see cref="Write"/> wrote.</summary>
+    /// <param name="PostingLists">Posting lists (non-empty terms).</param>
+    /// <param name="Postings">Postings.</param>
+    /// <param name="Documents">Document records.</param>
     public sealed record Report(int PostingLists, long Postings, int Documents);
 
+    /// <summary>Writes <paramref name="index"/> as CIFF at <paramref name="path"/> (see the type).</summary>
+    /// <exception cref="InvalidDataException">A term or document id no CIFF reader could write (<see cref="Identifiers"/>).</exception>
     public static Report Write(SparseIndex index, string path, IProgress<BuildProgress>? progress = null)
     {
         var lengths = new long[index.DocumentCount];

@@ -12,6 +12,8 @@ namespace SpladeFast.Interop.Ciff;
 /// </summary>
 public static class CiffImport
 {
+    /// <summary>Builds the index at <paramref name="outputPath"/> from <paramref name="ciffPath"/> (see the type).</summary>
+    /// <exception cref="InputException">The CIFF file is malformed or breaks a rule above; the message names the file and message number.</exception>
     public static IndexBuildReport Import(string ciffPath, string outputPath, ListImportOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -13,6 +13,7 @@ namespace SpladeFast.Interop.Vectors;
 /// </summary>
 public static class BulkVectorFile
 {
+    /// <summary>Writes the records as bulk NDJSON; returns how many.</summary>
     public static long Write(string path, IEnumerable<SparseVectorRecord> records, VectorFormatOptions options) =>
         AtomicFile.Write(path, stream =>
         {
@@ -69,6 +70,8 @@ public static class BulkVectorFile
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
+    /// <summary>Reads the vectors of <paramref name="field"/> back from a bulk file's source lines.</summary>
+    /// <exception cref="InputException">A malformed line (naming the file and line).</exception>
     public static IEnumerable<SparseVectorRecord> Read(string path, string field)
     {
         long lineNumber = 0;

@@ -12,6 +12,7 @@ namespace SpladeFast.Interop.Vectors;
 /// </summary>
 public static class IndexVectors
 {
+    /// <summary>Every document of <paramref name="index"/>, in input order (see the type).</summary>
     public static IEnumerable<SparseVectorRecord> Read(SparseIndex index)
     {
         var forward = ForwardLists.FromIndex(index);

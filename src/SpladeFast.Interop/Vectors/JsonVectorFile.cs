@@ -5,6 +5,8 @@ namespace SpladeFast.Interop.Vectors;
 /// <summary>Anserini JsonVectorCollection files, plain or gzip.</summary>
 public static class JsonVectorFile
 {
+    /// <summary>Reads every line's id and vector.</summary>
+    /// <exception cref="InputException">A malformed line (naming the file and line).</exception>
     public static IEnumerable<SparseVectorRecord> Read(string path)
     {
         using var reader = new Utf8LineReader(path);
@@ -26,6 +28,7 @@ public static class JsonVectorFile
         }
     }
 
+    /// <summary>Writes one line per record (atomically: temporary name, then rename); returns how many.</summary>
     public static long Write(string path, IEnumerable<SparseVectorRecord> records)
     {
         using var writer = new JsonVectorWriter(path);

@@ -16,21 +16,27 @@ namespace SpladeFast.Interop.Vectors;
 /// </summary>
 public static class ParquetVectorFile
 {
+    /// <summary>The key-value metadata key holding the vocabulary (a JSON array of tokens).</summary>
     public const string VocabularyKey = "splade_fast.vocabulary";
     private const int RowGroupSize = 100_000;
 
+    /// <summary>One row as Parquet.Net serializes it.</summary>
     public sealed class Row
     {
+        /// <summary>The vector's id.</summary>
         [JsonPropertyName("id")]
         public string Id { get; set; } = "";
 
+        /// <summary>Its term ids.</summary>
         [JsonPropertyName("term_ids")]
         public List<int> TermIds { get; set; } = [];
 
+        /// <summary>Their weights.</summary>
         [JsonPropertyName("weights")]
         public List<float> Weights { get; set; } = [];
     }
 
+    /// <summary>Writes the records (enumerated twice when the file's own vocabulary is collected first); returns how many.</summary>
     public static long Write(string path, Func<IEnumerable<SparseVectorRecord>> records, string? vocabularyPath)
     {
         Vocabulary vocabulary;
@@ -72,6 +78,8 @@ public static class ParquetVectorFile
         return count;
     }
 
+    /// <summary>Reads the rows; term ids map to tokens through <paramref name="vocabularyPath"/> or the file's stored vocabulary.</summary>
+    /// <exception cref="InputException">Not a Parquet file, no vocabulary, a term id outside it, or an invalid id or token (naming the row).</exception>
     public static IEnumerable<SparseVectorRecord> Read(string path, string? vocabularyPath)
     {
         int rowGroups;

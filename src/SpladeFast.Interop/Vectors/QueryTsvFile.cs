@@ -10,6 +10,8 @@ namespace SpladeFast.Interop.Vectors;
 /// </summary>
 public static class QueryTsvFile
 {
+    /// <summary>Reads each line's query: weight = token count / <paramref name="scale"/>.</summary>
+    /// <exception cref="InputException">A malformed line (naming the file and line).</exception>
     public static IEnumerable<SparseVectorRecord> Read(string path, double scale)
     {
         foreach (var (lineNumber, line) in InputFiles.NumberedLines(path))
@@ -31,6 +33,7 @@ public static class QueryTsvFile
         }
     }
 
+    /// <summary>Writes each record with its tokens repeated round(weight x <paramref name="scale"/>) times; returns how many.</summary>
     public static long Write(string path, IEnumerable<SparseVectorRecord> records, double scale) =>
         AtomicFile.Write(path, stream =>
         {

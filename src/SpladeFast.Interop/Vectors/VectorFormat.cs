@@ -13,8 +13,10 @@ public enum VectorFormat
     QueryTsv,
 }
 
+/// <summary>Reading and writing any <see cref="VectorFormat"/>.</summary>
 public static class VectorFormats
 {
+    /// <summary>The formats by their command-line names.</summary>
     public static readonly IReadOnlyDictionary<string, VectorFormat> Names = new Dictionary<string, VectorFormat>
     {
         ["jsonl"] = VectorFormat.JsonVectors,
@@ -37,6 +39,7 @@ public static class VectorFormats
         };
     }
 
+    /// <summary>Reads the records of <paramref name="path"/> in <paramref name="format"/>.</summary>
     public static IEnumerable<SparseVectorRecord> Read(string path, VectorFormat format, VectorFormatOptions options) => format switch
     {
         VectorFormat.JsonVectors => JsonVectorFile.Read(path),
@@ -57,6 +60,7 @@ public static class VectorFormats
     };
 }
 
+/// <summary>What some formats need besides the records.</summary>
 public sealed record VectorFormatOptions
 {
     /// <summary>Parquet term ids: a BERT vocab.txt (id = line); null stores the file's own vocabulary in its metadata.</summary>

@@ -30,6 +30,7 @@ public sealed class TorchBackend : ISpladeBackend
     /// <summary>Makes <c>torch</c> loadable through <see cref="EncoderBackends"/>.</summary>
     public static void Register() => EncoderBackends.Register(EncoderBackends.Torch, Load);
 
+    /// <param name="directory">A Hugging Face model directory (config.json, safetensors weights, vocab.txt).</param>
     /// <param name="settings">Device cpu or cuda; precision fp32, or bf16 / fp16 (fp16 on CUDA only); threads (0: TorchSharp's default) set for the process.</param>
     /// <exception cref="ArgumentException">A setting TorchSharp does not take (a precision, or --quantize).</exception>
     public static TorchBackend Load(string directory, BackendSettings settings)

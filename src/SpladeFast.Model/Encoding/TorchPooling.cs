@@ -12,6 +12,7 @@ public static class TorchPooling
 {
     /// <param name="logits">[batch, positions, vocabulary].</param>
     /// <param name="attentionMask">[batch, positions], 1 for real tokens.</param>
+    /// <param name="pooling">Max (SPLADE v2, SPLADE++) or sum (SPLADE v1) over the real positions.</param>
     /// <returns>[batch, vocabulary].</returns>
     public static Tensor Pool(Tensor logits, Tensor attentionMask, Pooling pooling)
     {

@@ -11,6 +11,10 @@ namespace SpladeFast.Model.Modules;
 /// </summary>
 internal static class Attention
 {
+    /// <param name="query">[batch, length, hidden], projected.</param>
+    /// <param name="key">[batch, length, hidden], projected.</param>
+    /// <param name="value">[batch, length, hidden], projected.</param>
+    /// <param name="heads">Attention heads; hidden is split into heads of hidden / heads.</param>
     /// <param name="mask">Float mask [batch, 1, 1, length]: 0 where attended, the dtype's minimum where padded.</param>
     public static Tensor Compute(Tensor query, Tensor key, Tensor value, Tensor mask, int heads)
     {

@@ -26,6 +26,7 @@ public sealed class SpladeTrainer : IDisposable
     private readonly BatchSampler<string>? _texts;
     private double _collapseScale = 1;
 
+    /// <param name="config">The training run: model, data, optimizer and regularization settings.</param>
     /// <param name="resumeFrom">A checkpoint directory written by this trainer to continue from.</param>
     public SpladeTrainer(TrainingConfig config, string? resumeFrom = null)
     {

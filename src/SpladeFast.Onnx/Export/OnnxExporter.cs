@@ -6,6 +6,9 @@ using SpladeFast.Onnx.Quantization.Proto;
 namespace SpladeFast.Onnx.Export;
 
 /// <summary>What <see cref="OnnxExporter.Export"/> wrote.</summary>
+/// <param name="Path">The .onnx file written.</param>
+/// <param name="Kind">The exported architecture.</param>
+/// <param name="Layers">Its transformer layers.</param>
 /// <param name="Nodes">Operators in the graph.</param>
 /// <param name="Parameters">Float weights stored (transposed copies counted once more).</param>
 /// <param name="Bytes">The size of the .onnx file.</param>

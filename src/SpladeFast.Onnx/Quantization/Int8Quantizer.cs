@@ -8,7 +8,8 @@ namespace SpladeFast.Onnx.Quantization;
 /// <param name="MatMuls">MatMul nodes rewritten (those whose weight is a 2-D float initializer).</param>
 /// <param name="Weights">Weights quantized.</param>
 /// <param name="LargestWeightDifference">max |w - dequantized(w)| over every quantized weight.</param>
-/// <param name="Bytes">The graph's size before and after.</param>
+/// <param name="BytesBefore">The graph's size in bytes before.</param>
+/// <param name="BytesAfter">The graph's size in bytes after.</param>
 public sealed record QuantizationReport(int MatMuls, long Weights, double LargestWeightDifference, long BytesBefore, long BytesAfter);
 
 /// <summary>

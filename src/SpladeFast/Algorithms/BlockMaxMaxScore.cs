@@ -9,14 +9,21 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class BlockMaxMaxScore : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "block_max_maxscore";
+    /// <inheritdoc/>
     public string Summary => "exact BlockMax-MaxScore dynamic pruning";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
 
     /// <param name="cursors">Reordered by ascending max score.</param>
     /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    /// <param name="order">Scratch of one slot per cursor (the permutation that sorts them).</param>
+    /// <param name="prefixBounds">Scratch of one slot per cursor: the sums of the sorted cursors' max scores.</param>
+    /// <param name="topK">Receives the hits; its threshold may start above 0 (a safe initial threshold).</param>
+    /// <returns>The number of documents scored.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IBlockMaxCursor
     {

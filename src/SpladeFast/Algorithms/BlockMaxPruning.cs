@@ -14,12 +14,15 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class BlockMaxPruning : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "bmp";
+    /// <inheritdoc/>
     public string Summary => "exact block-at-a-time block-max pruning (index --bmp)";
 
     /// <summary>Scores come from the forward index: decoding the first block of every list would be wasted.</summary>
     public bool UsesCursors => false;
 
+    /// <inheritdoc/>
     public void Search(SearchContext context)
     {
         var ranges = context.Index.Ranges
@@ -114,6 +117,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
     private readonly int _switchCheck;
 
+    /// <summary>bmp as the registry and the CLI run it.</summary>
     public BlockMaxPruning() : this(SwitchCheck) { }
 
     /// <summary>For tests: decide after <paramref name="switchCheck"/> ranges (at most <see cref="SwitchCheck"/>), so small collections switch too.</summary>

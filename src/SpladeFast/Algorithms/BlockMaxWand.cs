@@ -10,12 +10,20 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class BlockMaxWand : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "block_max_wand";
+    /// <inheritdoc/>
     public string Summary => "exact BlockMax-WAND dynamic pruning";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.Order, context.TopK);
 
+    /// <summary>Runs the algorithm over opened cursors.</summary>
+    /// <param name="cursors">One per query term, at their first posting.</param>
+    /// <param name="order">Scratch of one slot per cursor: the cursors' positions, kept sorted by docid.</param>
+    /// <param name="topK">Receives the hits; its threshold may start above 0 (a safe initial threshold).</param>
+    /// <returns>The number of documents scored.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, TopKQueue topK)
         where TCursor : struct, IBlockMaxCursor
     {

@@ -15,8 +15,11 @@ public interface IQuerySearcher
     /// </summary>
     bool InitialThreshold { get; set; }
 
+    /// <summary>Documents fully scored since the last <see cref="ResetCounters"/>.</summary>
     long DocumentsScored { get; }
+    /// <summary>Postings decoded since the last <see cref="ResetCounters"/>.</summary>
     long PostingsDecoded { get; }
+    /// <summary>Sets the work counters to 0.</summary>
     void ResetCounters();
 }
 

@@ -7,10 +7,13 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public interface ISearchAlgorithm
 {
+    /// <summary>The name the CLI, the server and the benchmarks select it by (e.g. "maxscore").</summary>
     string Name { get; }
+    /// <summary>One line for help and tables: what it does and whether it is exact.</summary>
     string Summary { get; }
 
     /// <summary>False for algorithms that never read posting cursors, so none are opened (nor blocks decoded).</summary>
     bool UsesCursors => true;
+    /// <summary>Answers the context's current query: fills <see cref="SearchContext.TopK"/> and adds to its counters.</summary>
     void Search(SearchContext context);
 }

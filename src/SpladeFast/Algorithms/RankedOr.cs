@@ -6,13 +6,19 @@ namespace SpladeFast.Algorithms;
 /// <summary>Exhaustive document-at-a-time disjunction: every matching document is scored. The reference.</summary>
 public sealed class RankedOr : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "ranked_or";
+    /// <inheritdoc/>
     public string Summary => "exhaustive document-at-a-time (reference)";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context) =>
         context.DocumentsScored += Run(context.Cursors, context.DocIds, context.TopK);
 
     /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
+    /// <param name="cursors">One per query term, unopened or at their first posting.</param>
+    /// <param name="topK">Receives every matching document's score.</param>
+    /// <returns>The number of documents scored.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<uint> docIds, TopKQueue topK)
         where TCursor : struct, IPostingCursor
     {

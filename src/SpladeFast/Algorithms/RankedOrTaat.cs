@@ -9,9 +9,12 @@ namespace SpladeFast.Algorithms;
 /// </summary>
 public sealed class RankedOrTaat : ISearchAlgorithm
 {
+    /// <inheritdoc/>
     public string Name => "ranked_or_taat";
+    /// <inheritdoc/>
     public string Summary => "exhaustive term-at-a-time with accumulators (reference)";
 
+    /// <inheritdoc/>
     public void Search(SearchContext context)
     {
         Accumulate(context.Cursors, context.Accumulators);

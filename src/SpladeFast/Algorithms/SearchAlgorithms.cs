@@ -3,6 +3,7 @@ namespace SpladeFast.Algorithms;
 /// <summary>The algorithms by name, as the CLI, the benchmarks and the tests know them.</summary>
 public static class SearchAlgorithms
 {
+    /// <summary>Every algorithm, the exhaustive reference (ranked_or) first.</summary>
     public static IReadOnlyList<ISearchAlgorithm> All { get; } =
     [
         new RankedOr(),
@@ -14,8 +15,11 @@ public static class SearchAlgorithms
         new BlockMaxPruning(),
     ];
 
+    /// <summary>Their names, in the order of <see cref="All"/>.</summary>
     public static IEnumerable<string> Names => All.Select(a => a.Name);
 
+    /// <summary>The algorithm called <paramref name="name"/> (ordinal, case-sensitive).</summary>
+    /// <exception cref="ArgumentException">No algorithm has that name; the message lists the known ones.</exception>
     public static ISearchAlgorithm Get(string name) =>
         All.FirstOrDefault(a => a.Name == name)
         ?? throw new ArgumentException($"Unknown algorithm '{name}'. Known: {string.Join(", ", Names)}.", nameof(name));

@@ -21,9 +21,12 @@ public sealed class SearchContext : IQuerySearcher
     private uint[] _docIds = new uint[64 + CursorDocIds.Padding];
     private BlockMaxPruning.Scratch? _rangeScratch;
 
+    /// <summary>State for searching <paramref name="index"/> from one thread.</summary>
     public SearchContext(SparseIndex index) => Index = index;
 
+    /// <summary>The index searched.</summary>
     public SparseIndex Index { get; }
+    /// <summary>The current query's top k, filled by the algorithm.</summary>
     public TopKQueue TopK { get; } = new();
 
     /// <summary>The cursors of the current query's terms that have postings.</summary>
@@ -47,6 +50,7 @@ public sealed class SearchContext : IQuerySearcher
     /// <summary>The buffers of <see cref="BlockMaxPruning"/>, made on first use.</summary>
     internal BlockMaxPruning.Scratch RangeScratch => _rangeScratch ??= new(Index.Ranges?.RangeCount ?? 0);
 
+    /// <summary>Start pruning from the index's safe per-term threshold (TermThresholds) when it has one; true by default.</summary>
     public bool InitialThreshold { get; set; } = true;
 
     /// <summary>
@@ -73,7 +77,9 @@ public sealed class SearchContext : IQuerySearcher
         return floor;
     }
 
+    /// <summary>Documents fully scored since the last <see cref="ResetCounters"/>.</summary>
     public long DocumentsScored { get; set; }
+    /// <summary>Postings decoded since the last <see cref="ResetCounters"/>.</summary>
     public long PostingsDecoded { get; set; }
 
     /// <summary>Runs one query; the hits (best first) stay valid until the next call.</summary>
@@ -147,6 +153,7 @@ public sealed class SearchContext : IQuerySearcher
             ThrowHelper.Argument(nameof(query), $"query '{query.Id}' could score up to {largest}, past the 64-bit score range; scale its weights down");
     }
 
+    /// <summary>Sets the work counters to 0.</summary>
     public void ResetCounters()
     {
         DocumentsScored = 0;

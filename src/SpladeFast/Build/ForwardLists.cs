@@ -10,14 +10,19 @@ namespace SpladeFast.Build;
 /// </summary>
 public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impacts)
 {
+    /// <summary>Documents.</summary>
     public int DocumentCount => Starts.Length - 1;
 
     /// <summary>Postings held (the arrays' used prefix).</summary>
     public long Count => Starts[^1];
 
+    /// <summary>Document <paramref name="doc"/>'s term ids, increasing.</summary>
     public ReadOnlySpan<ushort> TermsOf(int doc) => Terms.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
+    /// <summary>Its impacts, aligned with <see cref="TermsOf"/>.</summary>
     public ReadOnlySpan<ushort> ImpactsOf(int doc) => Impacts.AsSpan((int)Starts[doc], (int)(Starts[doc + 1] - Starts[doc]));
 
+    /// <summary>Decodes every posting list of <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidOperationException">More than 65,536 terms or more postings than one array holds.</exception>
     public static ForwardLists FromIndex(SparseIndex index, IProgress<BuildProgress>? progress = null)
     {
         CheckFits(index.PostingCount, index.TermCount);
@@ -27,6 +32,8 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
         return forward;
     }
 
+    /// <summary>Transposes in-memory posting lists of <paramref name="documents"/> documents.</summary>
+    /// <exception cref="InvalidOperationException">More than 65,536 terms or more postings than one array holds.</exception>
     public static ForwardLists FromPostings(InvertedLists postings, int documents)
     {
         CheckFits(postings.Count, postings.TermCount);
@@ -69,7 +76,8 @@ public sealed record ForwardLists(long[] Starts, ushort[] Terms, ushort[] Impact
         return new ForwardLists(starts, terms, impacts);
     }
 
-    private static void ForEachPosting(SparseIndex index, BlockPostingCursor[] cursor, Action<int, uint, long> visit)
+    /// <summary>Calls <paramref name="visit"/>(term, docid, impact) for every posting, term by term, docids increasing.</summary>
+    internal static void ForEachPosting(SparseIndex index, BlockPostingCursor[] cursor, Action<int, uint, long> visit)
     {
         ref var c = ref cursor[0];
         for (int t = 0; t < index.TermCount; t++)

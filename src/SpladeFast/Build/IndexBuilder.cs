@@ -135,7 +135,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     }
 
     /// <summary>
-    /// Calls <paramref name="visit"/> for each non-blank line; a null record means the line is a known bad one
+    /// Called by <c>ForEachRecord</c> for each non-blank line; a null record means the line is a known bad one
     /// (second pass). In the validating pass a parse error or the visitor's error fails the build or, with
     /// SkipBad, marks the line bad.
     /// </summary>

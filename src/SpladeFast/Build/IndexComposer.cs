@@ -30,6 +30,12 @@ public static class IndexComposer
         && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size)
         && size is > 0 and <= IndexLayout.MaxRangeSize ? size : 0;
 
+    /// <summary>Compresses <paramref name="contents"/> into an index file of the current format version (<see cref="IndexLayout.Version"/>): every required section, TermThresholds, and the optional ones the contents ask for.</summary>
+    /// <param name="path">The index file, written under a temporary name and renamed on success.</param>
+    /// <param name="contents">What to write.</param>
+    /// <param name="progress">Receives the compression's progress.</param>
+    /// <returns>The file's size in bytes.</returns>
+    /// <exception cref="ArgumentException">The forward index, the sequence numbers, the stored fields or the ordinals do not match the documents.</exception>
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
     {
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null

@@ -6,7 +6,9 @@ namespace SpladeFast.Build;
 /// </summary>
 public sealed record InvertedLists(long[] Starts, uint[] DocIds, ushort[] Impacts)
 {
+    /// <summary>Terms: lists 0 .. TermCount - 1.</summary>
     public int TermCount => Starts.Length - 1;
+    /// <summary>Postings over all lists.</summary>
     public long Count => DocIds.LongLength;
 
     /// <summary>Uninitialized arrays for postings counted per term (Starts are the prefix sums of the counts).</summary>
@@ -35,6 +37,8 @@ public sealed record InvertedLists(long[] Starts, uint[] DocIds, ushort[] Impact
         return postings;
     }
 
+    /// <summary>Term <paramref name="term"/>'s docids, increasing.</summary>
     public ReadOnlySpan<uint> DocIdsOf(int term) => DocIds.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
+    /// <summary>Its impacts, aligned with <see cref="DocIdsOf"/>.</summary>
     public ReadOnlySpan<ushort> ImpactsOf(int term) => Impacts.AsSpan((int)Starts[term], (int)(Starts[term + 1] - Starts[term]));
 }

@@ -9,6 +9,7 @@ public sealed class PostingListWriter(Stream postings)
     private readonly byte[] _block = new byte[PostingBlockCodec.MaxBlockBytes];
     private ulong _offset;
 
+    /// <summary>The skip entries of every block written so far, in order: the Skips section.</summary>
     public List<BlockSkip> Skips { get; } = [];
 
     /// <summary>Appends one term's postings (docids strictly increasing) and returns its term entry.</summary>

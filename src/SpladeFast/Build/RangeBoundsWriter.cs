@@ -14,6 +14,10 @@ public static class RangeBoundsWriter
     private const int SparseEntryBytes = 5;
 
     /// <param name="termEntries">The Terms section being written: each term's largest impact scales its bounds.</param>
+    /// <param name="section">Receives the RangeBounds section.</param>
+    /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
+    /// <param name="documents">The index's document count.</param>
+    /// <param name="postings">The index's posting lists, in term-id order.</param>
     public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries)
     {
         int rangeCount = (documents + rangeSize - 1) / rangeSize;

@@ -31,6 +31,9 @@ public sealed class RangeForwardWriter : IDisposable
     private byte[] _entryBytes = new byte[4096 * RangeForwardLayout.EntryBytes];
 
     /// <param name="termCount">The vocabulary's size (at most 65,536), which sizes every range's term set.</param>
+    /// <param name="indexPath">The index being written: the temporary columns are named beside it.</param>
+    /// <param name="documents">The index's document count.</param>
+    /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
     public RangeForwardWriter(string indexPath, int documents, int rangeSize, int termCount)
     {
         if (rangeSize is < 1 or > IndexLayout.MaxRangeSize)
@@ -49,6 +52,7 @@ public sealed class RangeForwardWriter : IDisposable
         _entries = new TemporaryColumn<byte>(indexPath, "entries");
     }
 
+    /// <summary>Documents per range.</summary>
     public int RangeSize => _rangeSize;
 
     /// <summary>Adds a posting of the current document (terms below the vocabulary's size, impacts below 65,536).</summary>
@@ -59,6 +63,7 @@ public sealed class RangeForwardWriter : IDisposable
         _open[_openCount++] = (ulong)term << 24 | (ulong)(_document % _rangeSize) << 16 | (ushort)impact;
     }
 
+    /// <summary>Ends the current document; a full range (or the last document) is flushed to the temporary columns.</summary>
     public void EndDocument()
     {
         if (++_document % _rangeSize == 0 || _document == _documents)
@@ -159,6 +164,7 @@ public sealed class RangeForwardWriter : IDisposable
         _entries.CopyTo(section);
     }
 
+    /// <summary>Deletes the temporary columns.</summary>
     public void Dispose()
     {
         _termSets.Dispose();

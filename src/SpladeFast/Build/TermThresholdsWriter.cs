@@ -6,6 +6,7 @@ namespace SpladeFast.Build;
 /// <summary>Writes the TermThresholds section: each list's k-th largest impacts for the default cuts.</summary>
 public static class TermThresholdsWriter
 {
+    /// <summary>Writes each list's <see cref="TermThresholdsLayout.DefaultCuts"/>-th largest impacts (0 where the list is shorter).</summary>
     public static void Write(Stream section, InvertedLists postings)
     {
         var cuts = TermThresholdsLayout.DefaultCuts;

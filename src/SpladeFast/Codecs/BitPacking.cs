@@ -21,13 +21,17 @@ namespace SpladeFast.Codecs;
 /// </remarks>
 public static class BitPacking
 {
+    /// <summary>Postings per block (PISA's block size).</summary>
     public const int BlockSize = IndexLayout.BlockSize;
+    /// <summary>Lanes of the vertical layout: 32-bit values per 16-byte word.</summary>
     public const int Lanes = 4;
+    /// <summary>Values per lane in a full block.</summary>
     public const int ValuesPerLane = BlockSize / Lanes;
 
     /// <summary>Bytes that decoders may read beyond the packed data (vector loads of the next word).</summary>
     public const int ReadPadding = 16;
 
+    /// <summary>The fewest bits that hold every value: 0 when all are 0, at most 32.</summary>
     public static int RequiredBits(ReadOnlySpan<uint> values)
     {
         uint any = 0;
@@ -36,6 +40,7 @@ public static class BitPacking
         return 32 - BitOperations.LeadingZeroCount(any);
     }
 
+    /// <summary>The low <paramref name="bits"/> bits set (all 32 for bits &gt;= 32).</summary>
     public static uint Mask(int bits) => bits >= 32 ? uint.MaxValue : (1u << bits) - 1;
 
     /// <summary>Bytes taken by <paramref name="count"/> values of <paramref name="bits"/> bits.</summary>

@@ -23,12 +23,20 @@ public static class BlockUnpacker
         : Vector128.IsHardwareAccelerated ? VectorPath.Vector128
         : VectorPath.Scalar;
 
+    /// <summary>Whether this machine runs <paramref name="path"/> (see <see cref="VectorPaths.IsSupported"/>).</summary>
     public static bool IsSupported(VectorPath path) => VectorPaths.IsSupported(path);
 
     /// <summary>Unpacks 128 values of <paramref name="bits"/> bits with the best path.</summary>
     public static void Unpack(ReadOnlySpan<byte> source, int bits, Span<uint> destination) =>
         Unpack(Best, source, bits, destination);
 
+    /// <summary>Unpacks 128 values of <paramref name="bits"/> bits with <paramref name="path"/> (tests and benchmarks compare paths).</summary>
+    /// <param name="path">The kernel width; must be supported here.</param>
+    /// <param name="bits">Bits per value, 0..32.</param>
+    /// <param name="source">The packed block and at least <see cref="BitPacking.ReadPadding"/> bytes after it.</param>
+    /// <param name="destination">At least 128 values.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is outside 0..32.</exception>
+    /// <exception cref="ArgumentException">A span is too short, or the path is not supported here.</exception>
     public static void Unpack(VectorPath path, ReadOnlySpan<byte> source, int bits, Span<uint> destination)
     {
         if ((uint)bits > 32)

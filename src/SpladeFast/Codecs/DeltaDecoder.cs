@@ -11,6 +11,7 @@ namespace SpladeFast.Codecs;
 /// </summary>
 public static class DeltaDecoder
 {
+    /// <summary>The scalar reference: gaps in <paramref name="values"/> become docids in place, starting after <paramref name="previous"/>.</summary>
     public static void DecodeScalar(Span<uint> values, uint previous)
     {
         for (int i = 0; i < values.Length; i++)

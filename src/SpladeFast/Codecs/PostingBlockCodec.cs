@@ -9,6 +9,7 @@ namespace SpladeFast.Codecs;
 /// </summary>
 public static class PostingBlockCodec
 {
+    /// <summary>The largest encoded block: 128 docid gaps and 128 impacts of 32 bits.</summary>
     public const int MaxBlockBytes = 2 * 16 * 32;
 
     /// <summary>
@@ -58,6 +59,7 @@ public static class PostingBlockCodec
         DeltaDecoder.Decode(destination[..count], previousLast);
     }
 
+    /// <summary>Decodes the impacts of a block of <paramref name="count"/> postings; <paramref name="block"/> must allow <see cref="BitPacking.ReadPadding"/> extra bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DecodeImpacts(ref byte block, int docBits, int impactBits, int count, Span<uint> destination)
     {
@@ -68,6 +70,7 @@ public static class PostingBlockCodec
             BitPacking.UnpackScalar(MemoryMarshal.CreateReadOnlySpan(ref impacts, BitPacking.PackedBytes(count, impactBits)), count, impactBits, destination);
     }
 
+    /// <summary>Bytes of an encoded block of <paramref name="count"/> postings with these widths.</summary>
     public static int EncodedBytes(int count, int docBits, int impactBits) =>
         BitPacking.PackedBytes(count, docBits) + BitPacking.PackedBytes(count, impactBits);
 }

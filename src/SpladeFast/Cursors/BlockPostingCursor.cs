@@ -33,6 +33,7 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
     private Block128 _docIds;
     private Block128 _impacts;
 
+    /// <summary>Opens <paramref name="list"/> for a query term of weight <paramref name="weight"/>: on its first posting, or exhausted when empty.</summary>
     public void Reset(in PostingList list, uint weight)
     {
         _data = list.Data;
@@ -53,14 +54,19 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         LoadBlock(0);
     }
 
+    /// <inheritdoc/>
     public readonly uint DocId => _docId;
+    /// <inheritdoc/>
     public readonly uint PostingCount => _postingCount;
+    /// <inheritdoc/>
     public readonly long MaxScore => _maxScore;
+    /// <summary>The query term's weight, which scales every impact.</summary>
     public readonly long Weight => _weight;
 
     /// <summary>Docids decoded so far (the work measure of the latency report).</summary>
     public readonly long PostingsDecoded => _postingsDecoded;
 
+    /// <inheritdoc/>
     public long Score
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,6 +79,7 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         }
     }
 
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Next()
     {
@@ -87,6 +94,7 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
             Exhaust();
     }
 
+    /// <inheritdoc/>
     public void NextGeq(uint target)
     {
         if (target <= _docId)
@@ -113,6 +121,7 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         _docId = Unsafe.Add(ref docIds, position);
     }
 
+    /// <inheritdoc/>
     public void ShallowNextGeq(uint target)
     {
         int block = Math.Max(_shallow, 0);
@@ -121,7 +130,9 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
         _shallow = block;
     }
 
+    /// <inheritdoc/>
     public readonly long BlockMaxScore => _shallow < _blockCount ? _weight * _skips[_shallow].MaxImpact : 0;
+    /// <inheritdoc/>
     public readonly uint BlockLastDocId => _shallow < _blockCount ? _skips[_shallow].LastDocId : PostingCursor.End;
 
     private void Exhaust()

@@ -14,12 +14,17 @@ namespace SpladeFast.Cursors;
 /// </summary>
 public interface IPostingCursor
 {
+    /// <summary>The current docid, or <see cref="PostingCursor.End"/> when exhausted.</summary>
     uint DocId { get; }
+    /// <summary>Query weight x the current posting's impact.</summary>
     long Score { get; }
     /// <summary>Upper bound of <see cref="Score"/> over the whole list: weight x the list's max impact.</summary>
     long MaxScore { get; }
+    /// <summary>Postings in the list (its document frequency).</summary>
     uint PostingCount { get; }
+    /// <summary>Moves to the next posting (or to <see cref="PostingCursor.End"/>).</summary>
     void Next();
+    /// <summary>Moves to the first posting with docid &gt;= <paramref name="target"/> (see the type).</summary>
     void NextGeq(uint target);
 }
 
@@ -34,11 +39,15 @@ public interface IPostingCursor
 /// </summary>
 public interface IBlockMaxCursor : IPostingCursor
 {
+    /// <summary>Moves the shallow position to the block that would hold <paramref name="target"/> (see the type).</summary>
     void ShallowNextGeq(uint target);
+    /// <summary>Query weight x the shallow block's largest impact (0 past the last block).</summary>
     long BlockMaxScore { get; }
+    /// <summary>The shallow block's last docid (<see cref="PostingCursor.End"/> past the last block).</summary>
     uint BlockLastDocId { get; }
 }
 
+/// <summary>Constants shared by every cursor.</summary>
 public static class PostingCursor
 {
     /// <summary>The docid of an exhausted cursor; larger than every real docid.</summary>

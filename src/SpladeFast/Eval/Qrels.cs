@@ -21,10 +21,14 @@ public sealed class Qrels
     /// <summary>The file the judgments came from, for messages.</summary>
     public string Path { get; }
 
+    /// <summary>The judged query ids.</summary>
     public IReadOnlyCollection<string> QueryIds => _judgments.Keys;
 
+    /// <summary>The judgments of <paramref name="queryId"/>: document id to grade.</summary>
+    /// <exception cref="KeyNotFoundException">The query has no judgment.</exception>
     public IReadOnlyDictionary<string, int> this[string queryId] => _judgments[queryId];
 
+    /// <summary>The judgments of <paramref name="queryId"/>, if it has any.</summary>
     public bool TryGet(string queryId, out IReadOnlyDictionary<string, int> judgments)
     {
         bool found = _judgments.TryGetValue(queryId, out var map);
@@ -40,6 +44,7 @@ public sealed class Qrels
     /// <exception cref="InputException">
     /// A line is malformed, a pair is judged twice with different grades (both lines named), or the file holds no judgment.
     /// </exception>
+    /// <param name="path">A qrels file, TREC or BEIR TSV (see the type).</param>
     public static Qrels Load(string path, IReadOnlyDictionary<int, int>? grades = null, bool listedAreRelevant = false)
     {
         var judgments = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);

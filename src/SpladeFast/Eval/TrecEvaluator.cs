@@ -18,6 +18,7 @@ public sealed record Evaluation(
 /// </summary>
 public static class TrecEvaluator
 {
+    /// <summary>The measures every evaluation reports, named as trec_eval names them (mrr@10 is MS MARCO's MRR cut at 10).</summary>
     public static readonly IReadOnlyList<string> MeasureNames =
         ["map", "recip_rank", "mrr@10", "ndcg_cut_10", "recall_10", "recall_100", "recall_1000"];
 

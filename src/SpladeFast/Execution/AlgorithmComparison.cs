@@ -7,9 +7,15 @@ namespace SpladeFast.Execution;
 /// <summary>Runs several algorithms over the same queries and checks each against the first (the reference).</summary>
 public static class AlgorithmComparison
 {
+    /// <summary>Every algorithm's run, and the queries where one differs from the reference.</summary>
+    /// <param name="Runs">One per algorithm, in the order given.</param>
+    /// <param name="Mismatches">One line per algorithm whose top k differs from the reference's on some query; empty when all agree.</param>
     public sealed record Result(IReadOnlyList<QueryRunResult> Runs, IReadOnlyList<string> Mismatches);
 
     /// <param name="options">Everything but the algorithm, which each run sets; every run reports to its progress.</param>
+    /// <param name="index">The index every run searches.</param>
+    /// <param name="queries">The queries, answered by each algorithm in turn.</param>
+    /// <param name="algorithms">The first is the reference the others are checked against.</param>
     public static Result Run(SparseIndex index, IReadOnlyList<QueryVector> queries, IReadOnlyList<ISearchAlgorithm> algorithms, QueryRunOptions options) =>
         Run(() => new SearchContext(index), queries, algorithms, options);
 

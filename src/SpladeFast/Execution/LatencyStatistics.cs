@@ -3,6 +3,9 @@ namespace SpladeFast.Execution;
 /// <summary>Latency summary of a query run (nearest-rank percentiles, milliseconds).</summary>
 public sealed record LatencyStatistics(int Queries, double Mean, double P50, double P90, double P99, double Max, double QueriesPerSecond)
 {
+    /// <summary>Summarizes per-query latencies.</summary>
+    /// <param name="milliseconds">One latency per timed query, in milliseconds.</param>
+    /// <param name="wallTime">The run's wall-clock time, for the throughput (queries per second over all threads).</param>
     public static LatencyStatistics From(IReadOnlyList<double> milliseconds, TimeSpan wallTime)
     {
         if (milliseconds.Count == 0)

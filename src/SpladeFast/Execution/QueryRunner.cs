@@ -9,10 +9,14 @@ using SpladeFast.TopK;
 
 namespace SpladeFast.Execution;
 
+/// <summary>How <see cref="QueryRunner"/> answers a query set.</summary>
 public sealed record QueryRunOptions
 {
+    /// <summary>The algorithm every query runs with.</summary>
     public required ISearchAlgorithm Algorithm { get; init; }
+    /// <summary>Hits per query.</summary>
     public int K { get; init; } = 1000;
+    /// <summary>Threads answering queries, one query each at a time.</summary>
     public int Threads { get; init; } = 1;
     /// <summary>Above 1: pruning algorithms overestimate the threshold (approximate).</summary>
     public double ThresholdFactor { get; init; } = 1;
@@ -25,13 +29,24 @@ public sealed record QueryRunOptions
     /// anew only after they have run for a while, and a fast algorithm answers 100 queries long before that.
     /// </summary>
     public TimeSpan WarmupTime { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Receives the warm-up's and the run's progress, in queries.</summary>
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
+/// <summary>The answers and measurements of one query run.</summary>
+/// <param name="Algorithm">The algorithm's name.</param>
+/// <param name="K">Hits asked per query.</param>
+/// <param name="Threads">Threads that answered.</param>
+/// <param name="Hits">Each query's hits, best first, in query order.</param>
+/// <param name="LatencyMilliseconds">Each timed query's latency in milliseconds (warm-up excluded).</param>
+/// <param name="PostingsDecoded">Postings decoded over the timed queries.</param>
+/// <param name="DocumentsScored">Documents scored over the timed queries.</param>
+/// <param name="WallTime">Wall-clock time of the timed queries.</param>
 public sealed record QueryRunResult(
     string Algorithm, int K, int Threads, SearchHit[][] Hits, double[] LatencyMilliseconds,
     long PostingsDecoded, long DocumentsScored, TimeSpan WallTime)
 {
+    /// <summary>Mean, percentiles and throughput of <see cref="LatencyMilliseconds"/>.</summary>
     public LatencyStatistics Latency => LatencyStatistics.From(LatencyMilliseconds, WallTime);
 
     /// <summary>Postings decoded per timed query (the warm-up excluded), as reports show it.</summary>
@@ -49,6 +64,7 @@ public sealed record QueryRunResult(
 /// </summary>
 public static class QueryRunner
 {
+    /// <summary>Answers <paramref name="queries"/> over one index with <paramref name="options"/>.</summary>
     public static QueryRunResult Run(SparseIndex index, IReadOnlyList<QueryVector> queries, QueryRunOptions options) =>
         Run(() => new SearchContext(index), queries, options);
 

@@ -17,6 +17,8 @@ public sealed class IndexFileWriter : IDisposable
     private SectionStream? _open;
     private bool _committed;
 
+    /// <summary>Claims a temporary name beside <paramref name="path"/> (removing dead writers' leftovers) and reserves the header and table.</summary>
+    /// <param name="path">The index file to write; its directory is created if missing.</param>
     public IndexFileWriter(string path)
     {
         _path = Path.GetFullPath(path);
@@ -38,6 +40,8 @@ public sealed class IndexFileWriter : IDisposable
         return _open;
     }
 
+    /// <summary>Ends the open section, recording its offset, length and checksum in the table.</summary>
+    /// <exception cref="InvalidOperationException">No section is open.</exception>
     public void EndSection()
     {
         var open = _open ?? throw new InvalidOperationException("No section is open.");
@@ -51,12 +55,16 @@ public sealed class IndexFileWriter : IDisposable
         _open = null;
     }
 
+    /// <summary>Writes a whole section from <paramref name="bytes"/>.</summary>
     public void WriteSection(SectionKind kind, ReadOnlySpan<byte> bytes)
     {
         BeginSection(kind).Write(bytes);
         EndSection();
     }
 
+    /// <summary>Writes the header and section table, flushes to disk and renames the file into place.</summary>
+    /// <param name="header">The counts, scale and quantization; magic, version (<see cref="IndexLayout.Version"/>), section count, block size and checksum are set here.</param>
+    /// <exception cref="InvalidOperationException">A section is still open.</exception>
     public void Commit(IndexHeader header)
     {
         if (_open is not null)
@@ -92,6 +100,7 @@ public sealed class IndexFileWriter : IDisposable
         _file.Write(zeros[..pad]);
     }
 
+    /// <summary>Deletes the temporary file unless <see cref="Commit"/> succeeded.</summary>
     public void Dispose()
     {
         if (_committed)

@@ -13,11 +13,29 @@ namespace SpladeFast.Format;
 /// </summary>
 public static class IndexLayout
 {
+    /// <summary>The first 8 bytes of every index file.</summary>
     public static ReadOnlySpan<byte> Magic => "SPLDFAST"u8;
-    public const uint Version = 1;
+
+    /// <summary>
+    /// The format version this build writes. Version 2 (current): every file carries
+    /// <see cref="SectionKind.TermThresholds"/>, and a file whose metadata records a bmp range size carries the bmp
+    /// data in the current layout (<see cref="SectionKind.RangeForward"/> and <see cref="SectionKind.RangeBounds"/>);
+    /// section kinds 7, 8 and 9 do not occur. Version 1: the same sections, but TermThresholds may be missing
+    /// (files written before it) and the bmp data may be missing or in an earlier layout (kinds 7 to 9).
+    /// <c>splade-fast upgrade</c> (<c>Rewrite.IndexUpgrader</c>) rewrites a version 1 file as version 2.
+    /// </summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest format version this build still opens (see <see cref="Version"/>).</summary>
+    public const uint OldestSupportedVersion = 1;
+
+    /// <summary>Bytes of <see cref="IndexHeader"/>.</summary>
     public const int HeaderSize = 128;
+    /// <summary>Bytes of one <see cref="SectionEntry"/>.</summary>
     public const int SectionEntrySize = 32;
+    /// <summary>The section table's capacity.</summary>
     public const int MaxSections = 16;
+    /// <summary>Every section starts at a multiple of this many bytes (a cache line).</summary>
     public const int SectionAlignment = 64;
     /// <summary>Zero bytes after the last block, so vector decoders may read past any block.</summary>
     public const int PostingsPadding = 64;
@@ -27,13 +45,20 @@ public static class IndexLayout
     public const int BlockSize = 128;
 }
 
+/// <summary>What a section holds, as its table entry names it; a reader looks sections up by kind and skips kinds it does not know.</summary>
 public enum SectionKind : uint
 {
+    /// <summary>JSON: the tool, vocabulary source, quantization, inputs and properties (<c>Index.IndexMetadata</c>, a layer above).</summary>
     Metadata = 1,
+    /// <summary>The tokens by term id (<see cref="StringTable"/>).</summary>
     Vocabulary = 2,
+    /// <summary>The document ids by docid (<see cref="StringTable"/>).</summary>
     DocumentIds = 3,
+    /// <summary>Every term's blocks of 128 postings, bit-packed, then <see cref="IndexLayout.PostingsPadding"/> zero bytes.</summary>
     Postings = 4,
+    /// <summary>One <see cref="BlockSkip"/> per block, term by term.</summary>
     Skips = 5,
+    /// <summary>One <see cref="TermEntry"/> per term, by term id.</summary>
     Terms = 6,
     // 7 and 8 held an earlier bmp layout (document-major forward index, 16-bit range maxima), 9 a forward index
     // with sorted term lists; indexes that still carry them open and search without bmp data (a rewrite such as
@@ -69,7 +94,9 @@ public enum SectionKind : uint
 /// </summary>
 public static class StoredFieldsLayout
 {
+    /// <summary>Bytes before the block offsets.</summary>
     public const int HeaderSize = 16;
+    /// <summary>Documents per compressed block, as writers use it.</summary>
     public const int DefaultDocumentsPerBlock = 16;
 }
 
@@ -82,6 +109,7 @@ public static class StoredFieldsLayout
 /// </summary>
 public static class DocumentOrderLayout
 {
+    /// <summary>The section's bytes for <paramref name="documents"/> documents: two u32 arrays.</summary>
     public static ulong Length(ulong documents) => 2 * sizeof(uint) * documents;
 }
 
@@ -96,6 +124,7 @@ public static class DocumentOrderLayout
 /// </summary>
 public static class TermThresholdsLayout
 {
+    /// <summary>The k values writers store thresholds for: 10, 100 and 1000.</summary>
     public static IReadOnlyList<int> DefaultCuts { get; } = [10, 100, 1000];
 }
 
@@ -111,18 +140,27 @@ public static class TermThresholdsLayout
 [StructLayout(LayoutKind.Explicit, Size = IndexLayout.HeaderSize)]
 public struct IndexHeader
 {
+    /// <summary><see cref="IndexLayout.Magic"/>, read as a little-endian u64.</summary>
     [FieldOffset(0)] public ulong Magic;
+    /// <summary>The format version (<see cref="IndexLayout.Version"/>).</summary>
     [FieldOffset(8)] public uint Version;
+    /// <summary>Entries in the section table (at most <see cref="IndexLayout.MaxSections"/>).</summary>
     [FieldOffset(12)] public uint SectionCount;
+    /// <summary>Documents, docids 0 .. DocumentCount - 1.</summary>
     [FieldOffset(16)] public ulong DocumentCount;
+    /// <summary>Terms, term ids 0 .. TermCount - 1.</summary>
     [FieldOffset(24)] public ulong TermCount;
+    /// <summary>Postings over all terms.</summary>
     [FieldOffset(32)] public ulong PostingCount;
     /// <summary>impact = weight x ImpactScale (rounded); scores divide by it to return to weight units.</summary>
     [FieldOffset(40)] public double ImpactScale;
     /// <summary>0: fixed scale (naver/splade's round(w * 100)); 8 or 16: PISA-style linear quantizer.</summary>
     [FieldOffset(48)] public uint QuantBits;
+    /// <summary>Postings per block (128; files with another value are refused).</summary>
     [FieldOffset(52)] public uint BlockSize;
+    /// <summary>The largest impact of any posting.</summary>
     [FieldOffset(56)] public uint MaxImpact;
+    /// <summary>XxHash3 of header bytes 0..120 followed by the section table.</summary>
     [FieldOffset(120)] public ulong Checksum;
 }
 
@@ -134,9 +172,13 @@ public struct IndexHeader
 [StructLayout(LayoutKind.Explicit, Size = IndexLayout.SectionEntrySize)]
 public struct SectionEntry
 {
+    /// <summary>What the section holds.</summary>
     [FieldOffset(0)] public SectionKind Kind;
+    /// <summary>Where it starts, in bytes from the start of the file (a multiple of <see cref="IndexLayout.SectionAlignment"/>).</summary>
     [FieldOffset(8)] public ulong Offset;
+    /// <summary>Its length in bytes.</summary>
     [FieldOffset(16)] public ulong Length;
+    /// <summary>XxHash3 of its bytes.</summary>
     [FieldOffset(24)] public ulong Checksum;
 }
 
@@ -150,11 +192,16 @@ public struct SectionEntry
 [StructLayout(LayoutKind.Explicit, Size = 24)]
 public struct TermEntry
 {
+    /// <summary>Where the term's first block starts in the Postings section, in bytes.</summary>
     [FieldOffset(0)] public ulong PostingsOffset;
+    /// <summary>The term's postings (its document frequency).</summary>
     [FieldOffset(8)] public uint PostingCount;
+    /// <summary>Its first block's index in the Skips section.</summary>
     [FieldOffset(12)] public uint FirstBlock;
+    /// <summary>Its largest impact (the list's upper bound for MaxScore and WAND).</summary>
     [FieldOffset(16)] public uint MaxImpact;
 
+    /// <summary>Its blocks: ceil(PostingCount / 128).</summary>
     public readonly int BlockCount => (int)((PostingCount + IndexLayout.BlockSize - 1) / IndexLayout.BlockSize);
 }
 
@@ -183,13 +230,18 @@ public struct TermEntry
 /// </summary>
 public static class RangeForwardLayout
 {
+    /// <summary>Bytes of the section header.</summary>
     public const int HeaderSize = 32;
+    /// <summary>Bytes of a term-set line (a cache line).</summary>
     public const int LineBytes = 64;
+    /// <summary>u64 words of a term-set line.</summary>
     public const int LineWords = LineBytes / sizeof(ulong);
     /// <summary>Terms per term-set line: 512 bits less the 16-bit rank.</summary>
     public const int TermsPerLine = 496;
+    /// <summary>Bytes of an entry: document offset u8, impact u16.</summary>
     public const int EntryBytes = 3;
 
+    /// <summary>Term-set lines per range for <paramref name="termCount"/> terms: ceil(termCount / <see cref="TermsPerLine"/>).</summary>
     public static int TermLines(int termCount) => (termCount + TermsPerLine - 1) / TermsPerLine;
 
     /// <summary>Where the two offset arrays (RangePairs, RangeEntries) end.</summary>
@@ -214,7 +266,9 @@ public static class RangeForwardLayout
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct TermRangeBounds
 {
+    /// <summary>Bytes of the section header before the <see cref="TermRangeBounds"/> entries.</summary>
     public const int HeaderSize = 24;
+    /// <summary><see cref="Count"/> of a term kept as a dense row.</summary>
     public const uint Dense = uint.MaxValue;
 
     /// <summary>Ranges in the sparse list, or <see cref="Dense"/>.</summary>
@@ -236,9 +290,14 @@ public struct TermRangeBounds
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct BlockSkip
 {
+    /// <summary>The block's last (largest) docid.</summary>
     [FieldOffset(0)] public uint LastDocId;
+    /// <summary>The block's largest impact (its block-max bound).</summary>
     [FieldOffset(4)] public uint MaxImpact;
+    /// <summary>Where the block starts, in bytes from its term's PostingsOffset.</summary>
     [FieldOffset(8)] public uint Offset;
+    /// <summary>Bits per docid gap (0 to 32).</summary>
     [FieldOffset(12)] public byte DocBits;
+    /// <summary>Bits per impact (0 to 32).</summary>
     [FieldOffset(13)] public byte ImpactBits;
 }

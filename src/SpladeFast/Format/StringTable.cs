@@ -11,6 +11,7 @@ namespace SpladeFast.Format;
 /// </summary>
 public static class StringTable
 {
+    /// <summary>Writes <paramref name="strings"/> as one section, in their order, UTF-8 encoded.</summary>
     public static void Write(Stream output, IReadOnlyList<string> strings)
     {
         Span<byte> word = stackalloc byte[8];
@@ -43,6 +44,12 @@ public readonly unsafe struct StringTableReader
     private readonly byte* _offsets;
     private readonly byte* _blob;
 
+    /// <summary>Checks the section's count and that every offset lies in the blob and does not decrease.</summary>
+    /// <param name="path">The index file, for errors.</param>
+    /// <param name="name">The section, for errors (e.g. "vocabulary").</param>
+    /// <param name="section">The section's first byte, in memory that outlives the reader.</param>
+    /// <param name="length">The section's bytes.</param>
+    /// <exception cref="IndexCorruptException">The section is truncated or an offset is out of order or out of range.</exception>
     public StringTableReader(string path, string name, byte* section, ulong length)
     {
         if (length < 16)
@@ -64,10 +71,13 @@ public readonly unsafe struct StringTableReader
         Count = (long)count;
     }
 
+    /// <summary>Strings in the table.</summary>
     public long Count { get; }
 
     private ulong ReadOffset(ulong i) => BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(_offsets + i * 8, 8));
 
+    /// <summary>String <paramref name="index"/> as its UTF-8 bytes in the section, without copying.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such string.</exception>
     public ReadOnlySpan<byte> GetUtf8(long index)
     {
         if ((ulong)index >= (ulong)Count)
@@ -76,5 +86,7 @@ public readonly unsafe struct StringTableReader
         return new ReadOnlySpan<byte>(_blob + start, checked((int)(end - start)));
     }
 
+    /// <summary>String <paramref name="index"/>, decoded.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such string.</exception>
     public string Get(long index) => Encoding.UTF8.GetString(GetUtf8(index));
 }

@@ -13,6 +13,7 @@ public static class TemporaryFiles
 {
     /// <summary>A temporary name beside <paramref name="outputPath"/> owned by this process.</summary>
     /// <param name="suffix">Tells apart several temporary files of one output in one process.</param>
+    /// <param name="outputPath">The file the temporary one will become (relative paths are made absolute).</param>
     public static string For(string outputPath, string? suffix = null) =>
         $"{Path.GetFullPath(outputPath)}.tmp-{Environment.ProcessId}" + (suffix is null ? "" : $"-{suffix}");
 

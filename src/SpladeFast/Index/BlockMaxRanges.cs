@@ -10,6 +10,10 @@ public readonly ref struct RangePostings
 {
     private readonly ReadOnlySpan<uint> _starts;
 
+    /// <summary>A view over one range's parts of the RangeForward section.</summary>
+    /// <param name="termSet">The range's term-set lines.</param>
+    /// <param name="starts">Each pair's first entry, from the range's first entry.</param>
+    /// <param name="entries">The range's entries.</param>
     public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<uint> starts, ReadOnlySpan<byte> entries)
     {
         TermSet = termSet;
@@ -23,6 +27,7 @@ public readonly ref struct RangePostings
     /// <summary>Every entry, <see cref="RangeForwardLayout.EntryBytes"/> each; a pair's are <see cref="EntriesOf"/>.</summary>
     public ReadOnlySpan<byte> Entries { get; }
 
+    /// <summary>The range's (term, range) pairs: its distinct terms.</summary>
     public int PairCount => _starts.Length;
 
     /// <summary>Asks the cache for the line holding where the <paramref name="pair"/>-th term's entries start.</summary>
@@ -104,9 +109,12 @@ public sealed unsafe class BlockMaxRanges
         (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
     }
 
+    /// <summary>Documents per range (the last range may hold fewer), at most <see cref="IndexLayout.MaxRangeSize"/>.</summary>
     public int RangeSize { get; }
+    /// <summary>Ranges: ceil(documents / RangeSize).</summary>
     public int RangeCount { get; }
 
+    /// <summary>Range <paramref name="range"/>'s forward postings (0 &lt;= range &lt; <see cref="RangeCount"/>, unchecked: a hot path).</summary>
     public RangePostings Range(int range)
     {
         ulong firstPair = _rangePairs[range], pairs = _rangePairs[range + 1] - firstPair;

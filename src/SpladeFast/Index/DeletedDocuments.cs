@@ -37,6 +37,7 @@ public sealed class DeletedDocuments
         return new DeletedDocuments(bits, documentCount, count);
     }
 
+    /// <summary>Documents the bitmap covers (the segment's).</summary>
     public int DocumentCount { get; }
 
     /// <summary>Documents deleted.</summary>
@@ -45,6 +46,7 @@ public sealed class DeletedDocuments
     /// <summary>The words of the bitmap, for writing it out.</summary>
     public ReadOnlySpan<ulong> Bits => _bits;
 
+    /// <summary>Whether <paramref name="docId"/> is deleted (docId &lt; <see cref="DocumentCount"/>, unchecked beyond the array's bound).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Contains(uint docId) => (_bits[docId >> 6] & (1UL << (int)(docId & 63))) != 0;
 

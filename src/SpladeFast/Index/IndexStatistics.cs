@@ -8,13 +8,18 @@ public sealed record IndexStatistics(
     long DocIdBytes, long ImpactBytes, long SkipBytes, long FileBytes, uint MaxImpact,
     IReadOnlyList<(long From, long To, int Terms, long Postings)> LengthHistogram)
 {
+    /// <summary>Bits of packed docid gaps per posting.</summary>
     public double DocIdBitsPerPosting => Postings == 0 ? 0 : 8.0 * DocIdBytes / Postings;
+    /// <summary>Bits of packed impacts per posting.</summary>
     public double ImpactBitsPerPosting => Postings == 0 ? 0 : 8.0 * ImpactBytes / Postings;
     /// <summary>Docid gaps plus impacts: the figure compared with PISA's block_simdbp.</summary>
     public double BitsPerPosting => DocIdBitsPerPosting + ImpactBitsPerPosting;
+    /// <summary>Bits of skip entries (16 bytes a block) per posting.</summary>
     public double SkipBitsPerPosting => Postings == 0 ? 0 : 8.0 * SkipBytes / Postings;
+    /// <summary>Mean postings (distinct terms) per document.</summary>
     public double PostingsPerDocument => Documents == 0 ? 0 : (double)Postings / Documents;
 
+    /// <summary>Sums the term and skip tables; decodes no block.</summary>
     public static IndexStatistics Compute(SparseIndex index)
     {
         long docBytes = 0, impactBytes = 0, blocks = 0;

@@ -8,9 +8,12 @@ using SpladeFast.Storage;
 
 namespace SpladeFast.Index;
 
+/// <summary>How an opened index holds its file.</summary>
 public enum IndexStorageKind
 {
+    /// <summary>Mapped read-only: pages load on first touch and are shared between processes (the default).</summary>
     MemoryMapped,
+    /// <summary>Read whole into memory at opening (no page faults while searching; costs the file's size).</summary>
     InMemory,
 }
 
@@ -40,8 +43,8 @@ public sealed unsafe class SparseIndex : IDisposable
         var header = *(IndexHeader*)storage.Pointer;
         if (!new ReadOnlySpan<byte>(storage.Pointer, 8).SequenceEqual(IndexLayout.Magic))
             ThrowHelper.Corrupt(path, "not a SpladeFast index (bad magic)");
-        if (header.Version != IndexLayout.Version)
-            ThrowHelper.Corrupt(path, $"format version {header.Version}; this build reads version {IndexLayout.Version}");
+        if (header.Version is < IndexLayout.OldestSupportedVersion or > IndexLayout.Version)
+            ThrowHelper.Corrupt(path, UnsupportedVersion(header, storage));
         if (header.SectionCount > IndexLayout.MaxSections
             || storage.Length < IndexLayout.HeaderSize + header.SectionCount * IndexLayout.SectionEntrySize)
             ThrowHelper.Corrupt(path, "the section table is truncated");
@@ -55,6 +58,8 @@ public sealed unsafe class SparseIndex : IDisposable
         {
             if (s.Offset > (ulong)storage.Length || s.Length > (ulong)storage.Length - s.Offset)
                 ThrowHelper.Corrupt(path, $"section {s.Kind} extends past the end of the file (truncated?)");
+            if (header.Version >= 2 && (uint)s.Kind is >= 7 and <= 9)
+                ThrowHelper.Corrupt(path, $"section kind {(uint)s.Kind} (an earlier bmp layout) in a version {header.Version} file");
         }
         Header = header;
         if (verifyChecksums)
@@ -98,12 +103,30 @@ public sealed unsafe class SparseIndex : IDisposable
         }
         if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);
+        else if (header.Version >= 2)
+            ThrowHelper.Corrupt(path, $"section {SectionKind.TermThresholds} is missing (every version {header.Version} file has it)");
         if (OptionalSection(SectionKind.DocumentOrder) is { } order)
             Order = DocumentOrder.Read(path, storage.Pointer + (long)order.Offset, order.Length, header.DocumentCount);
         if (OptionalSection(SectionKind.Sequence) is { } sequence)
             _sequence = ReadSequence(path, storage.Pointer + (long)sequence.Offset, sequence.Length, header.DocumentCount);
         if (OptionalSection(SectionKind.StoredFields) is { } stored)
             StoredFields = new StoredFields(path, storage.Pointer + (long)stored.Offset, stored.Length, header.DocumentCount);
+    }
+
+    /// <summary>
+    /// Why a file of a version outside <see cref="IndexLayout.OldestSupportedVersion"/>..<see cref="IndexLayout.Version"/>
+    /// is not opened, and what to run; a header whose checksum does not match may be damaged instead.
+    /// </summary>
+    private static string UnsupportedVersion(IndexHeader header, IIndexStorage storage)
+    {
+        string range = $"this build reads versions {IndexLayout.OldestSupportedVersion} to {IndexLayout.Version}";
+        string message = header.Version > IndexLayout.Version
+            ? $"format version {header.Version}, newer than {range}: open it with the splade-fast that wrote it, or a newer one"
+            : $"format version {header.Version}, older than {range}: rebuild it from its input with 'splade-fast index'";
+        long tableBytes = (long)Math.Min(header.SectionCount, (uint)IndexLayout.MaxSections) * IndexLayout.SectionEntrySize;
+        bool intact = header.SectionCount <= IndexLayout.MaxSections && storage.Length >= IndexLayout.HeaderSize + tableBytes
+            && IndexFileWriter.HeaderChecksum(header, new ReadOnlySpan<byte>(storage.Pointer + IndexLayout.HeaderSize, (int)tableBytes)) == header.Checksum;
+        return intact ? message : message + " (or its header is damaged: the header checksum does not match)";
     }
 
     /// <exception cref="IndexCorruptException">The section has the wrong size or its numbers do not increase.</exception>
@@ -120,6 +143,12 @@ public sealed unsafe class SparseIndex : IDisposable
         return numbers;
     }
 
+    /// <summary>Opens and checks an index file (see the type).</summary>
+    /// <param name="path">The .sfi file.</param>
+    /// <param name="storage">Mapped (default) or read into memory.</param>
+    /// <param name="verifyChecksums">Recompute every section's XxHash3 (reads the whole file); false trusts the checksums (<c>--no-verify</c>).</param>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>, or a directory.</exception>
+    /// <exception cref="IndexCorruptException">Truncated, damaged, not an index, or of a format version outside <see cref="IndexLayout.OldestSupportedVersion"/>..<see cref="IndexLayout.Version"/>.</exception>
     public static SparseIndex Open(string path, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
     {
         if (Directory.Exists(path))
@@ -144,15 +173,25 @@ public sealed unsafe class SparseIndex : IDisposable
         }
     }
 
+    /// <summary>The index file's full path.</summary>
     public string Path => _storage.Path;
+    /// <summary>The file's header: counts, scale, quantization, format version.</summary>
     public IndexHeader Header { get; }
+    /// <summary>How the index was made (Metadata section).</summary>
     public IndexMetadata Metadata { get; }
+    /// <summary>The tokens by term id, fixed.</summary>
     public Vocabulary Vocabulary { get; }
+    /// <summary>Documents: docids 0 .. DocumentCount - 1.</summary>
     public int DocumentCount => (int)Header.DocumentCount;
+    /// <summary>Terms: term ids 0 .. TermCount - 1.</summary>
     public int TermCount => (int)Header.TermCount;
+    /// <summary>Postings over all terms.</summary>
     public long PostingCount => (long)Header.PostingCount;
+    /// <summary>impact = weight x ImpactScale: scores divide by it (and the query scale) to return to weight units.</summary>
     public double ImpactScale => Header.ImpactScale;
+    /// <summary>The file's size in bytes.</summary>
     public long FileLength => _storage.Length;
+    /// <summary>The section table, in file order.</summary>
     public IReadOnlyList<SectionEntry> Sections => _sections;
 
     /// <summary>Forward index and range maxima for block-at-a-time pruning; null unless built with them.</summary>
@@ -188,6 +227,8 @@ public sealed unsafe class SparseIndex : IDisposable
         return _sequence == null ? Order.Ordinal(docId) : _sequence[docId];
     }
 
+    /// <summary>Term <paramref name="termId"/>'s table entry.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such term.</exception>
     public ref readonly TermEntry Term(int termId)
     {
         if ((uint)termId >= Header.TermCount)
@@ -195,12 +236,16 @@ public sealed unsafe class SparseIndex : IDisposable
         return ref _terms[termId];
     }
 
+    /// <summary>Term <paramref name="termId"/>'s posting list, over the mapped file.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such term.</exception>
     public PostingList Postings(int termId)
     {
         ref readonly var term = ref Term(termId);
         return new PostingList(_postings + (long)term.PostingsOffset, _skips + term.FirstBlock, term.PostingCount, term.MaxImpact);
     }
 
+    /// <summary>Document <paramref name="docId"/>'s id, as given in the input.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such document.</exception>
     public string DocumentId(uint docId) => _documentIds.Get(docId);
 
     /// <summary>The document id as its UTF-8 bytes in the index, without making a string.</summary>
@@ -278,5 +323,6 @@ public sealed unsafe class SparseIndex : IDisposable
             ThrowHelper.Corrupt(path, "term table does not cover the postings and skip sections");
     }
 
+    /// <summary>Unmaps (or frees) the file; posting lists and spans taken from it become invalid.</summary>
     public void Dispose() => _storage.Dispose();
 }

@@ -48,6 +48,7 @@ public sealed unsafe class StoredFields
         DocumentCount = documents;
     }
 
+    /// <summary>Documents stored: the index's document count.</summary>
     public ulong DocumentCount { get; }
 
     /// <summary>Compressed bytes of all blocks.</summary>
@@ -104,9 +105,12 @@ public sealed class StoredFieldsWriter(int documentsPerBlock = StoredFieldsLayou
     private readonly List<uint> _rawLengths = [];
     private readonly List<byte[]> _pending = [];
 
+    /// <summary>Documents added.</summary>
     public long Count { get; private set; }
+    /// <summary>Bytes added, before compression.</summary>
     public long RawBytes { get; private set; }
 
+    /// <summary>Adds the next document's source (UTF-8 JSON), compressing a block when it fills.</summary>
     public void Add(ReadOnlySpan<byte> source)
     {
         _pending.Add(source.ToArray());

@@ -16,6 +16,8 @@ public readonly struct TermProbe
     private readonly int _bit;
     private readonly WordMasks _below;
 
+    /// <summary>Where <paramref name="term"/> sits: its line, word and bit, and the masks that rank it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="term"/> is negative.</exception>
     public TermProbe(int term)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(term);

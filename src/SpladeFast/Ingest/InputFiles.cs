@@ -10,6 +10,11 @@ namespace SpladeFast.Ingest;
 /// </summary>
 public static class InputFiles
 {
+    /// <summary>Opens <paramref name="path"/> for reading, decompressing gzip.</summary>
+    /// <param name="path">A plain or gzip file.</param>
+    /// <param name="file">The file itself, for progress by compressed position.</param>
+    /// <returns>The content stream (the file, or a checked gzip stream over it); disposing it closes the file.</returns>
+    /// <exception cref="InputException">The path is a directory or does not exist.</exception>
     public static Stream Open(string path, out FileStream file)
     {
         if (Directory.Exists(path))

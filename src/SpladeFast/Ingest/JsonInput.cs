@@ -11,6 +11,7 @@ public static class JsonInput
     /// <summary>Parses a file that must hold a JSON object.</summary>
     /// <param name="what">What the file should be, for the error (e.g. "a Hugging Face config.json").</param>
     /// <exception cref="InputException">The file is not JSON or its top level is not an object.</exception>
+    /// <param name="path">The file, named in every error.</param>
     public static JsonDocument ParseObject(string path, string what)
     {
         JsonDocument json;

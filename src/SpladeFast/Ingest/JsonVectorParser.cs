@@ -11,6 +11,9 @@ namespace SpladeFast.Ingest;
 /// </summary>
 public static class JsonVectorParser
 {
+    /// <param name="line">One JSONL line, UTF-8.</param>
+    /// <param name="into">Cleared, then filled with the id and the tokens with their weights.</param>
+    /// <returns>Null when the line parsed, else what is wrong with it (without file or line).</returns>
     /// <param name="checkedBefore">The line passed these checks before (an index build's second pass): the id and
     /// token rules and the repeated-token check are not run again.</param>
     public static string? TryParse(ReadOnlySpan<byte> line, ParsedVector into, bool checkedBefore = false)

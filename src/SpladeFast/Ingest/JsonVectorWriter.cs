@@ -16,6 +16,7 @@ public sealed class JsonVectorWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private bool _committed;
 
+    /// <summary>Starts writing <paramref name="path"/> under a temporary name (its directory is created if missing).</summary>
     public JsonVectorWriter(string path)
     {
         _path = Path.GetFullPath(path);
@@ -28,8 +29,10 @@ public sealed class JsonVectorWriter : IDisposable
         _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true });
     }
 
+    /// <summary>Lines written.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Writes one document's line; weights as JSON numbers (shortest round-trip form).</summary>
     public void Write(string id, IEnumerable<(string Token, float Weight)> vector)
     {
         _json.Reset(_stream);
@@ -45,6 +48,7 @@ public sealed class JsonVectorWriter : IDisposable
         Count++;
     }
 
+    /// <summary>Closes the file and renames it into place.</summary>
     public void Commit()
     {
         _json.Dispose();
@@ -53,6 +57,7 @@ public sealed class JsonVectorWriter : IDisposable
         _committed = true;
     }
 
+    /// <summary>Deletes the temporary file unless <see cref="Commit"/> succeeded.</summary>
     public void Dispose()
     {
         if (_committed)

@@ -14,10 +14,14 @@ public sealed class ParsedVector
     private int[] _slots = new int[512];
     private int _charCount;
 
+    /// <summary>The record's id.</summary>
     public string Id { get; internal set; } = "";
+    /// <summary>Tokens parsed.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Token <paramref name="i"/> (0 &lt;= i &lt; <see cref="Count"/>), valid until the next parse.</summary>
     public ReadOnlySpan<char> Token(int i) => _chars.AsSpan(_tokens[i].Start, _tokens[i].Length);
+    /// <summary>Token <paramref name="i"/>'s weight.</summary>
     public double Weight(int i) => _weights[i];
 
     internal void Clear()

@@ -9,8 +9,10 @@ public readonly record struct QueryPruning(int TopTerms = 0, double Mass = 1)
 {
     private bool LimitsMass => Mass is > 0 and < 1;
 
+    /// <summary>Whether no term is removed.</summary>
     public bool IsExact => TopTerms <= 0 && !LimitsMass;
 
+    /// <summary><paramref name="query"/> with only its heaviest terms kept (itself when exact); terms stay in term-id order.</summary>
     public QueryVector Apply(QueryVector query)
     {
         if (IsExact)
@@ -29,6 +31,7 @@ public readonly record struct QueryPruning(int TopTerms = 0, double Mass = 1)
         return query with { Terms = [.. byWeight.OrderBy(t => t.TermId)] };
     }
 
+    /// <summary>"exact", or the approximation for reports (the percent in the current culture).</summary>
     public string Describe() =>
         IsExact ? "exact" : $"APPROXIMATE query pruning (top {(TopTerms > 0 ? TopTerms.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} terms, {Mass:P0} of the weight)";
 }

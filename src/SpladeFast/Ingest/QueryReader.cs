@@ -4,11 +4,17 @@ namespace SpladeFast.Ingest;
 
 /// <summary>
 /// Reads queries as Anserini's pre-encoded TSV (<c>qid&lt;TAB&gt;tok tok ...</c>, each repeat adds 1 to the
-/// token's weight) or as JSONL <c>{"id", "vector"}</c> with float weights (quantized x <paramref name="floatScale"/>).
+/// token's weight) or as JSONL <c>{"id", "vector"}</c> with float weights (quantized x <c>floatScale</c>).
 /// The format is chosen by the first non-blank character of the file: '{' means JSONL.
 /// </summary>
 public static class QueryReader
 {
+    /// <summary>Reads every query of <paramref name="path"/>, its tokens mapped to term ids of <paramref name="vocabulary"/>.</summary>
+    /// <param name="path">Anserini TSV or JSONL (see the type); named in every error.</param>
+    /// <param name="vocabulary">The index's vocabulary; a token it lacks is an error, or with <paramref name="skipBad"/> skipped and counted.</param>
+    /// <param name="skipBad">Skip malformed queries (counted in the result) instead of failing.</param>
+    /// <param name="floatScale">JSONL weights are multiplied by it and rounded (TSV weights are token counts).</param>
+    /// <exception cref="InputException">A malformed line (naming the file and line), or no queries at all.</exception>
     public static QuerySet Read(string path, Vocabulary vocabulary, bool skipBad = false, double floatScale = Quantize.QueryWeights.DefaultFloatScale)
     {
         using var reader = new Utf8LineReader(path);

@@ -16,6 +16,7 @@ public readonly record struct TextRecord(string Id, string Text);
 public static class TextCorpus
 {
     /// <param name="numberByPosition">Use 1, 2, 3, ... as ids (Cranfield's qrels number queries by position).</param>
+    /// <param name="path">JSONL, TSV or SMART (see the type), plain or gzip; named in every error.</param>
     public static IEnumerable<TextRecord> Read(string path, bool numberByPosition = false)
     {
         int position = 0;

@@ -21,6 +21,8 @@ public sealed class Utf8LineReader : IDisposable
     private int _end;
     private bool _eof;
 
+    /// <summary>Opens <paramref name="path"/> (plain or gzip) and skips a UTF-8 byte order mark.</summary>
+    /// <exception cref="InputException">The path is a directory or does not exist.</exception>
     public Utf8LineReader(string path)
     {
         Path = path;
@@ -39,11 +41,14 @@ public sealed class Utf8LineReader : IDisposable
             _start = ByteOrderMark.Length;
     }
 
+    /// <summary>The file, for errors.</summary>
     public string Path { get; }
+    /// <summary>The 1-based number of the line last read.</summary>
     public long LineNumber { get; private set; }
 
     /// <summary>Bytes of the underlying file consumed so far (compressed bytes for .gz), for progress.</summary>
     public long FilePosition => _file.Position;
+    /// <summary>The underlying file's size (compressed size for .gz), for progress.</summary>
     public long FileLength => _file.Length;
 
     /// <summary>The next line without its terminator (LF or CRLF); false at the end.</summary>
@@ -116,5 +121,6 @@ public sealed class Utf8LineReader : IDisposable
         _end += read;
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

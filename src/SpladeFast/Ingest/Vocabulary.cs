@@ -7,6 +7,7 @@ public sealed class Vocabulary
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly List<string> _tokens;
 
+    /// <summary>An empty vocabulary.</summary>
     public Vocabulary(bool isFixed = false)
     {
         _ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -15,6 +16,7 @@ public sealed class Vocabulary
         IsFixed = isFixed;
     }
 
+    /// <summary><paramref name="tokens"/> with ids 0, 1, ... in order; a repeated token keeps its first id.</summary>
     public Vocabulary(IEnumerable<string> tokens, bool isFixed) : this(isFixed)
     {
         foreach (var token in tokens)
@@ -46,12 +48,19 @@ public sealed class Vocabulary
 
     /// <summary>Fixed vocabularies reject unknown tokens; grown ones add them.</summary>
     public bool IsFixed { get; }
+    /// <summary>Term ids: 0 .. Count - 1.</summary>
     public int Count => _tokens.Count;
+    /// <summary>The tokens by term id.</summary>
     public IReadOnlyList<string> Tokens => _tokens;
+    /// <summary>The token of term <paramref name="id"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such term.</exception>
     public string this[int id] => _tokens[id];
 
+    /// <summary>The term id of <paramref name="token"/> (ordinal comparison), if known.</summary>
     public bool TryGetId(ReadOnlySpan<char> token, out int id) => _lookup.TryGetValue(token, out id);
 
+    /// <summary>The term id of <paramref name="token"/>, adding it to a grown vocabulary when new.</summary>
+    /// <exception cref="InvalidOperationException">The token is new and the vocabulary is fixed.</exception>
     public int GetOrAdd(ReadOnlySpan<char> token)
     {
         if (_lookup.TryGetValue(token, out int id))

@@ -15,11 +15,15 @@ public sealed record SegmentEntry(string Name, int Documents, int Deleted, strin
 /// </summary>
 public sealed record CommitPoint
 {
+    /// <summary>The file name prefix: a commit point of generation N is segments_N.</summary>
     public const string Prefix = "segments_";
     private static ReadOnlySpan<byte> Magic => "SFCOMMIT"u8;
 
+    /// <summary>N: one more with every commit; the highest readable one is current.</summary>
     public long Generation { get; init; }
+    /// <summary>The live index's settings, fixed at creation.</summary>
     public required LiveSettings Settings { get; init; }
+    /// <summary>The segments of this generation, in sequence order.</summary>
     public IReadOnlyList<SegmentEntry> Segments { get; init; } = [];
 
     /// <summary>The first write-ahead log file still to replay: earlier ones are in the segments.</summary>
@@ -38,6 +42,7 @@ public sealed record CommitPoint
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The file name of generation <paramref name="generation"/>, culture-invariant.</summary>
     public static string FileName(long generation) => Prefix + generation.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Writes this generation durably into <paramref name="directory"/>.</summary>

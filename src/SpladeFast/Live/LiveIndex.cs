@@ -29,6 +29,7 @@ public sealed record LiveStats(
 /// </summary>
 public sealed class LiveIndex : IDisposable
 {
+    /// <summary>The lock file that keeps a second writer out of the directory.</summary>
     public const string LockFileName = "write.lock";
     private static ReadOnlySpan<byte> DeletesMagic => "SFDELETE"u8;
 
@@ -57,6 +58,9 @@ public sealed class LiveIndex : IDisposable
     private volatile bool _stopping;
     private bool _disposed;
 
+    /// <param name="segment">The segment.</param>
+    /// <param name="deleted">Its deleted documents.</param>
+    /// <param name="deletesFile">The deletes file the current commit point names for it (null: none).</param>
     /// <param name="committed">Whether <paramref name="deleted"/> is what the current commit point holds (false for a new segment).</param>
     private sealed class SegmentState(Segment segment, DeletedDocuments deleted, string? deletesFile, bool committed = true)
     {
@@ -83,8 +87,11 @@ public sealed class LiveIndex : IDisposable
         _policy = new MergePolicy(Settings);
     }
 
+    /// <summary>The live index's directory.</summary>
     public string Directory => _directory;
+    /// <summary>The settings the index was created with.</summary>
     public LiveSettings Settings { get; }
+    /// <summary>Opened for reading only: writes are refused and no lock is held.</summary>
     public bool IsReadOnly => _readOnly;
 
     /// <summary>Whether <paramref name="path"/> is a live index directory (holds a commit point).</summary>
@@ -732,6 +739,7 @@ public sealed class LiveIndex : IDisposable
         _background.Start();
     }
 
+    /// <summary>The current generation, segments, buffer, log size and merges, for <c>GET /stats</c> and the CLI.</summary>
     public LiveStats Stats()
     {
         lock (_lock)
@@ -788,6 +796,8 @@ public sealed class LiveIndex : IDisposable
 /// <summary>A leased snapshot; disposing ends the lease.</summary>
 public readonly struct SnapshotLease(LiveSnapshot snapshot) : IDisposable
 {
+    /// <summary>The leased snapshot.</summary>
     public LiveSnapshot Snapshot => snapshot;
+    /// <summary>Ends the lease.</summary>
     public void Dispose() => snapshot?.Release();
 }

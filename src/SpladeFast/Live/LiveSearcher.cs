@@ -23,16 +23,21 @@ public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
     private int[] _touched = new int[Math.Max(16, snapshot.BufferCount)];
     private long _bufferScored;
 
+    /// <summary>The snapshot searched.</summary>
     public LiveSnapshot Snapshot => snapshot;
 
+    /// <inheritdoc/>
     public bool InitialThreshold { get; set; } = true;
 
+    /// <inheritdoc/>
     public long DocumentsScored => _contexts.Sum(c => c?.DocumentsScored ?? 0) + _bufferScored;
+    /// <inheritdoc/>
     public long PostingsDecoded => _contexts.Sum(c => c?.PostingsDecoded ?? 0);
 
     /// <summary>Segments skipped whole since the last reset: their bound could not reach the shared threshold.</summary>
     public long SegmentsSkipped { get; private set; }
 
+    /// <inheritdoc/>
     public void ResetCounters()
     {
         foreach (var context in _contexts)

@@ -7,6 +7,7 @@ namespace SpladeFast.Live;
 /// <summary>A segment as one snapshot sees it: the segment and its deleted documents then.</summary>
 public sealed record SegmentView(Segment Segment, DeletedDocuments Deleted)
 {
+    /// <summary>Documents of the segment not deleted in this snapshot.</summary>
     public int LiveDocuments => Segment.DocumentCount - Deleted.Count;
 }
 
@@ -47,8 +48,11 @@ public sealed class LiveSnapshot
     /// <summary>Grows with every acknowledged write, flush and merge.</summary>
     public long Version { get; }
 
+    /// <summary>The live index's settings.</summary>
     public LiveSettings Settings { get; }
+    /// <summary>The segments, in sequence order, with their deletes as of this snapshot.</summary>
     public IReadOnlyList<SegmentView> Segments { get; }
+    /// <summary>The memory buffer, of which this snapshot covers the first <see cref="BufferCount"/> documents.</summary>
     public MemoryBuffer Buffer { get; }
 
     /// <summary>Buffer documents this snapshot covers (positions 0..BufferCount-1).</summary>
@@ -60,6 +64,7 @@ public sealed class LiveSnapshot
     /// <summary>Every token of the snapshot's documents; query term ids are its ids.</summary>
     public Vocabulary Vocabulary { get; }
 
+    /// <summary>impact = weight x ImpactScale, as in every segment.</summary>
     public double ImpactScale => Settings.Scale;
 
     /// <summary>Buffer documents neither deleted nor replaced.</summary>
@@ -103,6 +108,7 @@ public sealed class LiveSnapshot
     public string DocumentId(uint sequence) => Locate(sequence) is { } location ? DocumentId(location)
         : throw new ArgumentOutOfRangeException(nameof(sequence), $"no document has sequence number {sequence}");
 
+    /// <summary>The id of the document at <paramref name="location"/>.</summary>
     public string DocumentId(DocumentLocation location) =>
         location.Segment < 0 ? Buffer[(int)location.Position].Id : Segments[location.Segment].Segment.Index.DocumentId(location.Position);
 

@@ -21,6 +21,7 @@ public sealed class MemoryBuffer
     /// <summary>Documents appended so far.</summary>
     public int Count => _count;
 
+    /// <summary>The document at <paramref name="position"/> (below <see cref="Count"/>).</summary>
     public BufferedDocument this[int position] => Volatile.Read(ref _documents)[position];
 
     /// <summary>The postings of live term <paramref name="term"/> in the buffer, or null.</summary>
@@ -64,6 +65,7 @@ public sealed class MemoryBuffer
         private readonly ushort[] _impacts;
         private volatile int _count;
 
+        /// <summary>An empty list with room for <paramref name="capacity"/> postings.</summary>
         public TermPostings(int capacity = 4)
         {
             _positions = new int[capacity];
@@ -77,8 +79,11 @@ public sealed class MemoryBuffer
             _count = from._count;
         }
 
+        /// <summary>Postings held.</summary>
         public int Count => _count;
+        /// <summary>The buffer positions of the documents holding the term, increasing.</summary>
         public ReadOnlySpan<int> Positions => _positions.AsSpan(0, _count);
+        /// <summary>Their impacts, aligned with <see cref="Positions"/>.</summary>
         public ReadOnlySpan<ushort> Impacts => _impacts.AsSpan(0, _count);
 
         internal bool TryAdd(int position, ushort impact)

@@ -12,6 +12,7 @@ public sealed class MergePolicy(LiveSettings settings)
     /// <summary>A segment as the policy weighs it.</summary>
     public readonly record struct Candidate(int Documents, int Deleted)
     {
+        /// <summary>Documents not deleted.</summary>
         public int Live => Documents - Deleted;
     }
 

@@ -17,6 +17,7 @@ public sealed class Segment
     private readonly Storage.LeaseCount _leases = new();
     private volatile bool _deleteWhenReleased;
 
+    /// <param name="index">The segment's index file, opened.</param>
     /// <param name="vocabulary">The live vocabulary, which already holds every token of the segment.</param>
     internal Segment(SparseIndex index, Vocabulary vocabulary)
     {
@@ -38,12 +39,16 @@ public sealed class Segment
         }
     }
 
+    /// <summary>The segment file's name (seg_N.sfi).</summary>
     public string Name { get; }
+    /// <summary>The segment's index file, opened.</summary>
     public SparseIndex Index { get; }
+    /// <summary>Documents in the segment, deleted ones included.</summary>
     public int DocumentCount => Index.DocumentCount;
 
     /// <summary>The smallest and largest sequence numbers of the segment's documents.</summary>
     public uint FirstSequence { get; }
+    /// <summary>The largest sequence number (see <see cref="FirstSequence"/>).</summary>
     public uint LastSequence { get; }
 
     /// <summary>The segment's term id for a live term id, or -1.</summary>

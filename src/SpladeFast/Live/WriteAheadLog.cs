@@ -31,8 +31,10 @@ public sealed class WriteAheadLog : IDisposable
     /// <summary>Which log file this is; they are replayed in increasing order.</summary>
     public long Number { get; }
 
+    /// <summary>The log file's size in bytes.</summary>
     public long Length => _file.Length;
 
+    /// <summary>Log file <paramref name="number"/>'s name: wal_NNNNNN.log, culture-invariant.</summary>
     public static string FileName(long number) => Prefix + number.ToString("D6", CultureInfo.InvariantCulture) + Suffix;
 
     /// <summary>The log files of <paramref name="directory"/> by number, increasing.</summary>
@@ -167,5 +169,6 @@ public sealed class WriteAheadLog : IDisposable
         return position == payload.Length ? new LogBatch(payload[0] == 2, entries) : null;
     }
 
+    /// <summary>Closes the log file.</summary>
     public void Dispose() => _file.Dispose();
 }

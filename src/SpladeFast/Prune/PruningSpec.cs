@@ -2,6 +2,7 @@ using System.Globalization;
 
 namespace SpladeFast.Prune;
 
+/// <summary>The static pruning rules (Lassance et al., SIGIR 2023, and the agnostic and document-frequency rules).</summary>
 public enum PruningStrategy
 {
     /// <summary>Document-centric: each document keeps its K heaviest terms.</summary>
@@ -21,6 +22,7 @@ public enum PruningStrategy
 /// <summary>A static pruning strategy and its parameter, as named on the command line and in experiment configs.</summary>
 public readonly record struct PruningSpec(PruningStrategy Strategy, double Value)
 {
+    /// <summary>The strategies by their command-line names.</summary>
     public static IReadOnlyDictionary<string, PruningStrategy> Names { get; } = new Dictionary<string, PruningStrategy>
     {
         ["doc-top"] = PruningStrategy.DocumentTop,
@@ -31,6 +33,7 @@ public readonly record struct PruningSpec(PruningStrategy Strategy, double Value
         ["max-df"] = PruningStrategy.MaxDocumentFrequency,
     };
 
+    /// <summary>The strategy's command-line name (e.g. "doc-top").</summary>
     public string Name
     {
         get
@@ -40,6 +43,8 @@ public readonly record struct PruningSpec(PruningStrategy Strategy, double Value
         }
     }
 
+    /// <summary>The spec the command line names, validated.</summary>
+    /// <exception cref="ArgumentException">An unknown name (the message lists the known ones), or a value the strategy does not take.</exception>
     public static PruningSpec Parse(string name, double value)
     {
         if (!Names.TryGetValue(name, out var strategy))
@@ -49,6 +54,8 @@ public readonly record struct PruningSpec(PruningStrategy Strategy, double Value
         return spec;
     }
 
+    /// <summary>Checks the value: K and N whole numbers from 1, a fraction in (0, 1], a quantile in [0, 1), an impact from 0.</summary>
+    /// <exception cref="ArgumentException">The value does not suit the strategy.</exception>
     public void Validate()
     {
         bool valid = Strategy switch
@@ -63,5 +70,6 @@ public readonly record struct PruningSpec(PruningStrategy Strategy, double Value
             throw new ArgumentException($"Invalid value {Value.ToString(CultureInfo.InvariantCulture)} for pruning strategy {Name}.");
     }
 
+    /// <summary>"name=value", culture-invariant: the metadata property and the experiment tables use it.</summary>
     public override string ToString() => $"{Name}={Value.ToString(CultureInfo.InvariantCulture)}";
 }

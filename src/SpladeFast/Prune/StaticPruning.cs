@@ -5,6 +5,10 @@ using SpladeFast.Rewrite;
 
 namespace SpladeFast.Prune;
 
+/// <summary>What a pruning did.</summary>
+/// <param name="PostingsBefore">The source's postings.</param>
+/// <param name="PostingsAfter">The pruned index's postings.</param>
+/// <param name="IndexBytes">The pruned index's size.</param>
 public sealed record PruningReport(long PostingsBefore, long PostingsAfter, long IndexBytes);
 
 /// <summary>
@@ -16,6 +20,13 @@ public sealed record PruningReport(long PostingsBefore, long PostingsAfter, long
 /// </summary>
 public static class StaticPruning
 {
+    /// <summary>Writes <paramref name="source"/> pruned by <paramref name="spec"/>.</summary>
+    /// <param name="source">The index to prune; docids, ordinals and stored fields carry over.</param>
+    /// <param name="outputPath">The pruned index, written atomically.</param>
+    /// <param name="spec">The rule and its parameter.</param>
+    /// <param name="progress">Receives the stages.</param>
+    /// <exception cref="ArgumentException">The spec's value does not suit its strategy.</exception>
+    /// <exception cref="InvalidOperationException">The index is too large to hold as forward lists (more than 65,536 terms or 2^31 postings).</exception>
     public static PruningReport Write(SparseIndex source, string outputPath, PruningSpec spec, IProgress<BuildProgress>? progress = null)
     {
         spec.Validate();
@@ -68,6 +79,9 @@ public static class StaticPruning
         return cutoffs;
     }
 
+    /// <param name="spec">The pruning strategy and its parameter.</param>
+    /// <param name="docs">The term's posting list: docids, increasing.</param>
+    /// <param name="impacts">The list's impacts, by posting.</param>
     /// <param name="ascending">The list's impacts sorted increasing.</param>
     private static TermCutoff Cutoff(PruningSpec spec, ReadOnlySpan<uint> docs, ReadOnlySpan<ushort> impacts, ReadOnlySpan<ushort> ascending)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpladeFast.Format;
 
 namespace SpladeFast.Quantize;
@@ -12,6 +13,8 @@ public readonly record struct ImpactQuantizer(double Scale, int Bits)
     /// <summary>Impacts are stored in 16 bits while building; the format itself allows 32.</summary>
     public const uint MaxStorableImpact = ushort.MaxValue;
 
+    /// <summary>round(w x <paramref name="scale"/>), half to even (naver/splade's Anserini export).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not a positive finite number.</exception>
     public static ImpactQuantizer Fixed(double scale = 100)
     {
         if (!(scale > 0) || !double.IsFinite(scale))
@@ -19,6 +22,8 @@ public readonly record struct ImpactQuantizer(double Scale, int Bits)
         return new ImpactQuantizer(scale, 0);
     }
 
+    /// <summary>PISA's linear quantizer: scale = (2^bits - 1) / <paramref name="maxWeight"/> (1 when no weight is positive).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is not 8 or 16.</exception>
     public static ImpactQuantizer Linear(int bits, double maxWeight)
     {
         if (bits is not (8 or 16))
@@ -27,6 +32,7 @@ public readonly record struct ImpactQuantizer(double Scale, int Bits)
         return new ImpactQuantizer(scale, bits);
     }
 
+    /// <summary>The largest impact it produces: 2^bits - 1, or <see cref="MaxStorableImpact"/> for the fixed scale.</summary>
     public uint MaxImpact => Bits == 0 ? MaxStorableImpact : (1u << Bits) - 1;
 
     /// <summary>False when the weight is too large for the impact range.</summary>
@@ -44,7 +50,10 @@ public readonly record struct ImpactQuantizer(double Scale, int Bits)
         return true;
     }
 
-    public string Describe() => Bits == 0 ? $"fixed: round(w * {Scale:R})" : $"linear {Bits}-bit: scale {Scale:R}";
+    /// <summary>The quantization as the Metadata section records it, culture-invariant (e.g. "fixed: round(w * 100)").</summary>
+    public string Describe() => Bits == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"fixed: round(w * {Scale:R})")
+        : string.Create(CultureInfo.InvariantCulture, $"linear {Bits}-bit: scale {Scale:R}");
 }
 
 /// <summary>

@@ -2,13 +2,16 @@ using SpladeFast.Build;
 
 namespace SpladeFast.Reorder;
 
+/// <summary>The parameters of <see cref="RecursiveGraphBisection"/>.</summary>
 public sealed record BisectionOptions
 {
     /// <summary>Swap rounds per bisection (PISA's default).</summary>
     public int Iterations { get; init; } = 20;
     /// <summary>Partitions smaller than twice this are not split further.</summary>
     public int MinPartitionSize { get; init; } = 16;
+    /// <summary>Levels of bisection at most (partitions at this depth are not split further).</summary>
     public int MaxDepth { get; init; } = 40;
+    /// <summary>Threads for the top levels' independent halves (default: the processor count).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
 

@@ -7,10 +7,16 @@ namespace SpladeFast.Rewrite;
 /// <summary>
 /// Writes a new index from an existing one's documents held as <see cref="ForwardLists"/>: renumbered (reordering),
 /// with fewer postings (static pruning), or both. Vocabulary, quantization, input ordinals and the bmp range size carry over;
-/// <paramref name="properties"/> are added to the metadata to record what was done.
+/// the given properties are added to the metadata to record what was done.
 /// </summary>
 public static class IndexRewriter
 {
+    /// <param name="source">The index whose vocabulary, quantization, ordinals and metadata carry over.</param>
+    /// <param name="forward">The documents' postings to write, by source docid.</param>
+    /// <param name="outputPath">The new index, written atomically.</param>
+    /// <param name="properties">Added to the metadata's properties, to record what was done.</param>
+    /// <param name="progress">Receives the writer's stages.</param>
+    /// <returns>The new index's size in bytes.</returns>
     /// <param name="order">order[i] is the source docid that becomes docid i (null: same order).</param>
     public static long Write(SparseIndex source, ForwardLists forward, int[]? order, string outputPath,
         IReadOnlyDictionary<string, string> properties, IProgress<BuildProgress>? progress = null)

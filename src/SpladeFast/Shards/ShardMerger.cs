@@ -14,13 +14,17 @@ public sealed record MergeSource(SparseIndex Index, int[] LocalTerms, uint[] New
 /// <summary>
 /// Merges shards into one index in global document order, over the union vocabulary: searching the result
 /// gives exactly what searching the <see cref="ShardSet"/> gives, docids renumbered densely. The same merge joins a
-/// live index's segments (<see cref="Live.SegmentMerger"/>).
+/// live index's segments (<see cref="Live.SegmentWriter"/>).
 /// </summary>
 public static class ShardMerger
 {
     /// <summary>The new docid of a document the merge leaves out.</summary>
     public const uint Dropped = uint.MaxValue;
 
+    /// <param name="shards">The shards, merged in their global document order.</param>
+    /// <param name="outputPath">The merged index, written atomically.</param>
+    /// <param name="progress">Receives the merge's stages.</param>
+    /// <returns>The merged index's size in bytes.</returns>
     /// <param name="rangeSize">Docs per bmp range for the merged index; null keeps the shards' own (if they all have the same).</param>
     public static long Write(ShardSet shards, string outputPath, int? rangeSize = null, IProgress<BuildProgress>? progress = null)
     {
@@ -45,9 +49,16 @@ public static class ShardMerger
     /// Writes the documents of <paramref name="sources"/> that are not dropped as one index: merged term t's postings
     /// are every source's postings of its local term, docids renumbered.
     /// </summary>
+    /// <param name="sources">Each source index with its local-to-merged term map and new docids.</param>
+    /// <param name="vocabulary">The merged index's tokens, by merged term id.</param>
     /// <param name="documentIds">The merged index's document ids, by new docid.</param>
     /// <param name="sortLists">Whether a list gathered source by source can leave docids out of order (it is then sorted).</param>
     /// <param name="sequence">The merged documents' live sequence numbers (null: none).</param>
+    /// <param name="metadata">The merged index's metadata (its counts are set by the writer).</param>
+    /// <param name="rangeSize">Documents per bmp range (0: no bmp data).</param>
+    /// <param name="outputPath">The merged index, written atomically.</param>
+    /// <param name="progress">Receives the merge's stages.</param>
+    /// <returns>The merged index's size in bytes.</returns>
     public static long Write(IReadOnlyList<MergeSource> sources, IReadOnlyList<string> vocabulary, IReadOnlyList<string> documentIds,
         bool sortLists, IndexMetadata metadata, int rangeSize, uint[]? sequence, string outputPath, IProgress<BuildProgress>? progress = null)
     {

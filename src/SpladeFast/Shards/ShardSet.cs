@@ -35,6 +35,13 @@ public sealed class ShardSet : IDisposable
         _terms = new UnionVocabulary(shards.Select(s => s.Vocabulary.Tokens).ToArray());
     }
 
+    /// <summary>Opens every shard (see <see cref="SparseIndex.Open(string, IndexStorageKind, bool)"/>); on any failure the ones opened are closed.</summary>
+    /// <param name="paths">The shard files, in global document order for consecutive pieces.</param>
+    /// <param name="storage">Mapped (default) or read into memory.</param>
+    /// <param name="verifyChecksums">Verify every section's checksum.</param>
+    /// <exception cref="ArgumentException">No path.</exception>
+    /// <exception cref="InvalidOperationException">Shards that do not fit together: they quantize differently, or share a document id.</exception>
+    /// <exception cref="Format.IndexCorruptException">A shard is damaged or of an unsupported format version.</exception>
     public static ShardSet Open(IReadOnlyList<string> paths, IndexStorageKind storage = IndexStorageKind.MemoryMapped, bool verifyChecksums = true)
     {
         if (paths.Count == 0)
@@ -53,6 +60,7 @@ public sealed class ShardSet : IDisposable
         }
     }
 
+    /// <summary>The shards, in the order given.</summary>
     public IReadOnlyList<SparseIndex> Shards => _shards;
 
     /// <summary>Every shard's tokens, in first-seen order; query vectors are read against it.</summary>
@@ -80,8 +88,10 @@ public sealed class ShardSet : IDisposable
     /// <exception cref="ArgumentException">No algorithm has that name.</exception>
     public Algorithms.ISearchAlgorithm Algorithm(string name, int k) => Algorithms.SearchAlgorithms.Resolve(name, HasRanges, k, DocumentsPerShard);
 
+    /// <summary>Postings over all shards.</summary>
     public long PostingCount => _shards.Sum(s => s.PostingCount);
 
+    /// <summary>The shards' common impact scale.</summary>
     public double ImpactScale => _shards[0].ImpactScale;
 
     /// <summary>True when the shards are round-robin parts (<c>index --shard</c>) rather than consecutive pieces.</summary>
@@ -113,6 +123,8 @@ public sealed class ShardSet : IDisposable
     /// <summary>True when some shard's docids do not follow global order, so merged postings need sorting.</summary>
     public bool NeedsSortedMerge => IsInterleaved || _shards.Any(s => !s.Order.IsIdentity);
 
+    /// <summary>The id of the document at <paramref name="globalDocId"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An unused or out-of-range global docid.</exception>
     public string DocumentId(uint globalDocId)
     {
         var (shard, local) = Locate(globalDocId);
@@ -124,6 +136,7 @@ public sealed class ShardSet : IDisposable
     /// <summary>Shard <paramref name="shard"/>'s term id for a union term id, or -1; null when the ids agree.</summary>
     public int[]? LocalTerms(int shard) => _terms.LocalTerms(shard);
 
+    /// <summary>Closes every shard.</summary>
     public void Dispose()
     {
         foreach (var shard in _shards)

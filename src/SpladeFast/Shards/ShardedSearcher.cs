@@ -18,6 +18,7 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
     private readonly TopKQueue _merged = new();
     private SearchHit[] _results = new SearchHit[16];
 
+    /// <inheritdoc/>
     public bool InitialThreshold
     {
         get => _contexts.All(c => c.InitialThreshold);
@@ -28,15 +29,19 @@ public sealed class ShardedSearcher(ShardSet shards) : IQuerySearcher
         }
     }
 
+    /// <inheritdoc/>
     public long DocumentsScored => _contexts.Sum(c => c.DocumentsScored);
+    /// <inheritdoc/>
     public long PostingsDecoded => _contexts.Sum(c => c.PostingsDecoded);
 
+    /// <inheritdoc/>
     public void ResetCounters()
     {
         foreach (var context in _contexts)
             context.ResetCounters();
     }
 
+    /// <inheritdoc/>
     public ReadOnlySpan<SearchHit> Search(QueryVector query, int k, ISearchAlgorithm algorithm, double thresholdFactor = 1)
     {
         _merged.Reset(k);

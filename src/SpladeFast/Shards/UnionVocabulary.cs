@@ -22,6 +22,7 @@ public sealed class UnionVocabulary
         _localTerms = shardTokens.Select(tokens => LocalTerms(tokens, Vocabulary)).ToArray();
     }
 
+    /// <summary>Every shard's tokens, in first-seen order: the union term ids.</summary>
     public Vocabulary Vocabulary { get; }
 
     /// <summary>Shard <paramref name="shard"/>'s term id for a union term id, or -1; null when the ids agree.</summary>

@@ -12,10 +12,15 @@ namespace SpladeFast.Simd;
 /// </summary>
 public static class RangeBoundSums
 {
+    /// <summary>The path <see cref="AddScaled(ReadOnlySpan{byte}, uint, Span{uint})"/> takes: the widest this machine runs.</summary>
     public static VectorPath Best => VectorPaths.Widest;
 
+    /// <summary>sums[i] += weight x bounds[i] for every i, with <see cref="Best"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="sums"/> is shorter than <paramref name="bounds"/>.</exception>
     public static void AddScaled(ReadOnlySpan<byte> bounds, uint weight, Span<uint> sums) => AddScaled(Best, bounds, weight, sums);
 
+    /// <summary>The same with <paramref name="path"/> (tests and benchmarks compare paths).</summary>
+    /// <exception cref="ArgumentException"><paramref name="sums"/> is shorter than <paramref name="bounds"/>, or the path is not supported here.</exception>
     public static void AddScaled(VectorPath path, ReadOnlySpan<byte> bounds, uint weight, Span<uint> sums)
     {
         if (sums.Length < bounds.Length)

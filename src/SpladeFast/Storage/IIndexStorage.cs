@@ -6,7 +6,10 @@ namespace SpladeFast.Storage;
 /// </summary>
 public unsafe interface IIndexStorage : IDisposable
 {
+    /// <summary>The file, for messages.</summary>
     string Path { get; }
+    /// <summary>The file's bytes.</summary>
     long Length { get; }
+    /// <summary>The first byte, valid until disposed.</summary>
     byte* Pointer { get; }
 }

@@ -10,6 +10,7 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
 {
     private byte* _pointer;
 
+    /// <summary>A copy of <paramref name="bytes"/>, named <paramref name="path"/> in messages (tests open damaged copies this way).</summary>
     public InMemoryStorage(string path, ReadOnlySpan<byte> bytes)
     {
         Path = path;
@@ -18,6 +19,8 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
         bytes.CopyTo(new Span<byte>(_pointer, bytes.Length));
     }
 
+    /// <summary>Reads the whole file at <paramref name="path"/> into native memory.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
     public static InMemoryStorage Load(string path)
     {
         using var file = File.OpenRead(path);
@@ -39,10 +42,14 @@ public sealed unsafe class InMemoryStorage : IIndexStorage
         _pointer = NativeMemoryAdvice.Allocate((nuint)length);
     }
 
+    /// <inheritdoc/>
     public string Path { get; }
+    /// <inheritdoc/>
     public long Length { get; }
+    /// <inheritdoc/>
     public byte* Pointer => _pointer;
 
+    /// <summary>Frees the memory.</summary>
     public void Dispose()
     {
         if (_pointer == null)

@@ -10,6 +10,9 @@ public sealed unsafe class MemoryMappedStorage : IIndexStorage
     private readonly MemoryMappedViewAccessor _view;
     private byte* _pointer;
 
+    /// <summary>Maps <paramref name="path"/> read-only (the file may be deleted or replaced while mapped).</summary>
+    /// <exception cref="IOException">The file cannot be opened or mapped.</exception>
+    /// <exception cref="Format.IndexCorruptException">The file is empty.</exception>
     public MemoryMappedStorage(string path)
     {
         Path = path;
@@ -27,10 +30,14 @@ public sealed unsafe class MemoryMappedStorage : IIndexStorage
         _pointer += _view.PointerOffset;
     }
 
+    /// <inheritdoc/>
     public string Path { get; }
+    /// <inheritdoc/>
     public long Length { get; }
+    /// <inheritdoc/>
     public byte* Pointer => _pointer;
 
+    /// <summary>Unmaps the file.</summary>
     public void Dispose()
     {
         if (_pointer == null)

@@ -5,19 +5,34 @@ using SpladeFast.Format;
 
 namespace SpladeFast.Synthetic;
 
+/// <summary>What <see cref="SyntheticCollection"/> generates.</summary>
 public sealed record SynthOptions
 {
+    /// <summary>Documents generated (at least 1).</summary>
     public int Documents { get; init; } = 100_000;
+    /// <summary>Queries generated, each with one relevant document.</summary>
     public int Queries { get; init; } = 1_000;
+    /// <summary>The random seed: the same options and seed give the same files.</summary>
     public int Seed { get; init; } = 42;
     /// <summary>Real tokens (a BERT vocab.txt) or null for generated names over <see cref="VocabularySize"/> terms.</summary>
     public IReadOnlyList<string>? Tokens { get; init; }
+    /// <summary>Generated terms when no <see cref="Tokens"/> are given (BERT's 30,522 by default).</summary>
     public int VocabularySize { get; init; } = 30522;
+    /// <summary>Mean distinct terms per document (130, as splade-cocondenser-ensembledistil on MS MARCO).</summary>
     public double TermsPerDocument { get; init; } = 130;
+    /// <summary>Write the documents gzip-compressed (docs.jsonl.gz).</summary>
     public bool Compress { get; init; }
+    /// <summary>Receives the generation's progress, in documents.</summary>
     public IProgress<BuildProgress>? Progress { get; init; }
 }
 
+/// <summary>The files a synthetic collection was written to, and its size.</summary>
+/// <param name="Documents">docs.jsonl (or .gz): Anserini JsonVectorCollection lines.</param>
+/// <param name="Queries">queries.tsv: Anserini pre-encoded queries.</param>
+/// <param name="Qrels">qrels.txt: each query's target document, grade 1.</param>
+/// <param name="Vocabulary">vocab.txt: the tokens by term id.</param>
+/// <param name="Postings">Non-zero document weights written.</param>
+/// <param name="QueryTerms">Terms over all queries.</param>
 public sealed record SynthReport(string Documents, string Queries, string Qrels, string Vocabulary, long Postings, long QueryTerms);
 
 /// <summary>
@@ -45,6 +60,8 @@ public sealed class SyntheticCollection
     private readonly double[][] _topicCumulative;
     private readonly int[] _stamp;
 
+    /// <summary>Prepares the generator (topics and term distributions) for <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No document, or a negative query count.</exception>
     public SyntheticCollection(SynthOptions options)
     {
         if (options.Documents < 1 || options.Queries < 0)
@@ -80,6 +97,7 @@ public sealed class SyntheticCollection
         Array.Fill(_stamp, -1);
     }
 
+    /// <summary>Writes the collection's four files into <paramref name="directory"/> (created if missing).</summary>
     public SynthReport Write(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -125,6 +143,7 @@ public sealed class SyntheticCollection
         return new SynthReport(docsPath, queriesPath, qrelsPath, vocabPath, postings, queryTerms);
     }
 
+    /// <summary>Query <paramref name="q"/>'s id: 1000000 + q, so ids sort as numbers and as strings alike.</summary>
     public static string QueryId(int q) => (1_000_000 + q).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Fills <paramref name="terms"/> with the document's distinct terms; returns its main topic.</summary>

@@ -22,7 +22,9 @@ public sealed class TopKQueue
     /// <summary><see cref="Threshold"/>, recomputed only when the heap changes: pruning loops read it per candidate.</summary>
     private long _threshold;
 
+    /// <summary>The k of the current query (set by <see cref="Reset"/>).</summary>
     public int K { get; private set; }
+    /// <summary>Hits held: at most <see cref="K"/>.</summary>
     public int Count { get; private set; }
 
     /// <param name="k">Results kept.</param>
@@ -53,6 +55,7 @@ public sealed class TopKQueue
         _threshold = _floorThreshold;
     }
 
+    /// <summary>Whether k hits are held, so that a new hit must beat the threshold.</summary>
     public bool IsFull => Count == K;
 
     /// <summary>
@@ -123,6 +126,7 @@ public sealed class TopKQueue
         return Count;
     }
 
+    /// <summary>The hits, best first (ties by input ordinal), as a new array.</summary>
     public SearchHit[] ToSortedArray()
     {
         var hits = new SearchHit[Count];

@@ -16,6 +16,7 @@ public sealed record IndexTransforms
     /// <summary>Renumber documents by recursive graph bisection; null keeps input order.</summary>
     public BisectionOptions? Reorder { get; init; }
 
+    /// <summary>Neither: the build's index as it is.</summary>
     public static IndexTransforms None { get; } = new();
 }
 

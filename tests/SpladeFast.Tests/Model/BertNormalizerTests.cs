@@ -262,7 +262,7 @@ public class BertNormalizerTests
     private static string FromHex(string codePoints) =>
         string.Concat(codePoints.Split(' ').Select(h => char.ConvertFromUtf32(Convert.ToInt32(h, 16))));
 
-    private static string Hex(string text) => $"[{string.Join(" ", text.EnumerateRunes().Select(r => r.Value.ToString("X4")))}]";
+    private static string Hex(string text) => $"[{string.Join(" ", text.EnumerateRunes().Select(r => r.Value.ToString("X4", CultureInfo.InvariantCulture)))}]";
 
     private static List<JsonElement> ReadTexts() =>
         JsonDocument.Parse(File.ReadAllText(DataFile("hf-bert-strings.json"))).RootElement.EnumerateArray().ToList();
