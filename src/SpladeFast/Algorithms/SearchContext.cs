@@ -62,9 +62,10 @@ public sealed class SearchContext : IQuerySearcher
 
     /// <summary>
     /// max over the query's terms of weight x the term's k'-th largest impact, k' the smallest stored cut at least
-    /// k: that many documents score at least this, so the k-th best does too (0 without thresholds).
+    /// k: that many documents score at least this, so the k-th best does too (0 without thresholds). Deleted
+    /// documents count too: a caller searching with deletes must not use it.
     /// </summary>
-    private long SafeFloor(QueryVector query, int k)
+    public long SafeFloor(QueryVector query, int k)
     {
         if (Index.TermThresholds is not { } thresholds || thresholds.CutFor(k) is var cut && cut < 0)
             return 0;

@@ -9,7 +9,8 @@ namespace SpladeFast.Live;
 /// Answers queries over one <see cref="LiveSnapshot"/> exactly: what one index built from the snapshot's live
 /// documents, in sequence order, answers, ties included. Segments are searched in falling order of their score
 /// bound (sum of weight x the term's largest impact there), each from the k-th best score found so far (one
-/// threshold shared across segments, as a floor), a segment whose bound cannot reach it skipped; each segment's
+/// threshold shared across segments, as a floor, starting from the best safe per-term floor of any segment without
+/// deletes), a segment whose bound cannot reach it skipped; each segment's
 /// hits merge by sequence number, as <see cref="ShardedSearcher"/> merges shards by global ordinal. The memory buffer
 /// is scored term at a time. Hit docids are sequence numbers (<see cref="LiveSnapshot.DocumentId(uint)"/>). One per thread.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
 {
     private readonly SearchContext?[] _contexts = new SearchContext?[snapshot.Segments.Count];
     private readonly (long Bound, int Segment)[] _order = new (long, int)[snapshot.Segments.Count];
+    private readonly QueryVector?[] _queries = new QueryVector?[snapshot.Segments.Count];
     private readonly TopKQueue _merged = new();
     private SearchHit[] _results = new SearchHit[16];
     private long[] _accumulators = new long[Math.Max(16, snapshot.BufferCount)];
@@ -51,25 +53,34 @@ public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
     {
         _merged.Reset(k);
         var segments = snapshot.Segments;
+        // The shared floor every segment starts from: a segment without deletes whose per-term thresholds promise k
+        // documents at a score promises the k best of all segments that score too (ties at it still enter).
+        long shared = 0;
         for (int s = 0; s < segments.Count; s++)
-            _order[s] = (segments[s].LiveDocuments == 0 ? 0 : Bound(query, segments[s].Segment), s);
+        {
+            var view = segments[s];
+            _queries[s] = view.LiveDocuments == 0 ? null : UnionVocabulary.MapTerms(query, view.Segment.LocalTerms);
+            _order[s] = (_queries[s] is null ? 0 : Bound(query, view.Segment), s);
+            if (InitialThreshold && _queries[s] is { } local && view.Deleted.Count == 0)
+                shared = Math.Max(shared, Context(s).SafeFloor(local, k));
+        }
         _order.AsSpan().Sort(static (a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Segment.CompareTo(b.Segment));
         foreach (var (bound, s) in _order)
         {
             if (bound == 0)
                 continue; // no query term there, or nothing live
             // Full: a document must beat the k-th score, or tie it with a smaller sequence number.
-            if (_merged.IsFull && bound < _merged.Threshold)
+            if (bound < shared || (_merged.IsFull && bound < _merged.Threshold))
             {
                 SegmentsSkipped++;
                 continue;
             }
             var view = segments[s];
-            var context = _contexts[s] ??= new SearchContext(view.Segment.Index);
+            var context = Context(s);
             context.InitialThreshold = InitialThreshold;
-            long floor = _merged.IsFull ? _merged.Threshold : 0;
+            long floor = Math.Max(shared, _merged.IsFull ? _merged.Threshold : 0);
             var index = view.Segment.Index;
-            foreach (var hit in context.Search(UnionVocabulary.MapTerms(query, view.Segment.LocalTerms), k, algorithm, thresholdFactor, floor, view.Deleted))
+            foreach (var hit in context.Search(_queries[s]!, k, algorithm, thresholdFactor, floor, view.Deleted))
                 _merged.Insert(index.SequenceNumber(hit.DocId), hit.Score);
         }
         SearchBuffer(query);
@@ -77,6 +88,8 @@ public sealed class LiveSearcher(LiveSnapshot snapshot) : IQuerySearcher
             _results = new SearchHit[k];
         return _results.AsSpan(0, _merged.CopySortedTo(_results));
     }
+
+    private SearchContext Context(int segment) => _contexts[segment] ??= new SearchContext(snapshot.Segments[segment].Segment.Index);
 
     /// <summary>An upper bound of any document's score in the segment: sum of weight x the term's largest impact.</summary>
     private static long Bound(QueryVector query, Segment segment)

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using SpladeFast.Algorithms;
+using SpladeFast.Cluster.Hosting;
 using SpladeFast.Cluster.Planning;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
@@ -78,4 +82,47 @@ internal sealed class ClusterCollection : IDisposable
         var (code, _, error) = CliRunner.Run(args);
         Assert.True(code == 0, error);
     }
+}
+
+/// <summary>An in-process TestingHost cluster of <see cref="ClusterCollection.SiloCount"/> silos, silo i serving <see cref="ClusterCollection.SiloDirectory"/>(i).</summary>
+internal sealed class TestSilos : IAsyncDisposable
+{
+    private readonly Dictionary<string, int> _index = [];
+
+    private TestSilos(ClusterCollection data)
+    {
+        int next = 0;
+        var builder = new InProcessTestClusterBuilder(ClusterCollection.SiloCount);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            int index;
+            lock (_index)
+                index = _index.TryGetValue(options.SiloName, out int known) ? known : _index[options.SiloName] = next++;
+            ClusterHosting.AddShardServing(silo, new ClusterConfig { ProbeTimeoutSeconds = 1 });
+            silo.Services.AddSingleton(_ => Catalogs.GetOrAdd(index, i => ShardCatalog.Open(options.SiloName, [data.SiloDirectory(i)])));
+        });
+        Cluster = builder.Build();
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>Silo i's catalog, once the silo started.</summary>
+    public ConcurrentDictionary<int, ShardCatalog> Catalogs { get; } = new();
+
+    public static async Task<TestSilos> StartAsync(ClusterCollection data)
+    {
+        var silos = new TestSilos(data);
+        await silos.Cluster.DeployAsync();
+        return silos;
+    }
+
+    /// <summary>The silo serving <see cref="ClusterCollection.SiloDirectory"/>(i), by i.</summary>
+    public Dictionary<int, InProcessSiloHandle> Handles()
+    {
+        lock (_index)
+            return Cluster.Silos.ToDictionary(s => _index[s.Name]);
+    }
+
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
 }

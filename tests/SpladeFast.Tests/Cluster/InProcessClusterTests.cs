@@ -1,5 +1,3 @@
-using Orleans.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 using SpladeFast.Algorithms;
 using SpladeFast.Cluster.Gateway;
 using SpladeFast.Cluster.Hosting;
@@ -21,20 +19,8 @@ public sealed class InProcessClusterTests
     public async Task Cluster_answers_equal_one_index_and_survive_killed_silos()
     {
         using var data = ClusterCollection.Build();
-        int next = 0;
-        var siloIndex = new Dictionary<string, int>();
-        var builder = new InProcessTestClusterBuilder(ClusterCollection.SiloCount);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) =>
-        {
-            int index;
-            lock (siloIndex)
-                index = siloIndex.TryGetValue(options.SiloName, out int known) ? known : siloIndex[options.SiloName] = next++;
-            ClusterHosting.AddShardServing(silo, new ClusterConfig { ProbeTimeoutSeconds = 1 });
-            silo.Services.AddSingleton(_ => ShardCatalog.Open(options.SiloName, [data.SiloDirectory(index)]));
-        });
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await using var silos = await TestSilos.StartAsync(data);
+        var cluster = silos.Cluster;
         await using var gateway = await ClusterGateway.ConnectAsync(cluster.Client, new ClusterConfig { RefreshSeconds = 0.5 }, TimeSpan.FromSeconds(30));
 
         var snapshot = gateway.Current;
@@ -58,7 +44,7 @@ public sealed class InProcessClusterTests
 
         // One silo down: every shard still has a replica, so every answer is complete and exact, from the first
         // query after the kill (its calls to the dead silo are retried on other replicas).
-        var handles = cluster.Silos.ToDictionary(s => siloIndex[s.Name]);
+        var handles = silos.Handles();
         await cluster.KillSiloAsync(handles[1]);
         Assert.Equal(0, await CheckAnswers(data, snapshot, rounds: 3));
 

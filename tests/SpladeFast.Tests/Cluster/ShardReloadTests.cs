@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using SpladeFast.Algorithms;
 using SpladeFast.Cluster.Gateway;
 using SpladeFast.Cluster.Grains;
@@ -68,21 +65,9 @@ public sealed class ShardReloadTests
     public async Task A_cluster_serves_a_replaced_shard_once_every_replica_has_it_and_never_mixes_versions()
     {
         using var data = ClusterCollection.Build();
-        var catalogs = new ConcurrentDictionary<int, ShardCatalog>();
-        int next = 0;
-        var siloIndex = new Dictionary<string, int>();
-        var builder = new InProcessTestClusterBuilder(ClusterCollection.SiloCount);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) =>
-        {
-            int index;
-            lock (siloIndex)
-                index = siloIndex.TryGetValue(options.SiloName, out int known) ? known : siloIndex[options.SiloName] = next++;
-            ClusterHosting.AddShardServing(silo, new ClusterConfig { ProbeTimeoutSeconds = 1 });
-            silo.Services.AddSingleton(_ => catalogs.GetOrAdd(index, i => ShardCatalog.Open(options.SiloName, [data.SiloDirectory(i)])));
-        });
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await using var silos = await TestSilos.StartAsync(data);
+        var catalogs = silos.Catalogs;
+        var cluster = silos.Cluster;
         await using var gateway = await ClusterGateway.ConnectAsync(cluster.Client, new ClusterConfig { RefreshSeconds = 60 }, TimeSpan.FromSeconds(30));
         var before = gateway.Current;
         var v1 = Enumerable.Range(0, ClusterCollection.ShardCount).Select(data.Shard).ToList();
