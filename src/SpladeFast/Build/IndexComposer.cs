@@ -12,11 +12,15 @@ namespace SpladeFast.Build;
 /// the postings. <paramref name="Ordinals"/> gives each docid's input ordinal (null: the docid itself);
 /// <paramref name="Sequence"/> each docid's live-index sequence number (null: none, see <see cref="SectionKind.Sequence"/>);
 /// <paramref name="StoredFields"/> every document's stored source, in docid order (null: none stored).
+/// Disposing the contents disposes <paramref name="Forward"/> (its temporary files).
 /// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
     InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward, uint[]? Ordinals = null,
-    uint[]? Sequence = null, StoredFieldsWriter? StoredFields = null);
+    uint[]? Sequence = null, StoredFieldsWriter? StoredFields = null) : IDisposable
+{
+    public void Dispose() => Forward?.Dispose();
+}
 
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
@@ -30,17 +34,23 @@ public static class IndexComposer
         && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size)
         && size is > 0 and <= IndexLayout.MaxRangeSize ? size : 0;
 
+    /// <summary>The metadata as <see cref="Write"/> records it: with the bmp range size among the properties.</summary>
+    public static IndexMetadata WrittenMetadata(IndexContents contents)
+    {
+        var properties = new Dictionary<string, string>(contents.Metadata.Properties);
+        properties.Remove(RangeSizeProperty);
+        if (contents.RangeSize > 0)
+            properties[RangeSizeProperty] = contents.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return contents.Metadata with { Properties = properties };
+    }
+
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
     {
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null
             ? RangeForwardWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count, contents.RangeSize) : null;
         var forwardIndex = contents.Forward ?? derivedForward;
-        var properties = new Dictionary<string, string>(contents.Metadata.Properties);
-        properties.Remove(RangeSizeProperty);
-        if (contents.RangeSize > 0)
-            properties[RangeSizeProperty] = contents.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var writer = new IndexFileWriter(path);
-        writer.WriteSection(SectionKind.Metadata, (contents.Metadata with { Properties = properties }).ToUtf8());
+        writer.WriteSection(SectionKind.Metadata, WrittenMetadata(contents).ToUtf8());
         StringTable.Write(writer.BeginSection(SectionKind.Vocabulary), contents.Vocabulary);
         writer.EndSection();
         StringTable.Write(writer.BeginSection(SectionKind.DocumentIds), contents.DocumentIds);
