@@ -83,9 +83,8 @@ public class IndexPipelineTests
     public void Pruning_after_reordering_is_refused()
     {
         using var dir = new TempDirectory();
-        var collection = SyntheticCollections.Get(200, 1, 22);
-        new IndexBuilder(new IndexBuildOptions { Inputs = [collection.Documents], VocabularyPath = collection.Vocabulary }).Build(dir.File("i.sfi"));
-        using var index = SparseIndex.Open(dir.File("i.sfi"));
+        var (opened, _) = TestIndex.BuildSynthetic(dir, 200, 1, 22);
+        using var index = opened;
         var reordered = IndexReorderer.Apply(DocumentContents.FromIndex(index), new BisectionOptions { Iterations = 2 });
         var pruning = StaticPruning.For(PruningSpec.Parse("term-top", 5), index);
         Assert.Throws<ArgumentException>(() => pruning.Apply(reordered));
