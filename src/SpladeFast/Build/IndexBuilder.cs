@@ -23,6 +23,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly StoredFieldsWriter? _stored = options.Store ? new StoredFieldsWriter() : null;
     private double _maxWeight;
     private long _droppedWeights;
+    private bool _read;
 
     /// <summary>
     /// Builds the index at <paramref name="outputPath"/>, replacing any file there only once the new one is complete.
@@ -46,8 +47,12 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     /// contents derives it, which a rewrite after transforms does anyway.
     /// </param>
     /// <exception cref="InputException">A record is bad (unless SkipBad), or the input holds no document.</exception>
+    /// <exception cref="InvalidOperationException">This builder has read its input already.</exception>
     public IndexContents Read(string outputPath, bool rangeForward = true)
     {
+        if (_read)
+            throw new InvalidOperationException("an IndexBuilder reads its input once; make another for another build");
+        _read = true;
         // Before reading: a killed build's leftovers can be as large as the index this one needs room for.
         TemporaryFiles.RemoveStale(outputPath);
         var files = InputFiles.Expand(options.Inputs);
