@@ -23,6 +23,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     private readonly StoredFieldsWriter? _stored = options.Store ? new StoredFieldsWriter() : null;
     private double _maxWeight;
     private long _droppedWeights;
+    private bool _read;
 
     /// <summary>
     /// Builds the index at <paramref name="outputPath"/>, replacing any file there only once the new one is complete.
@@ -31,6 +32,27 @@ public sealed class IndexBuilder(IndexBuildOptions options)
     public IndexBuildReport Build(string outputPath)
     {
         var clock = Stopwatch.StartNew();
+        using var contents = Read(outputPath);
+        long bytes = IndexComposer.Write(outputPath, contents, options.Progress);
+        return Report(contents.Postings.Count, bytes, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Reads the input into index contents and writes nothing: term-major postings (6 bytes a posting), document ids,
+    /// stored sources and metadata, for <see cref="IndexComposer.Write"/> or for transforms before it. Call once.
+    /// </summary>
+    /// <param name="outputPath">The index the contents are for: the bmp forward index streams to temporary files beside it.</param>
+    /// <param name="rangeForward">
+    /// Whether to collect the bmp forward index while reading (with a range size); without, whoever writes the
+    /// contents derives it, which a rewrite after transforms does anyway.
+    /// </param>
+    /// <exception cref="InputException">A record is bad (unless SkipBad), or the input holds no document.</exception>
+    /// <exception cref="InvalidOperationException">This builder has read its input already.</exception>
+    public IndexContents Read(string outputPath, bool rangeForward = true)
+    {
+        if (_read)
+            throw new InvalidOperationException("an IndexBuilder reads its input once; make another for another build");
+        _read = true;
         // Before reading: a killed build's leftovers can be as large as the index this one needs room for.
         TemporaryFiles.RemoveStale(outputPath);
         var files = InputFiles.Expand(options.Inputs);
@@ -48,12 +70,22 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         if (options.RangeSize > 0 && _vocabulary.Count > ushort.MaxValue + 1)
             throw new InvalidOperationException($"block-max ranges need at most 65,536 terms; this vocabulary has {_vocabulary.Count:N0}");
         var postings = InvertedLists.Allocate(starts);
-        long postingCount = postings.Count;
-        using var forward = options.RangeSize > 0 ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize, _vocabulary.Count) : null;
-        FillPass(files, quantizer, postings, forward);
-        long bytes = Write(outputPath, files, quantizer, postings, forward);
-        return new IndexBuildReport(_documentIds.Count, _vocabulary.Count, postingCount, _badLines.Count, _droppedWeights, bytes, clock.Elapsed);
+        var forward = options.RangeSize > 0 && rangeForward ? new RangeForwardWriter(outputPath, _documentIds.Count, options.RangeSize, _vocabulary.Count) : null;
+        try
+        {
+            FillPass(files, quantizer, postings, forward);
+        }
+        catch
+        {
+            forward?.Dispose();
+            throw;
+        }
+        return Contents(files, quantizer, postings, forward);
     }
+
+    /// <summary>What a build that read its input with <see cref="Read"/> reports, given what was written.</summary>
+    public IndexBuildReport Report(long postings, long indexBytes, TimeSpan elapsed) =>
+        new(_documentIds.Count, _vocabulary.Count, postings, _badLines.Count, _droppedWeights, indexBytes, elapsed);
 
     /// <summary>Pass 1: validate, assign term ids, count postings, find the largest weight.</summary>
     /// <returns>The number of valid records in the whole input (every shard's).</returns>
@@ -173,7 +205,7 @@ public sealed class IndexBuilder(IndexBuildOptions options)
         options.Progress?.Report(new BuildProgress(stage, total, total, "bytes"));
     }
 
-    private long Write(string outputPath, IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)
+    private IndexContents Contents(IReadOnlyList<string> files, ImpactQuantizer quantizer, InvertedLists postings, RangeForwardWriter? forward)
     {
         var properties = new Dictionary<string, string>();
         if (!options.Shard.IsWhole)
@@ -186,6 +218,6 @@ public sealed class IndexBuilder(IndexBuildOptions options)
             Inputs = files.Select(Path.GetFileName).ToList()!,
             SkippedRecords = _badLines.Count,
         };
-        return IndexComposer.Write(outputPath, new IndexContents(metadata, _vocabulary.Tokens, _documentIds, postings, quantizer, options.RangeSize, forward, StoredFields: _stored), options.Progress);
+        return new IndexContents(metadata, _vocabulary.Tokens, _documentIds, postings, quantizer, options.RangeSize, forward, StoredFields: _stored);
     }
 }

@@ -12,11 +12,16 @@ namespace SpladeFast.Build;
 /// the postings. <paramref name="Ordinals"/> gives each docid's input ordinal (null: the docid itself);
 /// <paramref name="Sequence"/> each docid's live-index sequence number (null: none, see <see cref="SectionKind.Sequence"/>);
 /// <paramref name="StoredFields"/> every document's stored source, in docid order (null: none stored).
+/// Disposing the contents disposes <paramref name="Forward"/> (its temporary files).
 /// </summary>
 public sealed record IndexContents(
     IndexMetadata Metadata, IReadOnlyList<string> Vocabulary, IReadOnlyList<string> DocumentIds,
     InvertedLists Postings, ImpactQuantizer Quantizer, int RangeSize, RangeForwardWriter? Forward, uint[]? Ordinals = null,
-    uint[]? Sequence = null, StoredFieldsWriter? StoredFields = null);
+    uint[]? Sequence = null, StoredFieldsWriter? StoredFields = null) : IDisposable
+{
+    /// <summary>Removes the bmp forward index's temporary files.</summary>
+    public void Dispose() => Forward?.Dispose();
+}
 
 /// <summary>Compresses in-memory postings into an index file (temporary name, renamed on success).</summary>
 public static class IndexComposer
@@ -30,6 +35,16 @@ public static class IndexComposer
         && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size)
         && size is > 0 and <= IndexLayout.MaxRangeSize ? size : 0;
 
+    /// <summary>The metadata as <see cref="Write"/> records it: with the bmp range size among the properties.</summary>
+    public static IndexMetadata WrittenMetadata(IndexContents contents)
+    {
+        var properties = new Dictionary<string, string>(contents.Metadata.Properties);
+        properties.Remove(RangeSizeProperty);
+        if (contents.RangeSize > 0)
+            properties[RangeSizeProperty] = contents.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return contents.Metadata with { Properties = properties };
+    }
+
     /// <summary>Compresses <paramref name="contents"/> into an index file of the current format version (<see cref="IndexLayout.Version"/>): every required section, TermThresholds, and the optional ones the contents ask for.</summary>
     /// <param name="path">The index file, written under a temporary name and renamed on success.</param>
     /// <param name="contents">What to write.</param>
@@ -41,12 +56,8 @@ public static class IndexComposer
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null
             ? RangeForwardWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count, contents.RangeSize) : null;
         var forwardIndex = contents.Forward ?? derivedForward;
-        var properties = new Dictionary<string, string>(contents.Metadata.Properties);
-        properties.Remove(RangeSizeProperty);
-        if (contents.RangeSize > 0)
-            properties[RangeSizeProperty] = contents.RangeSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var writer = new IndexFileWriter(path);
-        writer.WriteSection(SectionKind.Metadata, (contents.Metadata with { Properties = properties }).ToUtf8());
+        writer.WriteSection(SectionKind.Metadata, WrittenMetadata(contents).ToUtf8());
         StringTable.Write(writer.BeginSection(SectionKind.Vocabulary), contents.Vocabulary);
         writer.EndSection();
         StringTable.Write(writer.BeginSection(SectionKind.DocumentIds), contents.DocumentIds);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using K4os.Compression.LZ4;
@@ -19,6 +20,8 @@ public sealed unsafe class StoredFields
     private readonly int _perBlock;
     private readonly int _blocks;
     private readonly ulong _dataLength;
+    // A section in a pinned array (StoredFieldsWriter.ToReader): held here so it lives as long as its reader.
+    private readonly byte[]? _pinnedSection;
 
     /// <exception cref="IndexCorruptException">The section's sizes do not add up.</exception>
     internal StoredFields(string path, byte* section, ulong length, ulong documents)
@@ -48,6 +51,13 @@ public sealed unsafe class StoredFields
         DocumentCount = documents;
     }
 
+    private StoredFields(byte[] pinnedSection, long documents)
+        : this("(stored fields in memory)", (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedSection)),
+            (ulong)pinnedSection.Length, (ulong)documents) => _pinnedSection = pinnedSection;
+
+    /// <summary>A reader over a section held in a pinned array (<see cref="GC.AllocateArray{T}(int, bool)"/>).</summary>
+    internal static StoredFields InMemory(byte[] pinnedSection, long documents) => new(pinnedSection, documents);
+
     /// <summary>Documents stored: the index's document count.</summary>
     public ulong DocumentCount { get; }
 
@@ -66,6 +76,7 @@ public sealed unsafe class StoredFields
         var compressed = new ReadOnlySpan<byte>(_data + _offsets[block], checked((int)(_offsets[block + 1] - _offsets[block])));
         if (LZ4Codec.Decode(compressed, raw) != rawLength)
             ThrowHelper.Corrupt(_path, $"section {SectionKind.StoredFields}: block {block} does not decompress");
+        GC.KeepAlive(_pinnedSection); // the section in memory, if any, stays until it is decompressed
         int inBlock = (int)(docId % (uint)_perBlock);
         int count = Math.Min(_perBlock, (int)(DocumentCount - (ulong)block * (ulong)_perBlock));
         int header = 4 * (count + 1);
@@ -118,6 +129,19 @@ public sealed class StoredFieldsWriter(int documentsPerBlock = StoredFieldsLayou
         RawBytes += source.Length;
         if (_pending.Count == documentsPerBlock)
             Compress();
+    }
+
+    /// <summary>
+    /// The documents added so far as a reader, over their section written to a pinned array: in-memory contents
+    /// (a build before its transforms) read their stored sources back in another order this way.
+    /// </summary>
+    public StoredFields ToReader()
+    {
+        using var stream = new MemoryStream();
+        WriteTo(stream);
+        var section = GC.AllocateUninitializedArray<byte>((int)stream.Length, pinned: true);
+        stream.GetBuffer().AsSpan(0, section.Length).CopyTo(section);
+        return StoredFields.InMemory(section, Count);
     }
 
     /// <summary>Writes the section's bytes.</summary>

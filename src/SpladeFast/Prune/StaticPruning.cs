@@ -13,29 +13,76 @@ public sealed record PruningReport(long PostingsBefore, long PostingsAfter, long
 
 /// <summary>
 /// Static index pruning (Lassance et al., SIGIR 2023): removes postings by a document-centric, term-centric or
-/// agnostic rule and writes a normal, checksummed index whose metadata records the rule. Ties are broken
-/// deterministically: among equal impacts the smaller term id (document-centric) or docid (term-centric) stays.
-/// Memory: the source's documents (4 bytes a posting) and the kept postings (6 bytes each); term-centric rules
-/// read their cut-offs from the source's lists one at a time.
+/// agnostic rule; the index's metadata records the rule. Ties are broken deterministically: among equal impacts the
+/// smaller term id (document-centric) or docid (term-centric) stays. A transform over <see cref="DocumentContents"/>:
+/// <see cref="For(PruningSpec, InvertedLists, IProgress{BuildProgress}?)"/> reads the term-centric cut-offs from
+/// term-major lists (in memory, or an opened index's one at a time), then <see cref="Apply"/> filters the documents
+/// in place (no memory beyond their forward lists).
 /// </summary>
-public static class StaticPruning
+public sealed class StaticPruning
 {
-    /// <summary>Writes <paramref name="source"/> pruned by <paramref name="spec"/>.</summary>
-    /// <param name="source">The index to prune; docids, ordinals and stored fields carry over.</param>
-    /// <param name="outputPath">The pruned index, written atomically.</param>
-    /// <param name="spec">The rule and its parameter.</param>
-    /// <param name="progress">Receives the stages.</param>
-    /// <exception cref="ArgumentException">The spec's value does not suit its strategy.</exception>
-    /// <exception cref="InvalidOperationException">The index is too large to hold as forward lists (more than 65,536 terms or 2^31 postings).</exception>
-    public static PruningReport Write(SparseIndex source, string outputPath, PruningSpec spec, IProgress<BuildProgress>? progress = null)
+    private readonly PruningSpec _spec;
+    private readonly TermCutoff[]? _cutoffs;
+
+    private StaticPruning(PruningSpec spec, TermCutoff[]? cutoffs) => (_spec, _cutoffs) = (spec, cutoffs);
+
+    /// <summary>Pruning by <paramref name="spec"/> of the documents whose term-major lists are <paramref name="postings"/>.</summary>
+    /// <exception cref="ArgumentException">The spec's value is out of its strategy's range.</exception>
+    public static StaticPruning For(PruningSpec spec, InvertedLists postings, IProgress<BuildProgress>? progress = null)
     {
         spec.Validate();
-        var cutoffs = IsTermCentric(spec.Strategy) ? TermCutoffs(source, spec, progress) : null;
-        var forward = ForwardLists.FromIndex(source, progress);
-        long before = forward.Count;
-        var pruned = Filter(forward, spec, cutoffs);
-        long bytes = IndexRewriter.Write(source, pruned, null, outputPath, new Dictionary<string, string> { ["pruning"] = spec.ToString() }, progress);
-        return new PruningReport(before, pruned.Count, bytes);
+        return new StaticPruning(spec, IsTermCentric(spec.Strategy)
+            ? TermCutoffs(spec, postings.TermCount, (int t, out ReadOnlySpan<uint> docs, out ReadOnlySpan<ushort> impacts) =>
+            {
+                docs = postings.DocIdsOf(t);
+                impacts = postings.ImpactsOf(t);
+            }, progress)
+            : null);
+    }
+
+    /// <summary>Pruning by <paramref name="spec"/> of an opened index's documents (its lists decoded one at a time).</summary>
+    /// <exception cref="ArgumentException">The spec's value is out of its strategy's range.</exception>
+    public static StaticPruning For(PruningSpec spec, SparseIndex source, IProgress<BuildProgress>? progress = null)
+    {
+        spec.Validate();
+        if (!IsTermCentric(spec.Strategy))
+            return new StaticPruning(spec, null);
+        var docs = new List<uint>();
+        var impacts = new List<ushort>();
+        var cursor = new BlockPostingCursor[1];
+        return new StaticPruning(spec, TermCutoffs(spec, source.TermCount, (int t, out ReadOnlySpan<uint> listDocs, out ReadOnlySpan<ushort> listImpacts) =>
+        {
+            docs.Clear();
+            impacts.Clear();
+            for (cursor[0].Reset(source.Postings(t), 1); cursor[0].DocId != PostingCursor.End; cursor[0].Next())
+            {
+                docs.Add(cursor[0].DocId);
+                impacts.Add((ushort)cursor[0].Score);
+            }
+            listDocs = CollectionsMarshal.AsSpan(docs);
+            listImpacts = CollectionsMarshal.AsSpan(impacts);
+        }, progress));
+    }
+
+    /// <summary>The pruned documents (their forward lists filtered in place), the rule recorded in the metadata.</summary>
+    /// <exception cref="ArgumentException">The documents are reordered already: pruning comes first, as term-centric ties go by docid.</exception>
+    public DocumentContents Apply(DocumentContents documents)
+    {
+        if (documents.Order is not null)
+            throw new ArgumentException("prune before reordering: term-centric ties are broken by the docids the cut-offs were read with", nameof(documents));
+        return documents.WithProperty("pruning", _spec.ToString()) with { Forward = Filter(documents.Forward, _spec, _cutoffs) };
+    }
+
+    /// <summary>Prunes an opened index into a new index file (the file-to-file command).</summary>
+    /// <exception cref="ArgumentException">The spec's value is out of its strategy's range.</exception>
+    public static PruningReport Write(SparseIndex source, string outputPath, PruningSpec spec, IProgress<BuildProgress>? progress = null)
+    {
+        var pruning = For(spec, source, progress);
+        var documents = DocumentContents.FromIndex(source, progress);
+        long before = documents.Forward.Count;
+        var pruned = pruning.Apply(documents);
+        long bytes = IndexRewriter.Write(pruned, outputPath, progress);
+        return new PruningReport(before, pruned.Forward.Count, bytes);
     }
 
     private static bool IsTermCentric(PruningStrategy strategy) =>
@@ -53,26 +100,21 @@ public static class StaticPruning
         public bool Keeps(uint doc, ushort impact) => impact > Impact || (impact == Impact && doc <= LastTiedDoc);
     }
 
-    private static TermCutoff[] TermCutoffs(SparseIndex source, PruningSpec spec, IProgress<BuildProgress>? progress)
+    /// <summary>Term t's posting list, docids increasing; the spans stay valid until the next call.</summary>
+    private delegate void ListReader(int term, out ReadOnlySpan<uint> docs, out ReadOnlySpan<ushort> impacts);
+
+    private static TermCutoff[] TermCutoffs(PruningSpec spec, int termCount, ListReader read, IProgress<BuildProgress>? progress)
     {
-        var cutoffs = new TermCutoff[source.TermCount];
-        var docs = new List<uint>();
-        var impacts = new List<ushort>();
+        var cutoffs = new TermCutoff[termCount];
         var sorted = new List<ushort>();
-        var cursor = new BlockPostingCursor[1];
         for (int t = 0; t < cutoffs.Length; t++)
         {
-            docs.Clear();
-            impacts.Clear();
-            for (cursor[0].Reset(source.Postings(t), 1); cursor[0].DocId != PostingCursor.End; cursor[0].Next())
-            {
-                docs.Add(cursor[0].DocId);
-                impacts.Add((ushort)cursor[0].Score);
-            }
+            read(t, out var docs, out var impacts);
             sorted.Clear();
-            sorted.AddRange(impacts);
+            foreach (ushort impact in impacts)
+                sorted.Add(impact);
             sorted.Sort();
-            cutoffs[t] = Cutoff(spec, CollectionsMarshal.AsSpan(docs), CollectionsMarshal.AsSpan(impacts), CollectionsMarshal.AsSpan(sorted));
+            cutoffs[t] = Cutoff(spec, docs, impacts, CollectionsMarshal.AsSpan(sorted));
             if ((t & 1023) == 0)
                 progress?.Report(new BuildProgress("term cut-offs", t, cutoffs.Length, "terms"));
         }

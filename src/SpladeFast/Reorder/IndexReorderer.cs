@@ -4,20 +4,21 @@ using SpladeFast.Rewrite;
 
 namespace SpladeFast.Reorder;
 
-/// <summary>Rewrites an index with its documents in recursive-graph-bisection order.</summary>
+/// <summary>Reordering as a transform: documents renumbered in recursive-graph-bisection order.</summary>
 public static class IndexReorderer
 {
-    /// <summary>Reorders <paramref name="source"/>'s documents by recursive graph bisection and writes the result (metadata property reorder=bp).</summary>
-    /// <param name="source">The index to reorder; input ordinals carry over, so ties still break in input order.</param>
-    /// <param name="outputPath">The reordered index, written atomically.</param>
-    /// <param name="options">The bisection's parameters.</param>
-    /// <param name="progress">Receives the stages.</param>
-    /// <returns>The new index's size in bytes.</returns>
-    /// <exception cref="InvalidOperationException">The index is too large to hold as forward lists (more than 65,536 terms or 2^31 postings).</exception>
-    public static long Write(SparseIndex source, string outputPath, BisectionOptions options, IProgress<BuildProgress>? progress = null)
+    /// <summary>The documents with their bisection order set (computed over their forward lists), recorded in the metadata.</summary>
+    /// <exception cref="ArgumentException">The documents are reordered already.</exception>
+    public static DocumentContents Apply(DocumentContents documents, BisectionOptions options, IProgress<BuildProgress>? progress = null)
     {
-        var forward = ForwardLists.FromIndex(source, progress);
-        var order = RecursiveGraphBisection.Compute(forward, source.TermCount, options, progress);
-        return IndexRewriter.Write(source, forward, order, outputPath, new Dictionary<string, string> { ["reorder"] = "bp" }, progress);
+        if (documents.Order is not null)
+            throw new ArgumentException("the documents are reordered already", nameof(documents));
+        var order = RecursiveGraphBisection.Compute(documents.Forward, documents.Vocabulary.Count, options, progress);
+        return documents.WithProperty("reorder", "bp") with { Order = order };
     }
+
+    /// <summary>Reorders an opened index into a new index file (the file-to-file form).</summary>
+    /// <returns>The new index's size in bytes.</returns>
+    public static long Write(SparseIndex source, string outputPath, BisectionOptions options, IProgress<BuildProgress>? progress = null) =>
+        IndexRewriter.Write(Apply(DocumentContents.FromIndex(source, progress), options, progress), outputPath, progress);
 }

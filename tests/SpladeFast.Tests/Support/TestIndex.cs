@@ -46,7 +46,7 @@ public static class TestIndex
     {
         var order = Enumerable.Range(0, source.DocumentCount).ToArray();
         new Random(seed).Shuffle(order);
-        SpladeFast.Rewrite.IndexRewriter.Write(source, ForwardLists.FromIndex(source), order, dir.File(name), new Dictionary<string, string>());
+        SpladeFast.Rewrite.IndexRewriter.Write(DocumentContents.FromIndex(source) with { Order = order }, dir.File(name));
         return SparseIndex.Open(dir.File(name));
     }
 
