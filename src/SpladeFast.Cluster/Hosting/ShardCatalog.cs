@@ -176,32 +176,25 @@ public sealed class ShardCatalog : IDisposable
             .Select(System.IO.Path.GetFullPath).ToList();
 
     /// <summary>Runs <paramref name="use"/> on the shard's current entry under a lease, if it is the version asked for.</summary>
-    private T Use<T>(string shard, ulong checksum, Func<Entry, T> use)
+    private T Use<T>(string shard, ulong checksum, Func<Entry, T> use) where T : class
     {
         while (true)
         {
             if (!_shards.TryGetValue(shard, out var entry))
                 throw new KeyNotFoundException($"silo {SiloName} holds no shard {shard}");
-            if (!entry.Leases.TryAcquire())
-                continue; // retired between the read and the lease: the next read sees its successor
-            try
-            {
-                if (entry.Index.Header.Checksum != checksum)
-                    throw new KeyNotFoundException($"silo {SiloName} now holds shard {shard} at version {entry.Index.Header.Checksum:x16}, not {checksum:x16} (the file was replaced)");
-                return use(entry);
-            }
-            finally
-            {
-                entry.Release();
-            }
+            var result = Use(entry, leased => leased.Index.Header.Checksum == checksum ? use(leased)
+                : throw new KeyNotFoundException($"silo {SiloName} now holds shard {shard} at version {leased.Index.Header.Checksum:x16}, not {checksum:x16} (the file was replaced)"));
+            if (result is not null)
+                return result;
+            // Retired between the read and the lease: the next read sees its successor.
         }
     }
 
-    /// <summary><paramref name="use"/> under a lease on <paramref name="entry"/>; default when it was retired meanwhile.</summary>
-    private static T? Use<T>(Entry entry, Func<Entry, T> use)
+    /// <summary><paramref name="use"/> under a lease on <paramref name="entry"/>; null when it was retired meanwhile.</summary>
+    private static T? Use<T>(Entry entry, Func<Entry, T> use) where T : class
     {
         if (!entry.Leases.TryAcquire())
-            return default;
+            return null;
         try
         {
             return use(entry);
