@@ -42,8 +42,19 @@ public sealed record AddDocumentsRequest
     public List<JsonElement>? Documents { get; set; }
 }
 
-/// <summary>The answer to <c>POST /documents</c> and <c>DELETE /documents/{id}</c>: acknowledged (durable and searchable).</summary>
-public sealed record WriteResponse(int Added, int Replaced, int Deleted, long Generation, int Pending);
+/// <summary>
+/// The answer to <c>POST /documents</c> and <c>DELETE /documents/{id}</c>: acknowledged (durable and searchable).
+/// Through a cluster, <see cref="Shards"/> says what each live shard written took; <c>Generation</c> is then the
+/// largest of theirs and <c>Pending</c> their sum.
+/// </summary>
+public sealed record WriteResponse(int Added, int Replaced, int Deleted, long Generation, int Pending)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ShardWriteResponse>? Shards { get; init; }
+}
+
+/// <summary>One live shard's part of a cluster write: the shard, the silo holding its writable copy, and its counts.</summary>
+public sealed record ShardWriteResponse(string Shard, string Silo, int Added, int Replaced, int Deleted, long Generation, int Pending);
 
 /// <summary>A live index's state in <c>GET /stats</c>.</summary>
 /// <param name="Generation">The commit point's generation.</param>

@@ -42,6 +42,7 @@ public sealed class SearchService : IDisposable
     private readonly Lock _reloadLock = new();
     private Generation _current;
     private readonly LiveIndex? _live;
+    private readonly IDocumentWriter? _writer;
     private readonly ConditionalWeakTable<LiveSnapshot, ConcurrentBag<LiveSearcher>> _liveSearchers = [];
     private long _requests;
     private volatile bool _disposed;
@@ -55,10 +56,14 @@ public sealed class SearchService : IDisposable
     {
     }
 
-    /// <summary>Serves the shards <paramref name="open"/> opens, now and at each reload.</summary>
-    public SearchService(Func<IShardSearch> open, ITextEncoder? encoder, SearchServiceOptions options)
+    /// <summary>
+    /// Serves the shards <paramref name="open"/> opens, now and at each reload; documents written go to
+    /// <paramref name="writer"/> (none: the shards are read-only).
+    /// </summary>
+    public SearchService(Func<IShardSearch> open, ITextEncoder? encoder, SearchServiceOptions options, IDocumentWriter? writer = null)
     {
         _open = open;
+        _writer = writer;
         _encoder = encoder;
         _options = options;
         _current = new Generation(1, open());
@@ -69,6 +74,7 @@ public sealed class SearchService : IDisposable
     {
         _open = () => throw new InvalidOperationException("a live index has no files to reopen");
         _live = live;
+        _writer = new LiveDocumentWriter(live);
         _encoder = encoder;
         _options = options;
         _current = null!;
@@ -205,7 +211,7 @@ public sealed class SearchService : IDisposable
     /// <exception cref="BadRequestException">Not a live index, or a bad document (named by its position).</exception>
     public WriteResponse AddDocuments(AddDocumentsRequest request)
     {
-        var live = _live ?? throw new BadRequestException("this server serves index files; documents are added to a live index (serve a 'live create' directory)");
+        var writer = _writer ?? throw new BadRequestException("this server serves index files; documents are added to a live index (serve a 'live create' directory) or a cluster's live shards");
         if (request.Documents is not { Count: > 0 } documents)
             throw new BadRequestException("give 'documents': a non-empty list of {\"id\", \"vector\" or \"text\", ...}");
         var lines = new List<byte[]>(documents.Count);
@@ -223,27 +229,16 @@ public sealed class SearchService : IDisposable
                 throw new BadRequestException($"document {i + 1} has neither a 'vector' nor a 'text'");
             lines.Add(EncodeDocument(document, text.GetString()!));
         }
-        try
-        {
-            int replaced = live.Add(lines, "request body", Enumerable.Range(1, lines.Count).Select(n => (long)n).ToList());
-            var stats = live.Stats();
-            return new WriteResponse(lines.Count, replaced, 0, stats.Generation, stats.BufferedDocuments);
-        }
-        catch (InputException e)
-        {
-            throw new BadRequestException($"document {e.Line}: {e.Reason}");
-        }
+        return writer.Add(lines);
     }
 
-    /// <summary>Deletes a document of the live index; durable when this returns.</summary>
+    /// <summary>Deletes a document of the live index (or the cluster's live shards); durable when this returns.</summary>
     public WriteResponse DeleteDocument(string id)
     {
-        var live = _live ?? throw new BadRequestException("this server serves index files; documents are deleted from a live index");
+        var writer = _writer ?? throw new BadRequestException("this server serves index files; documents are deleted from a live index or a cluster's live shards");
         if (Identifiers.Check(id, "document id") is { } error)
             throw new BadRequestException(error);
-        int deleted = live.Delete([id]);
-        var stats = live.Stats();
-        return new WriteResponse(0, 0, deleted, stats.Generation, stats.BufferedDocuments);
+        return writer.Delete(id);
     }
 
     /// <summary>A text document as a vector line: its fields kept, the encoder's vector added.</summary>

@@ -37,7 +37,7 @@ internal static class ClusterCommand
     {
         var shards = new Option<string[]>("--shards")
         {
-            Description = "Shard index files, or directories whose *.sfi files are shards (a,b or repeated); a shard's file name is its name in the cluster.",
+            Description = "Shard index files, directories whose *.sfi files are shards, or live index directories ('live create'; this silo holds their writable copy and takes their writes) (a,b or repeated); a shard's file name (a live shard's directory name) is its name in the cluster.",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -47,9 +47,10 @@ internal static class ClusterCommand
         var address = new Option<string>("--address") { Description = "Address other silos and gateways reach this silo on (loopback keeps the cluster on this machine).", DefaultValueFactory = _ => "127.0.0.1" };
         var siloPort = new Option<int>("--silo-port") { Description = "TCP port for silo-to-silo traffic.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "TCP port gateways (serve/query --cluster) connect to.", DefaultValueFactory = _ => 30000 };
-        var command = new Command("silo", "Run a silo: serve the shard files given, as replicas placed on this silo only; Ctrl+C or SIGTERM stops.")
+        var flushAfter = new Option<double>("--flush-seconds") { Description = "Live shards: the buffer becomes a segment once its oldest document is this old (merges follow in the background).", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("silo", "Run a silo: serve the shards given, as replicas placed on this silo only; Ctrl+C or SIGTERM stops.")
         {
-            shards, config, name, address, siloPort, gatewayPort,
+            shards, config, name, address, siloPort, gatewayPort, flushAfter,
         };
         command.SetAction(parse => CliAction.Run(() =>
         {
@@ -57,7 +58,7 @@ internal static class ClusterCommand
             if (!IPAddress.TryParse(parse.GetRequiredValue(address), out var ip))
                 throw new ArgumentException($"--address {parse.GetRequiredValue(address)}: expected an IP address");
             var endpoint = new SiloEndpoint(parse.GetRequiredValue(name), ip, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
-            var catalog = ShardCatalog.Open(endpoint.Name, CommonOptions.ReadShards(parse, shards));
+            var catalog = ShardCatalog.Open(endpoint.Name, CommonOptions.ReadShards(parse, shards), TimeSpan.FromSeconds(parse.GetValue(flushAfter)));
             using var host = ClusterHosting.CreateSilo(cluster, endpoint, catalog);
             try
             {

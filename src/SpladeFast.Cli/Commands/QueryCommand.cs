@@ -3,6 +3,7 @@ using System.CommandLine;
 using SpladeFast.Algorithms;
 using SpladeFast.Cuda.Search;
 using SpladeFast.Cli.Output;
+using SpladeFast.Cluster.Gateway;
 using SpladeFast.Execution;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
@@ -75,7 +76,7 @@ internal static class QueryCommand
             string algorithmName = parse.GetRequiredValue(algorithm);
             QueryRunResult result;
             var partialQueries = new ConcurrentBag<string>();
-            var clusterDocumentIds = new ConcurrentDictionary<uint, string>();
+            var clusterDocumentIds = new ClusterDocumentIds();
             if (snapshot is not null)
             {
                 if (algorithmName == GpuExhaustiveSearch.AlgorithmName)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpladeFast.Algorithms;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
+using SpladeFast.Cluster.Gateway;
 using SpladeFast.Server;
 
 namespace SpladeFast.Cli.Commands;
@@ -37,7 +38,7 @@ internal static class ServeCommand
                 throw new ArgumentException("give --index FILES (or a live index directory) or --cluster CONFIG");
             using var live = paths.Count == 1 && Live.LiveIndex.IsLiveIndex(paths[0]) ? Live.LiveIndex.Open(paths[0]) : null;
             live?.StartBackgroundWork(TimeSpan.FromSeconds(parse.GetValue(flushAfter)));
-            using var service = connection is not null ? new SearchService(() => connection.Gateway.Current, encoder, options)
+            using var service = connection is not null ? new SearchService(() => connection.Gateway.Current, encoder, options, new LiveShardWriter(connection.Gateway))
                 : live is not null ? new SearchService(live, encoder, options)
                 : new SearchService(paths, encoder, options);
             if (connection is not null)

@@ -14,8 +14,14 @@ namespace SpladeFast.Cluster.Gateway;
 /// <summary>One copy of a shard: the shard file on one silo, searched through that silo's grain.</summary>
 public sealed record Replica(SiloAddress Silo, ShardDescription Description, ISiloShardsGrain Grain);
 
-/// <summary>A merged answer: hits carry global input ordinals, with the document ids alongside.</summary>
-internal sealed record ClusterAnswer(SearchHit[] Hits, string[] Ids, IReadOnlyList<string> MissingShards, long PostingsDecoded, long DocumentsScored);
+/// <summary>
+/// A hit of the merged answer: its document id, integer score and place in the cluster's document order (a file
+/// shard's global input ordinal below 2^32; a live shard's documents after all of them, by shard and sequence number).
+/// </summary>
+internal readonly record struct ClusterHit(string Id, long Score, ulong Order);
+
+/// <summary>A merged answer, best first (ties by <see cref="ClusterHit.Order"/>).</summary>
+internal sealed record ClusterAnswer(ClusterHit[] Hits, IReadOnlyList<string> MissingShards, long PostingsDecoded, long DocumentsScored);
 
 /// <summary>
 /// The gateway's view of a cluster: which silos are up (Orleans membership, read through the management grain),
@@ -33,7 +39,7 @@ public sealed class ClusterGateway : IAsyncDisposable
     private readonly ILogger? _logger;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly Dictionary<SiloAddress, ShardDescription[]> _silos = [];
-    private readonly Dictionary<(string Name, ulong Checksum), string[]> _tokens = [];
+    private readonly Dictionary<(string Name, ulong Checksum), List<string>> _tokens = [];
     private readonly SortedDictionary<string, ShardDescription> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SiloAddress, long> _downUntil = new();
     private readonly CancellationTokenSource _stop = new();
@@ -174,9 +180,7 @@ public sealed class ClusterGateway : IAsyncDisposable
         foreach (var (shard, retried) in retries)
             answers[shard] = retried.Result;
 
-        var merged = new TopKQueue();
-        merged.Reset(k);
-        var ids = new Dictionary<uint, string>();
+        var candidates = new List<ClusterHit>();
         var missing = new List<string>(snapshot.NeverSeen);
         long postings = 0, scored = 0;
         for (int s = 0; s < shards.Count; s++)
@@ -189,14 +193,10 @@ public sealed class ClusterGateway : IAsyncDisposable
             postings += answer.PostingsDecoded;
             scored += answer.DocumentsScored;
             for (int i = 0; i < answer.Ordinals.Length; i++)
-            {
-                uint global = snapshot.Layout.Combine(s, answer.Ordinals[i]);
-                if (merged.Insert(global, answer.Scores[i]))
-                    ids[global] = answer.Ids[i];
-            }
+                candidates.Add(new ClusterHit(answer.Ids[i], answer.Scores[i], snapshot.Order(s, answer.Ordinals[i])));
         }
-        var hits = merged.ToSortedArray();
-        return new ClusterAnswer(hits, hits.Select(h => ids[h.DocId]).ToArray(), missing, postings, scored);
+        candidates.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Order.CompareTo(b.Order));
+        return new ClusterAnswer([.. candidates.Take(k)], missing, postings, scored);
     }
 
     /// <summary>
@@ -262,7 +262,6 @@ public sealed class ClusterGateway : IAsyncDisposable
     {
         if (!_replicas.TryGetValue(shard.Name, out var replicas))
             return null;
-        long now = Stopwatch.GetTimestamp();
         int start = Interlocked.Increment(ref _nextReplica);
         Replica? marked = null;
         for (int i = 0; i < replicas.Length; i++)
@@ -270,15 +269,37 @@ public sealed class ClusterGateway : IAsyncDisposable
             var replica = replicas[(int)((uint)(start + i) % (uint)replicas.Length)];
             if (replica.Description.Checksum != shard.Checksum || avoid.Contains(replica.Silo))
                 continue;
-            if (!(_downUntil.TryGetValue(replica.Silo, out long until) && until > now))
+            if (!IsMarkedDown(replica.Silo))
                 return replica;
             marked ??= replica;
         }
         return marked;
     }
 
+    /// <summary>Whether a call to <paramref name="silo"/> failed lately (it is skipped for a few seconds).</summary>
+    internal bool IsMarkedDown(SiloAddress silo) => _downUntil.TryGetValue(silo, out long until) && until > Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Takes a live shard's description as a write answered it (its documents and vocabulary now), so that the
+    /// next query reads the tokens the write added: a new snapshot is published before this returns.
+    /// </summary>
+    internal async Task ObserveAsync(SiloAddress silo, ShardDescription description)
+    {
+        await _refreshLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_silos.TryGetValue(silo, out var listed))
+                _silos[silo] = [.. listed.Select(d => d.Name == description.Name ? description : d)];
+            await UpdateShardsAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
     /// <summary>A silo whose call failed is skipped for a few seconds; membership drops it for good if it died.</summary>
-    private void MarkDown(SiloAddress silo, Exception e)
+    internal void MarkDown(SiloAddress silo, Exception e)
     {
         var pause = TimeSpan.FromSeconds(Math.Max(3, 2 * _config.RefreshSeconds));
         _downUntil[silo] = Stopwatch.GetTimestamp() + (long)(pause.TotalSeconds * Stopwatch.Frequency);
@@ -313,7 +334,8 @@ public sealed class ClusterGateway : IAsyncDisposable
 
     /// <summary>
     /// Picks each shard's version (the one already served while a replica of it is up, else the one most silos
-    /// hold), fetches the vocabulary of a new version, and publishes a new snapshot when versions changed.
+    /// hold), fetches the vocabulary of a new version and the new tokens of a live shard, and publishes a new
+    /// snapshot when versions or vocabularies changed.
     /// </summary>
     private async Task UpdateShardsAsync()
     {
@@ -327,20 +349,24 @@ public sealed class ClusterGateway : IAsyncDisposable
             var version = _known.TryGetValue(group.Key, out var served) && versions.FirstOrDefault(v => v.Key == served.Checksum) is { } same ? same
                 : versions.OrderByDescending(v => v.Count()).ThenByDescending(v => v.Max(r => r.Description.Modified)).First();
             var description = version.First().Description;
-            if (!_tokens.ContainsKey((description.Name, description.Checksum)))
-                _tokens[(description.Name, description.Checksum)] = await version.First().Grain.Tokens(description.Name, description.Checksum).ConfigureAwait(false);
-            if (!_known.TryGetValue(group.Key, out var before) || before.Checksum != description.Checksum)
+            if (!_tokens.TryGetValue((description.Name, description.Checksum), out var tokens))
+                _tokens[(description.Name, description.Checksum)] = tokens = [];
+            if (tokens.Count < description.Terms)
             {
+                // A new version, or a live shard whose vocabulary grew: only the tokens not seen yet.
+                tokens.AddRange(await version.First().Grain.Tokens(description.Name, description.Checksum, tokens.Count).ConfigureAwait(false));
                 changed = true;
-                _known[group.Key] = description;
             }
+            if (!_known.TryGetValue(group.Key, out var before) || before.Checksum != description.Checksum)
+                changed = true;
+            _known[group.Key] = description;
             chosen[group.Key] = [.. version];
         }
         _replicas = chosen;
         if (changed && _known.Count > 0)
         {
-            var shards = _known.Values.OrderBy(d => d.Part is { } part ? ShardSpec.Parse(part).Part : int.MaxValue).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
-            _current = new ClusterSnapshot(this, shards, shards.Select(d => _tokens[(d.Name, d.Checksum)]).ToList(), NeverSeen(shards));
+            var shards = _known.Values.OrderBy(d => d.Live).ThenBy(d => d.Part is { } part ? ShardSpec.Parse(part).Part : int.MaxValue).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+            _current = new ClusterSnapshot(this, shards, shards.Select(d => (IReadOnlyList<string>)[.. _tokens[(d.Name, d.Checksum)]]).ToList(), NeverSeen(shards));
             if (_logger?.IsEnabled(LogLevel.Information) == true)
                 _logger.LogInformation("serving {Count} shards: {Shards}", shards.Count, string.Join(", ", shards.Select(d => d.Name)));
             ShardsChanged?.Invoke();

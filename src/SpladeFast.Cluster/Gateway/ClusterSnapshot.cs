@@ -13,13 +13,20 @@ namespace SpladeFast.Cluster.Gateway;
 /// <summary>
 /// The cluster's shards at one moment: one version of each shard ever seen (whether a replica is up or not), their
 /// union vocabulary and their place in the global document order. Queries go to the replicas up when they are
-/// asked. A new shard or a replaced file makes a new snapshot (<see cref="ClusterGateway.ShardsChanged"/>).
+/// asked. A new shard, a replaced file or a live shard's new tokens make a new snapshot
+/// (<see cref="ClusterGateway.ShardsChanged"/>). Document order, which breaks ties: the file shards' global input
+/// order first (as one index over all of them), then each live shard's documents, shards by name, each in insertion order.
 /// </summary>
 public sealed class ClusterSnapshot : IShardSearch
 {
     private readonly ClusterGateway _gateway;
+    private readonly int _fileShards;
 
-    internal ClusterSnapshot(ClusterGateway gateway, IReadOnlyList<ShardDescription> shards, IReadOnlyList<string[]> tokens, IReadOnlyList<string> neverSeen)
+    /// <param name="gateway">The gateway that sends the queries.</param>
+    /// <param name="shards">File shards first, in global order, then live shards by name.</param>
+    /// <param name="tokens">Each shard's tokens, in its term id order.</param>
+    /// <param name="neverSeen">Shards expected but never seen.</param>
+    internal ClusterSnapshot(ClusterGateway gateway, IReadOnlyList<ShardDescription> shards, IReadOnlyList<IReadOnlyList<string>> tokens, IReadOnlyList<string> neverSeen)
     {
         _gateway = gateway;
         var first = shards[0];
@@ -30,8 +37,10 @@ public sealed class ClusterSnapshot : IShardSearch
         }
         Shards = shards;
         NeverSeen = neverSeen;
-        Layout = new ShardLayout(shards.Select(s => s.Part is { } part ? ShardSpec.Parse(part) : (ShardSpec?)null).ToArray(),
-            shards.Select(s => s.Documents).ToArray(), shards.Select(s => s.Name).ToArray());
+        var files = shards.Where(s => !s.Live).ToList();
+        _fileShards = files.Count;
+        Layout = new ShardLayout(files.Select(s => s.Part is { } part ? ShardSpec.Parse(part) : (ShardSpec?)null).ToArray(),
+            files.Select(s => s.Documents).ToArray(), files.Select(s => s.Name).ToArray());
         Terms = new UnionVocabulary(tokens);
     }
 
@@ -41,7 +50,11 @@ public sealed class ClusterSnapshot : IShardSearch
     /// <summary>Shards expected (config, or a missing round-robin part) but never seen: every answer lacks them.</summary>
     public IReadOnlyList<string> NeverSeen { get; }
 
+    /// <summary>The file shards' global document order (live shards come after them).</summary>
     public ShardLayout Layout { get; }
+
+    /// <summary>Where shard <paramref name="shard"/>'s document with input ordinal (a live shard's: sequence number) <paramref name="ordinal"/> is in the cluster's document order.</summary>
+    public ulong Order(int shard, uint ordinal) => shard < _fileShards ? Layout.Combine(shard, ordinal) : ((ulong)(shard - _fileShards + 1) << 32) | ordinal;
     public UnionVocabulary Terms { get; }
     public Vocabulary Vocabulary => Terms.Vocabulary;
     public double ImpactScale => Shards[0].ImpactScale;
@@ -64,14 +77,11 @@ public sealed class ClusterSnapshot : IShardSearch
         if (algorithm is BlockMaxPruning && !HasRanges)
             throw new BadRequestException("bmp needs shards built with --bmp");
         var answer = _gateway.SearchAsync(this, query, k, algorithm, initialThreshold: true).GetAwaiter().GetResult();
-        var hits = new ShardHit[answer.Hits.Length];
-        for (int i = 0; i < hits.Length; i++)
-            hits[i] = new ShardHit(answer.Ids[i], answer.Hits[i].Score);
-        return new ShardSearchResult(hits, answer.MissingShards);
+        return new ShardSearchResult(answer.Hits.Select(h => new ShardHit(h.Id, h.Score)).ToArray(), answer.MissingShards);
     }
 
-    /// <summary>A searcher for <c>query --cluster</c>: hits carry global input ordinals, named by <paramref name="documentIds"/>.</summary>
-    public IQuerySearcher CreateSearcher(ConcurrentDictionary<uint, string> documentIds, ConcurrentBag<string> partialQueries) =>
+    /// <summary>A searcher for <c>query --cluster</c>: hits carry the numbers <paramref name="documentIds"/> gives their documents.</summary>
+    public IQuerySearcher CreateSearcher(ClusterDocumentIds documentIds, ConcurrentBag<string> partialQueries) =>
         new Searcher(this, documentIds, partialQueries);
 
     /// <summary>Nothing to close: the gateway owns the connection.</summary>
@@ -79,8 +89,9 @@ public sealed class ClusterSnapshot : IShardSearch
     {
     }
 
-    private sealed class Searcher(ClusterSnapshot snapshot, ConcurrentDictionary<uint, string> documentIds, ConcurrentBag<string> partialQueries) : IQuerySearcher
+    private sealed class Searcher(ClusterSnapshot snapshot, ClusterDocumentIds documentIds, ConcurrentBag<string> partialQueries) : IQuerySearcher
     {
+        private SearchHit[] _hits = [];
         private long _postings, _scored;
 
         public bool InitialThreshold { get; set; } = true;
@@ -96,11 +107,36 @@ public sealed class ClusterSnapshot : IShardSearch
             var answer = snapshot._gateway.SearchAsync(snapshot, query, k, algorithm, InitialThreshold).GetAwaiter().GetResult();
             _postings += answer.PostingsDecoded;
             _scored += answer.DocumentsScored;
+            if (_hits.Length < answer.Hits.Length)
+                _hits = new SearchHit[answer.Hits.Length];
             for (int i = 0; i < answer.Hits.Length; i++)
-                documentIds.TryAdd(answer.Hits[i].DocId, answer.Ids[i]);
+                _hits[i] = new SearchHit(documentIds.Number(answer.Hits[i].Id), answer.Hits[i].Score);
             if (answer.MissingShards.Count > 0)
                 partialQueries.Add($"{query.Id} (missing {string.Join(", ", answer.MissingShards)})");
-            return answer.Hits;
+            return _hits.AsSpan(0, answer.Hits.Length);
         }
     }
+}
+
+/// <summary>
+/// Numbers the documents a <c>query --cluster</c> run returns, and names them back: hits carry a 32-bit docid, and
+/// a cluster's document order (with live shards) does not fit one. One instance per run; thread-safe.
+/// </summary>
+public sealed class ClusterDocumentIds
+{
+    private readonly ConcurrentDictionary<string, uint> _numbers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<uint, string> _ids = new();
+    private int _next = -1;
+
+    /// <summary>The number of document <paramref name="id"/>, the same every time.</summary>
+    public uint Number(string id) => _numbers.GetOrAdd(id, static (id, self) =>
+    {
+        uint number = (uint)Interlocked.Increment(ref self._next);
+        self._ids[number] = id;
+        return number;
+    }, this);
+
+    /// <summary>The id of the document numbered <paramref name="number"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No document has that number.</exception>
+    public string this[uint number] => _ids[number];
 }

@@ -1,9 +1,12 @@
 namespace SpladeFast.Cluster.Grains;
 
 /// <summary>
-/// One shard file a silo holds, as the gateway needs it: its name (the file name, the same on every replica), its
+/// One shard a silo holds, as the gateway needs it: its name (the file name, the same on every replica), its
 /// round-robin part, the counts and quantization that decide how its scores and document order combine with the
-/// other shards', and the header checksum that tells two versions of a file apart.
+/// other shards', and the header checksum that tells two versions of a file apart. A <see cref="Live"/> shard is a
+/// live index directory (named by the directory) whose one writable copy this silo holds: its
+/// <see cref="Checksum"/> names this opening of it (its term ids hold while it stays open), its vocabulary only
+/// grows (<see cref="Terms"/> tokens now), and documents are added and deleted through this silo.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ShardDescription(
@@ -18,7 +21,9 @@ public sealed record ShardDescription(
     [property: Id(8)] bool HasRanges,
     [property: Id(9)] ulong Checksum,
     [property: Id(10)] long Bytes,
-    [property: Id(11)] DateTime Modified);
+    [property: Id(11)] DateTime Modified,
+    [property: Id(12)] bool Live,
+    [property: Id(13)] int Terms);
 
 /// <summary>
 /// A query for one shard, in the shard's own term ids: parallel arrays of term ids and quantized weights. The
@@ -57,12 +62,42 @@ public interface ISiloShardsGrain : IGrainWithStringKey
 {
     Task<ShardDescription[]> Shards();
 
-    /// <summary>A shard's tokens in term id order, for the version with header checksum <paramref name="checksum"/>.</summary>
+    /// <summary>
+    /// A shard's tokens in term id order from term id <paramref name="from"/> on, for the version with checksum
+    /// <paramref name="checksum"/> (a live shard's grow: a gateway asks for the ones it has not seen).
+    /// </summary>
     /// <exception cref="KeyNotFoundException">The silo holds no such shard, or holds another version of it.</exception>
-    Task<string[]> Tokens(string shard, ulong checksum);
+    Task<string[]> Tokens(string shard, ulong checksum, int from);
 
     /// <summary>Answers <paramref name="queries"/>[i] on shard <paramref name="shards"/>[i], the shards in parallel.</summary>
     /// <exception cref="ArgumentException">Unknown algorithm, or bmp on a shard without range data.</exception>
     /// <exception cref="KeyNotFoundException">The silo holds no such shard, or holds another version of it.</exception>
     Task<ShardAnswer[]> Search(string[] shards, ShardQuery[] queries);
+
+    /// <summary>
+    /// Adds documents to live shard <paramref name="shard"/> (one log record: all or none), replacing those whose
+    /// ids it holds; durable and searchable when this returns. A bad line is answered in <see cref="LiveWriteAnswer.Error"/>,
+    /// nothing written; it is named by <paramref name="positions"/>[i] (its place in the caller's batch).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The silo holds no live shard of that name.</exception>
+    Task<LiveWriteAnswer> Add(string shard, byte[][] lines, long[] positions);
+
+    /// <summary>Deletes documents of live shard <paramref name="shard"/> by id; durable when this returns.</summary>
+    /// <exception cref="KeyNotFoundException">The silo holds no live shard of that name.</exception>
+    Task<LiveWriteAnswer> Delete(string shard, string[] ids);
 }
+
+/// <summary>
+/// What a live shard took: documents added, replaced and deleted, its commit point generation and buffered
+/// documents after the write, and its description now (its vocabulary may have grown). <see cref="Error"/>: a bad
+/// document line, nothing written.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveWriteAnswer(
+    [property: Id(0)] int Added,
+    [property: Id(1)] int Replaced,
+    [property: Id(2)] int Deleted,
+    [property: Id(3)] long Generation,
+    [property: Id(4)] int Pending,
+    [property: Id(5)] ShardDescription Shard,
+    [property: Id(6)] string? Error);

@@ -3,6 +3,7 @@ using SpladeFast.Algorithms;
 using SpladeFast.Cluster.Grains;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
+using SpladeFast.Live;
 using SpladeFast.Shards;
 using SpladeFast.Storage;
 
@@ -14,62 +15,98 @@ namespace SpladeFast.Cluster.Hosting;
 /// up files replaced, added or removed since (a new file renamed over an old one, as a build elsewhere delivers it);
 /// a replaced file stays mapped until the last search on it ends, and each query names the version (header
 /// checksum) it was mapped for, so an answer never mixes one version's term ids with another's postings.
+/// A live index directory among the sources is a live shard (<see cref="LiveShard"/>): this silo holds its one
+/// writable copy, searches its newest snapshot and takes its writes.
 /// </summary>
 public sealed class ShardCatalog : IDisposable
 {
     private readonly IReadOnlyList<string> _sources;
     private readonly object _reloadLock = new();
+    private readonly Dictionary<string, LiveShard> _live;
     private volatile Dictionary<string, Entry> _shards;
 
-    private ShardCatalog(string siloName, IReadOnlyList<string> sources, Dictionary<string, Entry> shards)
+    private ShardCatalog(string siloName, IReadOnlyList<string> sources, Dictionary<string, Entry> shards, Dictionary<string, LiveShard> live)
     {
         SiloName = siloName;
         _sources = sources;
         _shards = shards;
+        _live = live;
     }
 
-    /// <summary>Opens the shard files: index files, or directories whose <c>*.sfi</c> files are shards.</summary>
-    /// <exception cref="ArgumentException">No index file given or found, or two with one file name.</exception>
+    /// <summary>
+    /// Opens the shards: index files, directories whose <c>*.sfi</c> files are shards, and live index directories
+    /// (opened for writing, flushed once their oldest buffered document is <paramref name="flushAfter"/> old; default 1 s).
+    /// </summary>
+    /// <exception cref="ArgumentException">No shard given or found, or two with one name.</exception>
     /// <exception cref="Format.IndexCorruptException">A file is damaged.</exception>
-    public static ShardCatalog Open(string siloName, IReadOnlyList<string> filesOrDirectories)
+    /// <exception cref="IOException">A live index is open for writing elsewhere, or a file cannot be read.</exception>
+    public static ShardCatalog Open(string siloName, IReadOnlyList<string> filesOrDirectories, TimeSpan? flushAfter = null)
     {
         var paths = List(filesOrDirectories);
-        if (paths.Count == 0)
-            throw new ArgumentException($"no index files (*.sfi) in {string.Join(", ", filesOrDirectories)}");
-        if (SameName(paths) is { } problem)
+        var liveDirectories = filesOrDirectories.Where(LiveIndex.IsLiveIndex).ToList();
+        if (paths.Count + liveDirectories.Count == 0)
+            throw new ArgumentException($"no index files (*.sfi) or live index directories in {string.Join(", ", filesOrDirectories)}");
+        if (SameName([.. paths.Select(p => System.IO.Path.GetFileName(p)!), .. liveDirectories.Select(LiveShard.NameOf)]) is { } problem)
             throw new ArgumentException(problem);
         var opened = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var live = new Dictionary<string, LiveShard>(StringComparer.Ordinal);
         try
         {
             foreach (string path in paths)
                 opened[System.IO.Path.GetFileName(path)] = Entry.Open(path);
-            return new ShardCatalog(siloName, [.. filesOrDirectories], opened);
+            foreach (string directory in liveDirectories)
+                live[LiveShard.NameOf(directory)] = LiveShard.Open(directory, flushAfter ?? TimeSpan.FromSeconds(1));
+            return new ShardCatalog(siloName, [.. filesOrDirectories.Where(p => !LiveIndex.IsLiveIndex(p))], opened, live);
         }
         catch
         {
             foreach (var entry in opened.Values)
                 entry.Retire();
+            foreach (var shard in live.Values)
+                shard.Dispose();
             throw;
         }
     }
 
     public string SiloName { get; }
 
-    public IReadOnlyCollection<string> Names => _shards.Keys;
+    public IReadOnlyCollection<string> Names => [.. _shards.Keys, .. _live.Keys];
 
-    public ShardDescription[] Describe() => _shards.Values.Select(e => Use(e, e => e.Describe(SiloName))).OfType<ShardDescription>().ToArray();
+    public ShardDescription[] Describe() =>
+        [.. _shards.Values.Select(e => Use(e, e => e.Describe(SiloName))).OfType<ShardDescription>(), .. _live.Values.Select(l => l.Describe(SiloName))];
 
+    /// <summary>A shard's tokens from term id <paramref name="from"/> on.</summary>
     /// <exception cref="KeyNotFoundException">This silo holds no shard of that name, or holds another version of it.</exception>
-    public string[] Tokens(string shard, ulong checksum) => Use(shard, checksum, entry => (string[])[.. entry.Index.Vocabulary.Tokens]);
+    public string[] Tokens(string shard, ulong checksum, int from) => _live.TryGetValue(shard, out var live) ? live.Tokens(checksum, from)
+        : Use(shard, checksum, entry => (string[])[.. entry.Index.Vocabulary.Tokens.Skip(Math.Max(0, from))]);
 
     /// <summary>Answers a query on one shard (any thread).</summary>
     /// <exception cref="ArgumentException">Unknown algorithm, bmp without range data, or mismatched term and weight arrays.</exception>
     /// <exception cref="KeyNotFoundException">This silo holds no shard of that name, or holds another version of it.</exception>
-    public ShardAnswer Search(string shard, ShardQuery query) => Use(shard, query.Checksum, entry =>
+    public ShardAnswer Search(string shard, ShardQuery query)
     {
         if (query.TermIds.Length != query.Weights.Length)
             throw new ArgumentException($"query {query.QueryId}: {query.TermIds.Length} term ids but {query.Weights.Length} weights");
         var algorithm = SearchAlgorithms.Get(query.Algorithm);
+        return _live.TryGetValue(shard, out var live) ? live.Search(query, algorithm) : Use(shard, query.Checksum, entry => Search(shard, entry, query, algorithm));
+    }
+
+    /// <summary>Adds (or replaces) documents of live shard <paramref name="shard"/>; durable and searchable when this returns.</summary>
+    /// <exception cref="KeyNotFoundException">This silo holds no live shard of that name.</exception>
+    public LiveWriteAnswer Add(string shard, byte[][] lines, long[] positions) => Live(shard).Add(SiloName, lines, positions);
+
+    /// <summary>Deletes documents of live shard <paramref name="shard"/> by id; durable when this returns.</summary>
+    /// <exception cref="KeyNotFoundException">This silo holds no live shard of that name.</exception>
+    /// <exception cref="ArgumentException">An id no document can have.</exception>
+    public LiveWriteAnswer Delete(string shard, string[] ids) => Live(shard).Delete(SiloName, ids);
+
+    private LiveShard Live(string shard) => _live.TryGetValue(shard, out var live) ? live
+        : throw new KeyNotFoundException(_shards.ContainsKey(shard)
+            ? $"shard {shard} on silo {SiloName} is an index file; documents are written to live shards (live index directories)"
+            : $"silo {SiloName} holds no live shard {shard}");
+
+    private static ShardAnswer Search(string shard, Entry entry, ShardQuery query, ISearchAlgorithm algorithm)
+    {
         if (algorithm is BlockMaxPruning && entry.Index.Ranges is null)
             throw new ArgumentException($"bmp needs range data, and shard {shard} was built without --bmp");
         var terms = new QueryTerm[query.TermIds.Length];
@@ -97,7 +134,7 @@ public sealed class ShardCatalog : IDisposable
         {
             entry.Contexts.Add(context);
         }
-    });
+    }
 
     /// <summary>
     /// Lists the silo's files again and serves what changed: a file whose length or modification time changed is
@@ -113,7 +150,7 @@ public sealed class ShardCatalog : IDisposable
             var next = new Dictionary<string, Entry>(StringComparer.Ordinal);
             var result = new ReloadResult();
             var paths = List(_sources);
-            if (SameName(paths) is { } problem)
+            if (SameName([.. paths.Select(p => System.IO.Path.GetFileName(p)!), .. _live.Keys]) is { } problem)
             {
                 result.Failed.Add((string.Join(", ", _sources), problem + "; nothing reloaded"));
                 return result;
@@ -163,16 +200,21 @@ public sealed class ShardCatalog : IDisposable
             _shards = new Dictionary<string, Entry>(StringComparer.Ordinal);
             foreach (var entry in retired.Values)
                 entry.Retire();
+            foreach (var live in _live.Values)
+                live.Dispose();
+            _live.Clear();
         }
     }
 
-    private static string? SameName(List<string> paths) =>
-        paths.GroupBy(System.IO.Path.GetFileName).FirstOrDefault(g => g.Count() > 1) is { } twice
-            ? $"two shards named {twice.Key}: {string.Join(", ", twice)}; a shard's file name is its name in the cluster"
+    private static string? SameName(IEnumerable<string> names) =>
+        names.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice
+            ? $"two shards named {twice.Key}; a shard's file name (a live shard's directory name) is its name in the cluster"
             : null;
 
+    /// <summary>The index files among the sources, directories listed; live index directories are not (they are live shards).</summary>
     private static List<string> List(IReadOnlyList<string> filesOrDirectories) =>
-        filesOrDirectories.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.sfi").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
+        filesOrDirectories.Where(p => !LiveIndex.IsLiveIndex(p))
+            .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.sfi").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
             .Select(System.IO.Path.GetFullPath).ToList();
 
     /// <summary>Runs <paramref name="use"/> on the shard's current entry under a lease, if it is the version asked for.</summary>
@@ -250,7 +292,8 @@ public sealed class ShardCatalog : IDisposable
 
         public ShardDescription Describe(string siloName) => new(
             System.IO.Path.GetFileName(Index.Path), siloName, Index.Path, ShardSet.Spec(Index)?.ToString(), Index.DocumentCount, Index.PostingCount,
-            Index.ImpactScale, Index.Header.QuantBits, Index.Ranges is not null, Index.Header.Checksum, Index.FileLength, Stamp.Modified);
+            Index.ImpactScale, Index.Header.QuantBits, Index.Ranges is not null, Index.Header.Checksum, Index.FileLength, Stamp.Modified,
+            Live: false, Index.Vocabulary.Count);
     }
 }
 

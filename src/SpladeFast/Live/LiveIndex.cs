@@ -333,14 +333,19 @@ public sealed class LiveIndex : IDisposable
             throw new InvalidOperationException($"{_directory}: the live index has used its 2^32 sequence numbers (adds and deletes over its life); export it and build anew");
     }
 
-    private string? Parse(byte[] line, ImpactQuantizer quantizer)
+    /// <summary>
+    /// Parses a document line as <see cref="Add"/> takes it into <paramref name="parsed"/>: why it is not a valid
+    /// document at <paramref name="quantizer"/>'s scale, or null. A writer routing documents to live indexes (a
+    /// cluster gateway) checks a whole batch with it before anything is written anywhere.
+    /// </summary>
+    public static string? ParseDocument(byte[] line, ParsedVector parsed, ImpactQuantizer quantizer)
     {
-        if (JsonVectorParser.TryParse(line, _parsed) is { } error)
+        if (JsonVectorParser.TryParse(line, parsed) is { } error)
             return error;
-        for (int t = 0; t < _parsed.Count; t++)
+        for (int t = 0; t < parsed.Count; t++)
         {
-            if (!quantizer.TryQuantize(_parsed.Weight(t), out _))
-                return $"weight {_parsed.Weight(t)} of token '{_parsed.Token(t)}' exceeds the 16-bit impact range at scale {quantizer.Scale}";
+            if (!quantizer.TryQuantize(parsed.Weight(t), out _))
+                return $"weight {parsed.Weight(t)} of token '{parsed.Token(t)}' exceeds the 16-bit impact range at scale {quantizer.Scale}";
         }
         return null;
     }
@@ -379,7 +384,7 @@ public sealed class LiveIndex : IDisposable
         for (int i = 0; i < entries.Count; i++)
         {
             var (sequence, line) = entries[i];
-            if (Parse(line, quantizer) is { } message)
+            if (ParseDocument(line, _parsed, quantizer) is { } message)
                 throw error(i, message);
             terms.Clear();
             for (int t = 0; t < _parsed.Count; t++)
