@@ -84,12 +84,15 @@ internal sealed class ClusterCollection : IDisposable
     }
 }
 
-/// <summary>An in-process TestingHost cluster of <see cref="ClusterCollection.SiloCount"/> silos, silo i serving <see cref="ClusterCollection.SiloDirectory"/>(i).</summary>
+/// <summary>
+/// An in-process TestingHost cluster of <see cref="ClusterCollection.SiloCount"/> silos, silo i serving
+/// <see cref="ClusterCollection.SiloDirectory"/>(i) and the extra sources (live index directories) given for it.
+/// </summary>
 internal sealed class TestSilos : IAsyncDisposable
 {
     private readonly Dictionary<string, int> _index = [];
 
-    private TestSilos(ClusterCollection data)
+    private TestSilos(ClusterCollection data, Func<int, string[]>? extra)
     {
         int next = 0;
         var builder = new InProcessTestClusterBuilder(ClusterCollection.SiloCount);
@@ -100,7 +103,7 @@ internal sealed class TestSilos : IAsyncDisposable
             lock (_index)
                 index = _index.TryGetValue(options.SiloName, out int known) ? known : _index[options.SiloName] = next++;
             ClusterHosting.AddShardServing(silo, new ClusterConfig { ProbeTimeoutSeconds = 1 });
-            silo.Services.AddSingleton(_ => Catalogs.GetOrAdd(index, i => ShardCatalog.Open(options.SiloName, [data.SiloDirectory(i)])));
+            silo.Services.AddSingleton(_ => Catalogs.GetOrAdd(index, i => ShardCatalog.Open(options.SiloName, [data.SiloDirectory(i), .. extra?.Invoke(i) ?? []])));
         });
         Cluster = builder.Build();
     }
@@ -110,9 +113,9 @@ internal sealed class TestSilos : IAsyncDisposable
     /// <summary>Silo i's catalog, once the silo started.</summary>
     public ConcurrentDictionary<int, ShardCatalog> Catalogs { get; } = new();
 
-    public static async Task<TestSilos> StartAsync(ClusterCollection data)
+    public static async Task<TestSilos> StartAsync(ClusterCollection data, Func<int, string[]>? extra = null)
     {
-        var silos = new TestSilos(data);
+        var silos = new TestSilos(data, extra);
         await silos.Cluster.DeployAsync();
         return silos;
     }
@@ -124,5 +127,11 @@ internal sealed class TestSilos : IAsyncDisposable
             return Cluster.Silos.ToDictionary(s => _index[s.Name]);
     }
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    /// <summary>Stops the cluster, then closes every catalog, those of killed silos too (their live shards hold write locks).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        foreach (var catalog in Catalogs.Values)
+            catalog.Dispose();
+    }
 }

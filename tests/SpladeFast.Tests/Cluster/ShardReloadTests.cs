@@ -42,7 +42,7 @@ public sealed class ShardReloadTests
         // A query mapped for the old version is refused, never answered with the new file's postings.
         var refused = Assert.Throws<KeyNotFoundException>(() => catalog.Search(Shard0, Query(catalog, Shard0, v1, "fresh")));
         Assert.Contains("the file was replaced", refused.Message);
-        Assert.Throws<KeyNotFoundException>(() => catalog.Tokens(Shard0, v1));
+        Assert.Throws<KeyNotFoundException>(() => catalog.Tokens(Shard0, v1, 0));
         var answer = catalog.Search(Shard0, Query(catalog, Shard0, v2, "fresh"));
         using (var fresh = SparseIndex.Open(v2Path))
             Assert.Equal(fresh.DocumentCount, answer.Ids.Length); // every document of the new version has the new term
@@ -58,7 +58,7 @@ public sealed class ShardReloadTests
 
         File.Delete(Path.Combine(silo, "shard-1.sfi"));
         Assert.Equal(["shard-1.sfi"], catalog.Reload().Removed);
-        Assert.Throws<KeyNotFoundException>(() => catalog.Tokens("shard-1.sfi", 0));
+        Assert.Throws<KeyNotFoundException>(() => catalog.Tokens("shard-1.sfi", 0, 0));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class ShardReloadTests
 
     private static ShardQuery Query(ShardCatalog catalog, string shard, ulong checksum, string token)
     {
-        var tokens = catalog.Tokens(shard, catalog.Describe().Single(d => d.Name == shard).Checksum);
+        var tokens = catalog.Tokens(shard, catalog.Describe().Single(d => d.Name == shard).Checksum, 0);
         int id = Array.IndexOf(tokens, token);
         return new ShardQuery("q", id >= 0 ? [id] : [], id >= 0 ? [100u] : [], 1000, "maxscore", 0, false, checksum);
     }
