@@ -53,7 +53,7 @@ public sealed record WriteResponse(int Added, int Replaced, int Deleted, long Ge
     public IReadOnlyList<ShardWriteResponse>? Shards { get; init; }
 }
 
-/// <summary>One live shard's part of a cluster write: the shard, the silo holding its writable copy, and its counts.</summary>
+/// <summary>One live shard's part of a cluster write: the shard, the name of the silo holding its writable copy, and its counts.</summary>
 public sealed record ShardWriteResponse(string Shard, string Silo, int Added, int Replaced, int Deleted, long Generation, int Pending);
 
 /// <summary>A live index's state in <c>GET /stats</c>.</summary>

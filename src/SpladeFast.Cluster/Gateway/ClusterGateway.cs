@@ -44,6 +44,7 @@ public sealed class ClusterGateway : IAsyncDisposable
     private readonly ConcurrentDictionary<SiloAddress, long> _downUntil = new();
     private readonly CancellationTokenSource _stop = new();
     private Dictionary<string, Replica[]> _replicas = [];
+    private volatile Dictionary<string, ShardDescription> _liveNow = [];
     private ClusterSnapshot? _current;
     private Task? _refreshLoop;
     private int _nextReplica;
@@ -276,6 +277,13 @@ public sealed class ClusterGateway : IAsyncDisposable
         return marked;
     }
 
+    /// <summary>
+    /// A live shard's description as last read (its documents change with every write, which makes no new
+    /// snapshot); another shard's as given.
+    /// </summary>
+    internal ShardDescription Latest(ShardDescription shard) =>
+        shard.Live && _liveNow.TryGetValue(shard.Name, out var now) && now.Checksum == shard.Checksum ? now : shard;
+
     /// <summary>Whether a call to <paramref name="silo"/> failed lately (it is skipped for a few seconds).</summary>
     internal bool IsMarkedDown(SiloAddress silo) => _downUntil.TryGetValue(silo, out long until) && until > Stopwatch.GetTimestamp();
 
@@ -363,6 +371,7 @@ public sealed class ClusterGateway : IAsyncDisposable
             chosen[group.Key] = [.. version];
         }
         _replicas = chosen;
+        _liveNow = _known.Values.Where(d => d.Live).ToDictionary(d => d.Name, StringComparer.Ordinal);
         if (changed && _known.Count > 0)
         {
             var shards = _known.Values.OrderBy(d => d.Live).ThenBy(d => d.Part is { } part ? ShardSpec.Parse(part).Part : int.MaxValue).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();

@@ -59,8 +59,9 @@ public sealed class ClusterSnapshot : IShardSearch
     public Vocabulary Vocabulary => Terms.Vocabulary;
     public double ImpactScale => Shards[0].ImpactScale;
     public bool HasRanges => Shards.All(s => s.HasRanges);
-    public long Documents => Shards.Sum(s => s.Documents);
-    public long Postings => Shards.Sum(s => s.Postings);
+    /// <summary>Documents now: live shards' as last read (after each write through this gateway, and each refresh).</summary>
+    public long Documents => Shards.Sum(s => _gateway.Latest(s).Documents);
+    public long Postings => Shards.Sum(s => _gateway.Latest(s).Postings);
     public IReadOnlyList<string> ShardNames => Shards.Select(s => s.Name).ToList();
 
     /// <summary>Every replica now up, as <c>silo:path</c>.</summary>

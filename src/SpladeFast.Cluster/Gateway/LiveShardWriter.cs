@@ -70,12 +70,12 @@ public sealed class LiveShardWriter(ClusterGateway gateway) : IDocumentWriter
             var taken = Enumerable.Range(0, answers.Length).Where(j => !failed.Contains(j)).Select(j => $"{parts[j].What} went to live shard {parts[j].Shard}").ToList();
             string why = string.Join("; ", failed.Select(j => answers[j]?.Error is { } error
                 ? $"live shard {parts[j].Shard} refused {parts[j].What}, nothing of it written: {error}"
-                : $"{parts[j].What} for live shard {parts[j].Shard} may not have been written: its silo {owners[j].Silo} did not answer"));
+                : $"{parts[j].What} for live shard {parts[j].Shard} may not have been written: its silo {owners[j].Description.SiloName} did not answer"));
             bool badDocument = failed.All(j => answers[j]?.Error is not null);
             throw new BadRequestException(why + (taken.Count > 0 ? $"; {string.Join("; ", taken)}" : "")
                 + "; sending the same documents again is safe (an id added again replaces its document)", badDocument ? 400 : 503);
         }
-        var shards = answers.Select((a, j) => new ShardWriteResponse(a!.Shard.Name, owners[j].Silo.ToString(), a.Added, a.Replaced, a.Deleted, a.Generation, a.Pending)).ToList();
+        var shards = answers.Select((a, j) => new ShardWriteResponse(a!.Shard.Name, a.Shard.SiloName, a.Added, a.Replaced, a.Deleted, a.Generation, a.Pending)).ToList();
         return new WriteResponse(shards.Sum(s => s.Added), shards.Sum(s => s.Replaced), shards.Sum(s => s.Deleted), shards.Max(s => s.Generation), shards.Sum(s => s.Pending))
         {
             Shards = shards,

@@ -79,6 +79,7 @@ public sealed class LiveShardClusterTests
                 }
             }
         }
+        Assert.Equal(1200 + model.Count, gateway.Current.Documents);
         Assert.Contains(model.Live, d => Shard(d.Id) == 0);
         Assert.Contains(model.Live, d => Shard(d.Id) == 1);
 
