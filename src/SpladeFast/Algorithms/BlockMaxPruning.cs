@@ -28,7 +28,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         var ranges = context.Index.Ranges
             ?? throw new InvalidOperationException($"{context.Index.Path} has no block-max ranges: rebuild it with 'index --bmp' to use bmp");
         var scratch = context.RangeScratch;
-        var query = scratch.SetQuery(context.Query, context.Index.TermCount);
+        var query = scratch.SetQuery(ranges, context.Query, context.Index.TermCount);
         if (query.IsEmpty)
             return;
         var sums = scratch.Sums;
@@ -62,7 +62,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 while (pipeline.Count < RangePipeline.Depth && !queue.NeedsGather && queue.TryPeek(out uint next, out int nextRange))
                 {
                     queue.Pop();
-                    pipeline.Add(nextRange, next);
+                    pipeline.Add(scratch, 0, nextRange, next);
                 }
                 if (pipeline.Count == 0)
                 {
@@ -72,13 +72,13 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                         break;
                     continue;
                 }
-                var (range, sum) = pipeline.Head;
+                var (_, range, sum) = pipeline.Head;
                 uint first = (uint)(range * ranges.RangeSize);
                 if (!topK.CouldEnter(Bound(sum, divisor), first))
                     break;
                 try
                 {
-                    entries += pipeline.ScoreHead(ranges, query, scratch.Probes.AsSpan(0, query.Length), scratch.ProbeLines, scores);
+                    entries += pipeline.ScoreHead(scores);
                 }
                 catch (Exception e) when (context.IsDamage(e))
                 {
@@ -185,7 +185,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     /// (a power of two, 1 for any realistic query) keeps 255 x sum(W_t) within 32 bits. Then
     /// sum(w_t x max_t(r)) &lt;= sum(w_t x termMax_t x q_t(r) / 255) &lt;= divisor x sums[r] / 255.
     /// </summary>
-    private static ulong AddRangeBounds(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, Scratch scratch)
+    internal static ulong AddRangeBounds(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, Scratch scratch)
     {
         ulong divisor = 1;
         while (ScaledTotal(ranges, query, divisor) * byte.MaxValue > uint.MaxValue)
@@ -228,12 +228,13 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
     /// <summary>The bound in score units, rounded up.</summary>
     /// <remarks>In 128 bits: with extreme weights the divisor is large and sum x divisor passes 2^64.</remarks>
-    private static long Bound(uint sum, ulong divisor) => (long)(((UInt128)sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
+    internal static long Bound(uint sum, ulong divisor) => (long)(((UInt128)sum * divisor + byte.MaxValue - 1) / byte.MaxValue);
 
     /// <summary>Per-thread buffers, reused across queries.</summary>
     internal sealed class Scratch(int rangeCount)
     {
         private QueryTerm[] _query = new QueryTerm[64];
+        private int _queryCount;
 
         /// <summary>One zeroed sum per range; left zeroed.</summary>
         public uint[] Sums { get; } = new uint[rangeCount];
@@ -254,6 +255,12 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];
 
+        /// <summary>The ranges of the index searched, as <see cref="SetQuery"/> was given them.</summary>
+        public BlockMaxRanges Ranges { get; private set; } = null!;
+
+        /// <summary>The query <see cref="SetQuery"/> returned.</summary>
+        public ReadOnlySpan<QueryTerm> Query => _query.AsSpan(0, _queryCount);
+
         /// <summary>Per query term, where to find it in a range's term set.</summary>
         public TermProbe[] Probes { get; private set; } = new TermProbe[64];
 
@@ -265,10 +272,12 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
         /// <summary>
         /// The query's terms that are in the index with a non-zero weight, by increasing term id, a repeated term
-        /// merged into one with the weights summed; their <see cref="Probes"/> and <see cref="ProbeLines"/> are set.
+        /// merged into one with the weights summed; their <see cref="Probes"/> and <see cref="ProbeLines"/> are set,
+        /// and <see cref="Ranges"/> is <paramref name="ranges"/> (the index's, of <paramref name="termCount"/> terms).
         /// </summary>
-        public ReadOnlySpan<QueryTerm> SetQuery(Ingest.QueryVector query, int termCount)
+        public ReadOnlySpan<QueryTerm> SetQuery(BlockMaxRanges ranges, Ingest.QueryVector query, int termCount)
         {
+            Ranges = ranges;
             if (_query.Length < query.Terms.Length)
                 (_query, Probes, _probeLines, DenseTerms) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new (int, uint)[query.Terms.Length]);
             int count = 0;
@@ -294,6 +303,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 if (_probeLineCount == 0 || _probeLines[_probeLineCount - 1] != Probes[i].Line) // terms increase, so lines do
                     _probeLines[_probeLineCount++] = Probes[i].Line;
             }
+            _queryCount = distinct;
             return terms[..distinct];
         }
 

@@ -16,6 +16,8 @@ namespace SpladeFast.Algorithms;
 ///                             i   add its entries to the document scores
 /// </code>
 /// Ranges enter in visiting order; one that ends up not visited (the top k filled first) costs only prefetches.
+/// Each range carries the query state of its index (<see cref="BlockMaxPruning.Scratch"/>), so the ranges of several
+/// indexes (a live index's segments) can share one pipeline.
 /// </summary>
 internal sealed class RangePipeline
 {
@@ -37,26 +39,28 @@ internal sealed class RangePipeline
         }
     }
 
-    public void Add(int range, uint sum)
+    /// <summary>Queues range <paramref name="range"/> of the index whose query state is <paramref name="source"/>
+    /// (<paramref name="part"/>: which of several indexes that is, for the caller; 0 for one).</summary>
+    public void Add(BlockMaxPruning.Scratch source, int part, int range, uint sum)
     {
         var slot = _slots[(_head + Count++) % Depth];
-        (slot.Range, slot.Sum, slot.Stage) = (range, sum, 0);
+        (slot.Source, slot.Part, slot.Range, slot.Sum, slot.Stage) = (source, part, range, sum, 0);
     }
 
-    public (int Range, uint Sum) Head => (_slots[_head].Range, _slots[_head].Sum);
+    public (int Part, int Range, uint Sum) Head => (_slots[_head].Part, _slots[_head].Range, _slots[_head].Sum);
 
     /// <summary>
     /// Advances every later range by a step, then adds the head range's entries to <paramref name="scores"/> (one
     /// per document of the range) and drops it; returns the entries read.
     /// </summary>
-    public long ScoreHead(BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, ReadOnlySpan<TermProbe> probes, ReadOnlySpan<int> probeLines, Span<long> scores)
+    public long ScoreHead(Span<long> scores)
     {
         for (int position = Count - 1; position >= 0; position--)
-            Advance(_slots[(_head + position) % Depth], position == 0 ? Located : Depth - position, ranges, query, probes, probeLines);
+            Advance(_slots[(_head + position) % Depth], position == 0 ? Located : Depth - position);
         var head = _slots[_head];
         _head = (_head + 1) % Depth;
         Count--;
-        var postings = ranges.Range(head.Range);
+        var postings = head.Source.Ranges.Range(head.Range);
         var data = postings.Entries;
         long read = 0;
         foreach (var (entries, weight) in head.Entries.AsSpan(0, head.Matched))
@@ -69,14 +73,18 @@ internal sealed class RangePipeline
         return read;
     }
 
-    private static void Advance(Slot slot, int stage, BlockMaxRanges ranges, ReadOnlySpan<QueryTerm> query, ReadOnlySpan<TermProbe> probes, ReadOnlySpan<int> probeLines)
+    private static void Advance(Slot slot, int stage)
     {
+        var source = slot.Source;
+        var ranges = source.Ranges;
+        var query = source.Query;
+        var probes = source.Probes.AsSpan(0, query.Length);
         for (; slot.Stage < stage; slot.Stage++)
         {
             switch (slot.Stage + 1)
             {
                 case Prefetched:
-                    ranges.Prefetch(slot.Range, probeLines);
+                    ranges.Prefetch(slot.Range, source.ProbeLines);
                     break;
                 case Probed:
                 {
@@ -116,6 +124,8 @@ internal sealed class RangePipeline
 
     private sealed class Slot
     {
+        public BlockMaxPruning.Scratch Source = null!;
+        public int Part;
         public int Range;
         public uint Sum;
         /// <summary>The last step taken: 0 (none), <see cref="Prefetched"/>, <see cref="Probed"/>, <see cref="Located"/>.</summary>

@@ -139,7 +139,7 @@ public sealed class SearchContext : IQuerySearcher
         new(Index.Path, $"section {section}: a value points outside its data (found answering with {algorithm}; the index was opened without checksum verification, run 'check')");
 
     /// <summary>Scores are exact 64-bit sums: a query whose weights x term maxima could exceed that is refused.</summary>
-    private void CheckScoreRange(QueryVector query)
+    internal void CheckScoreRange(QueryVector query)
     {
         // Every weight is under 2^32 and every impact at most the index's maximum: most queries cannot reach 2^63.
         if ((UInt128)query.Terms.Length * uint.MaxValue * Index.Header.MaxImpact <= long.MaxValue)
