@@ -289,7 +289,8 @@ public sealed class ClusterGateway : IAsyncDisposable
 
     /// <summary>
     /// Takes a live shard's description as a write answered it (its documents and vocabulary now), so that the
-    /// next query reads the tokens the write added: a new snapshot is published before this returns.
+    /// next query reads the tokens the write added: a new snapshot is published before this returns, unless a
+    /// silo fails to give its tokens (the write stands; the next refresh reads them).
     /// </summary>
     internal async Task ObserveAsync(SiloAddress silo, ShardDescription description)
     {
@@ -299,6 +300,10 @@ public sealed class ClusterGateway : IAsyncDisposable
             if (_silos.TryGetValue(silo, out var listed))
                 _silos[silo] = [.. listed.Select(d => d.Name == description.Name ? description : d)];
             await UpdateShardsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsReplicaFailure(e))
+        {
+            _logger?.LogWarning("after a write to live shard {Shard}, reading the cluster failed (the next refresh retries): {Message}", description.Name, e.Message);
         }
         finally
         {
