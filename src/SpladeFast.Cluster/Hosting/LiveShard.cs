@@ -94,16 +94,7 @@ internal sealed class LiveShard : IDisposable
             searcher.ResetCounters();
             searcher.InitialThreshold = query.InitialThreshold;
             var hits = searcher.Search(new QueryVector(query.QueryId, terms), query.K, algorithm);
-            var ordinals = new uint[hits.Length];
-            var scores = new long[hits.Length];
-            var ids = new string[hits.Length];
-            for (int i = 0; i < hits.Length; i++)
-            {
-                ordinals[i] = hits[i].DocId;
-                scores[i] = hits[i].Score;
-                ids[i] = snapshot.DocumentId(hits[i].DocId);
-            }
-            return new ShardAnswer(ordinals, scores, ids, searcher.PostingsDecoded, searcher.DocumentsScored);
+            return ShardCatalog.Answer(hits, sequence => sequence, snapshot.DocumentId, searcher);
         }
         finally
         {

@@ -6,6 +6,7 @@ using SpladeFast.Ingest;
 using SpladeFast.Live;
 using SpladeFast.Shards;
 using SpladeFast.Storage;
+using SpladeFast.TopK;
 
 namespace SpladeFast.Cluster.Hosting;
 
@@ -119,21 +120,27 @@ public sealed class ShardCatalog : IDisposable
             context.Floor = query.Floor;
             context.InitialThreshold = query.InitialThreshold;
             var hits = context.Search(new QueryVector(query.QueryId, terms), query.K, algorithm);
-            var ordinals = new uint[hits.Length];
-            var scores = new long[hits.Length];
-            var ids = new string[hits.Length];
-            for (int i = 0; i < hits.Length; i++)
-            {
-                ordinals[i] = entry.Index.Order.Ordinal(hits[i].DocId);
-                scores[i] = hits[i].Score;
-                ids[i] = entry.Index.DocumentId(hits[i].DocId);
-            }
-            return new ShardAnswer(ordinals, scores, ids, context.PostingsDecoded, context.DocumentsScored);
+            return Answer(hits, entry.Index.Order.Ordinal, entry.Index.DocumentId, context);
         }
         finally
         {
             entry.Contexts.Add(context);
         }
+    }
+
+    /// <summary>A shard's hits as the gateway takes them: each one's input ordinal, score and document id.</summary>
+    internal static ShardAnswer Answer(ReadOnlySpan<SearchHit> hits, Func<uint, uint> ordinal, Func<uint, string> documentId, IQuerySearcher searcher)
+    {
+        var ordinals = new uint[hits.Length];
+        var scores = new long[hits.Length];
+        var ids = new string[hits.Length];
+        for (int i = 0; i < hits.Length; i++)
+        {
+            ordinals[i] = ordinal(hits[i].DocId);
+            scores[i] = hits[i].Score;
+            ids[i] = documentId(hits[i].DocId);
+        }
+        return new ShardAnswer(ordinals, scores, ids, searcher.PostingsDecoded, searcher.DocumentsScored);
     }
 
     /// <summary>
