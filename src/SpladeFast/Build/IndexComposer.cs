@@ -53,7 +53,7 @@ public static class IndexComposer
     /// <exception cref="ArgumentException">The forward index, the sequence numbers, the stored fields or the ordinals do not match the documents.</exception>
     public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress) => Compose(path, contents, progress, version2Layout: false);
 
-    /// <summary>The same with the bmp data in the version 2 layout (RangeForward, RangeBounds): tests stamp such a file version 2.</summary>
+    /// <summary>The same as a version 2 writer wrote it: the bmp data in the version 2 layout (RangeForward, RangeBounds), the header version 2 (tests and benchmarks).</summary>
     internal static long WriteVersion2Bmp(string path, IndexContents contents) => Compose(path, contents, null, version2Layout: true);
 
     private static long Compose(string path, IndexContents contents, IProgress<BuildProgress>? progress, bool version2Layout)
@@ -108,7 +108,7 @@ public static class IndexComposer
             stored.WriteTo(writer.BeginSection(SectionKind.StoredFields));
             writer.EndSection();
         }
-        writer.Commit(new IndexHeader
+        writer.CommitAsVersion(new IndexHeader
         {
             DocumentCount = (ulong)contents.DocumentIds.Count,
             TermCount = (ulong)terms.Length,
@@ -116,7 +116,7 @@ public static class IndexComposer
             ImpactScale = contents.Quantizer.Scale,
             QuantBits = (uint)contents.Quantizer.Bits,
             MaxImpact = maxImpact,
-        });
+        }, version2Layout ? 2 : IndexLayout.Version);
         return new FileInfo(path).Length;
     }
 

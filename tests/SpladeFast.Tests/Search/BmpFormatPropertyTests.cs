@@ -4,7 +4,6 @@ using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 using SpladeFast.Quantize;
-using SpladeFast.Storage;
 using SpladeFast.Tests.Support;
 
 namespace SpladeFast.Tests.Search;

@@ -43,7 +43,6 @@ public static class TestIndex
         string index = dir.File(name);
         using (var contents = new IndexBuilder(new IndexBuildOptions { Inputs = [docs], RangeSize = rangeSize }).Read(index))
             IndexComposer.WriteVersion2Bmp(index, contents);
-        Format.FormatVersionTests.StampVersion(index, 2);
         return index;
     }
 
