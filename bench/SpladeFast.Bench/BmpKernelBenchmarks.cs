@@ -107,11 +107,5 @@ public class BmpLayoutBenchmarks
     public void Cleanup() => _index.Dispose();
 
     [Benchmark(OperationsPerInvoke = Queries)]
-    public int Search()
-    {
-        int hits = 0;
-        foreach (var query in _queries)
-            hits += _context.Search(query, K, _bmp).Length;
-        return hits;
-    }
+    public int Search() => SearchBenchmarks.SearchAll(_context, _queries, K, _bmp);
 }
