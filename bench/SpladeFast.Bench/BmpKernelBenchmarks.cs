@@ -66,3 +66,46 @@ public class TermProbeBenchmarks
         return _found[QueryTerms - 1];
     }
 }
+
+/// <summary>
+/// bmp over the same synthetic index (100,000 documents, ranges of 64) with its bmp data in the version 2 layout
+/// (3-byte entries, u32 pair starts, u32 sparse range lists) and in version 3's compact one (packed u16 entries and
+/// pair starts, sparse ranges as bitmaps): the scoring loop and the sparse range bounds are what differ. One
+/// operation = one query.
+/// </summary>
+public class BmpLayoutBenchmarks
+{
+    private const int Queries = 200;
+    private SparseIndex _index = null!;
+    private IReadOnlyList<Ingest.QueryVector> _queries = [];
+    private Algorithms.SearchContext _context = null!;
+    private readonly Algorithms.BlockMaxPruning _bmp = new();
+
+    [Params(10, 1000)]
+    public int K { get; set; }
+
+    [Params(2u, 3u)]
+    public uint Version { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_index, _queries) = SyntheticIndex.Open(100_000, Queries);
+        if (Version == 2)
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"splade-fast-bench-v2-{Environment.ProcessId}.sfi");
+            using (var contents = Rewrite.IndexRewriter.Rewrite(DocumentContents.FromIndex(_index), path))
+                IndexComposer.WriteVersion2Bmp(path, contents);
+            _index.Dispose();
+            _index = SparseIndex.Open(path, IndexStorageKind.InMemory);
+            File.Delete(path);
+        }
+        _context = new Algorithms.SearchContext(_index);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _index.Dispose();
+
+    [Benchmark(OperationsPerInvoke = Queries)]
+    public int Search() => SearchBenchmarks.SearchAll(_context, _queries, K, _bmp);
+}

@@ -201,10 +201,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                 dense[denseCount++] = (term.TermId, weight);
                 continue;
             }
-            var rangeIds = ranges.SparseRanges(term.TermId);
-            var bounds = ranges.SparseBounds(term.TermId);
-            for (int i = 0; i < rangeIds.Length; i++)
-                sums[(int)rangeIds[i]] += weight * bounds[i];
+            ranges.AddSparseBounds(term.TermId, weight, sums);
         }
         for (int start = 0; start < sums.Length; start += SumTileRanges)
         {

@@ -61,14 +61,35 @@ internal sealed class RangePipeline
         _head = (_head + 1) % Depth;
         Count--;
         var postings = head.Source.Ranges.Range(head.Range);
-        var data = postings.Entries;
+        var matched = head.Entries.AsSpan(0, head.Matched);
+        return postings.IsPacked ? ScorePacked(postings.PackedEntries, postings.DocBits, matched, scores) : Score(postings.Entries, matched, scores);
+    }
+
+    /// <summary>scores[document] += weight x impact over 3-byte entries (RangeForward); returns the entries read.</summary>
+    private static long Score(ReadOnlySpan<byte> data, ReadOnlySpan<(Range Entries, uint Weight)> matched, Span<long> scores)
+    {
         long read = 0;
-        foreach (var (entries, weight) in head.Entries.AsSpan(0, head.Matched))
+        foreach (var (entries, weight) in matched)
         {
             var pairEntries = data[(entries.Start.Value * RangeForwardLayout.EntryBytes)..(entries.End.Value * RangeForwardLayout.EntryBytes)];
             for (int e = 0; e < pairEntries.Length; e += RangeForwardLayout.EntryBytes)
                 scores[pairEntries[e]] += (long)weight * BinaryPrimitives.ReadUInt16LittleEndian(pairEntries[(e + 1)..]);
             read += pairEntries.Length / RangeForwardLayout.EntryBytes;
+        }
+        return read;
+    }
+
+    /// <summary>The same over packed 16-bit entries, impact &lt;&lt; docBits | document offset (RangeForwardPacked).</summary>
+    private static long ScorePacked(ReadOnlySpan<ushort> data, int docBits, ReadOnlySpan<(Range Entries, uint Weight)> matched, Span<long> scores)
+    {
+        long read = 0;
+        int documentMask = (1 << docBits) - 1;
+        foreach (var (entries, weight) in matched)
+        {
+            var pairEntries = data[entries];
+            foreach (ushort entry in pairEntries)
+                scores[entry & documentMask] += (long)weight * (uint)(entry >> docBits);
+            read += pairEntries.Length;
         }
         return read;
     }

@@ -51,7 +51,12 @@ public static class IndexComposer
     /// <param name="progress">Receives the compression's progress.</param>
     /// <returns>The file's size in bytes.</returns>
     /// <exception cref="ArgumentException">The forward index, the sequence numbers, the stored fields or the ordinals do not match the documents.</exception>
-    public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress)
+    public static long Write(string path, IndexContents contents, IProgress<BuildProgress>? progress) => Compose(path, contents, progress, version2Layout: false);
+
+    /// <summary>The same as a version 2 writer wrote it: the bmp data in the version 2 layout (RangeForward, RangeBounds), the header version 2 (tests and benchmarks).</summary>
+    internal static long WriteVersion2Bmp(string path, IndexContents contents) => Compose(path, contents, null, version2Layout: true);
+
+    private static long Compose(string path, IndexContents contents, IProgress<BuildProgress>? progress, bool version2Layout)
     {
         using var derivedForward = contents.RangeSize > 0 && contents.Forward is null
             ? RangeForwardWriter.FromPostings(path, contents.Postings, contents.DocumentIds.Count, contents.RangeSize) : null;
@@ -86,10 +91,7 @@ public static class IndexComposer
         {
             if (forward.RangeSize != contents.RangeSize)
                 throw new ArgumentException($"the forward index has ranges of {forward.RangeSize} documents, not {contents.RangeSize}");
-            forward.CopyTo(writer.BeginSection(SectionKind.RangeForward));
-            writer.EndSection();
-            RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), contents.RangeSize, contents.DocumentIds.Count, postings, terms);
-            writer.EndSection();
+            RangeBoundsWriter.WriteSections(writer, forward, contents.DocumentIds.Count, postings, terms, version2Layout);
         }
         if (contents.Ordinals is { } ordinals && !IsIdentity(ordinals))
             WriteDocumentOrder(writer, ordinals);
@@ -106,7 +108,7 @@ public static class IndexComposer
             stored.WriteTo(writer.BeginSection(SectionKind.StoredFields));
             writer.EndSection();
         }
-        writer.Commit(new IndexHeader
+        writer.CommitAsVersion(new IndexHeader
         {
             DocumentCount = (ulong)contents.DocumentIds.Count,
             TermCount = (ulong)terms.Length,
@@ -114,7 +116,7 @@ public static class IndexComposer
             ImpactScale = contents.Quantizer.Scale,
             QuantBits = (uint)contents.Quantizer.Bits,
             MaxImpact = maxImpact,
-        });
+        }, version2Layout ? 2 : IndexLayout.Version);
         return new FileInfo(path).Length;
     }
 

@@ -5,7 +5,8 @@ namespace SpladeFast.Build;
 
 /// <summary>
 /// Writes, per term, its byte-quantized maximum impact in every docid range it occurs in
-/// (<see cref="TermRangeBounds"/>): a dense row where that is smaller than the sparse list. Two walks over the
+/// (<see cref="TermRangeBounds"/>): a dense row where that is smaller than the sparse u32 list, else the sparse
+/// ranges as a u32 list (RangeBounds, version 2) or a bitmap (RangeBoundsBitmap, version 3). Two walks over the
 /// postings (sizes, then stream) keep memory at one entry per term.
 /// </summary>
 public static class RangeBoundsWriter
@@ -18,9 +19,12 @@ public static class RangeBoundsWriter
     /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
     /// <param name="documents">The index's document count.</param>
     /// <param name="postings">The index's posting lists, in term-id order.</param>
-    public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries)
+    /// <param name="bitmaps">Whether sparse ranges are bitmaps (RangeBoundsBitmap) rather than u32 lists (RangeBounds).</param>
+    public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries, bool bitmaps = true)
     {
         int rangeCount = (documents + rangeSize - 1) / rangeSize;
+        int rangeWords = (rangeCount + 63) / 64;
+        int alignment = bitmaps ? sizeof(ulong) : sizeof(uint);
         var terms = new TermRangeBounds[postings.TermCount];
         ulong dataLength = 0;
         for (int t = 0; t < terms.Length; t++)
@@ -33,11 +37,12 @@ public static class RangeBoundsWriter
                 ranges += range != previous ? 1u : 0u;
                 previous = range;
             }
+            // The same terms are dense in both layouts, so the same terms take the vector path.
             bool dense = (long)ranges * SparseEntryBytes >= rangeCount;
             if (!dense)
-                dataLength = (dataLength + 3) & ~3ul; // the list's ranges are u32s
+                dataLength = (dataLength + (ulong)alignment - 1) & ~((ulong)alignment - 1); // the ranges are u32s or u64 words
             terms[t] = new TermRangeBounds { Count = dense ? TermRangeBounds.Dense : ranges, MaxImpact = termEntries[t].MaxImpact, Offset = dataLength };
-            dataLength += dense ? (ulong)rangeCount : (ulong)ranges * SparseEntryBytes;
+            dataLength += dense ? (ulong)rangeCount : bitmaps ? (ulong)rangeWords * sizeof(ulong) + ranges : (ulong)ranges * SparseEntryBytes;
         }
 
         Span<byte> header = stackalloc byte[TermRangeBounds.HeaderSize];
@@ -52,7 +57,8 @@ public static class RangeBoundsWriter
         var row = new byte[rangeCount];
         var listRanges = new List<uint>();
         var listBounds = new List<byte>();
-        Span<byte> padding = stackalloc byte[4];
+        var bits = new ulong[rangeWords];
+        Span<byte> padding = stackalloc byte[8];
         padding.Clear();
         ulong written = 0;
         for (int t = 0; t < terms.Length; t++)
@@ -80,6 +86,15 @@ public static class RangeBoundsWriter
                 output.Write(row);
                 written = terms[t].Offset + (ulong)rangeCount;
             }
+            else if (bitmaps)
+            {
+                Array.Clear(bits);
+                foreach (uint range in listRanges)
+                    bits[range / 64] |= 1ul << (int)(range % 64);
+                output.Write(MemoryMarshal.AsBytes(bits.AsSpan()));
+                output.Write(CollectionsMarshal.AsSpan(listBounds));
+                written = terms[t].Offset + (ulong)rangeWords * sizeof(ulong) + (ulong)listRanges.Count;
+            }
             else
             {
                 output.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(listRanges)));
@@ -87,6 +102,30 @@ public static class RangeBoundsWriter
                 written = terms[t].Offset + (ulong)listRanges.Count * SparseEntryBytes;
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the bmp sections of <paramref name="forward"/> and <paramref name="postings"/> into
+    /// <paramref name="writer"/> and returns their kinds: the version 3 layout (RangeForwardPacked where the forward
+    /// index packs, else RangeForward; RangeBoundsBitmap), or with <paramref name="version2Layout"/> the version 2 one
+    /// (RangeForward, RangeBounds: tests writing older files).
+    /// </summary>
+    /// <param name="writer">The index file being written.</param>
+    /// <param name="forward">The forward index, every document added.</param>
+    /// <param name="documents">The index's document count.</param>
+    /// <param name="postings">The index's posting lists, in term-id order.</param>
+    /// <param name="terms">The Terms section being written: each term's largest impact scales its bounds.</param>
+    /// <param name="version2Layout">Whether to write the version 2 layout.</param>
+    internal static SectionKind[] WriteSections(IndexFileWriter writer, RangeForwardWriter forward, int documents, InvertedLists postings,
+        ReadOnlySpan<TermEntry> terms, bool version2Layout = false)
+    {
+        var forwardKind = forward.SectionFor(pack: !version2Layout);
+        forward.CopyTo(writer.BeginSection(forwardKind), forwardKind);
+        writer.EndSection();
+        var boundsKind = version2Layout ? SectionKind.RangeBounds : SectionKind.RangeBoundsBitmap;
+        Write(writer.BeginSection(boundsKind), forward.RangeSize, documents, postings, terms, bitmaps: !version2Layout);
+        writer.EndSection();
+        return [forwardKind, boundsKind];
     }
 
     /// <summary>ceil(255 x max / termMax): never below the true maximum once scaled back by termMax / 255.</summary>

@@ -7,7 +7,8 @@ namespace SpladeFast.Build;
 /// <summary>
 /// Writes the bmp forward index (<see cref="RangeForwardLayout"/>) from documents given in docid order: one range
 /// of documents is held, regrouped term-major, and streamed to temporary columns; only the per-range offsets stay in
-/// memory.
+/// memory. The columns hold the unpacked layout; <see cref="CopyTo"/> packs them on the way out when
+/// <see cref="CanPack"/> (the largest impact and the fullest range are known only at the end).
 /// </summary>
 public sealed class RangeForwardWriter : IDisposable
 {
@@ -29,6 +30,8 @@ public sealed class RangeForwardWriter : IDisposable
     private int[] _terms = new int[4096];
     private uint[] _starts = new uint[4096];
     private byte[] _entryBytes = new byte[4096 * RangeForwardLayout.EntryBytes];
+    private uint _maxImpact;
+    private int _maxRangeEntries;
 
     /// <param name="termCount">The vocabulary's size (at most 65,536), which sizes every range's term set.</param>
     /// <param name="indexPath">The index being written: the temporary columns are named beside it.</param>
@@ -61,6 +64,7 @@ public sealed class RangeForwardWriter : IDisposable
         if (_openCount == _open.Length)
             Array.Resize(ref _open, _open.Length * 2);
         _open[_openCount++] = (ulong)term << 24 | (ulong)(_document % _rangeSize) << 16 | (ushort)impact;
+        _maxImpact = Math.Max(_maxImpact, impact);
     }
 
     /// <summary>Ends the current document; a full range (or the last document) is flushed to the temporary columns.</summary>
@@ -90,6 +94,7 @@ public sealed class RangeForwardWriter : IDisposable
     {
         var open = _open.AsSpan(0, _openCount);
         open.Sort();
+        _maxRangeEntries = Math.Max(_maxRangeEntries, open.Length);
         if (_starts.Length < open.Length)
         {
             int size = Math.Max(open.Length, _starts.Length * 2);
@@ -142,11 +147,28 @@ public sealed class RangeForwardWriter : IDisposable
         }
     }
 
-    /// <summary>Writes the RangeForward section.</summary>
-    public void CopyTo(Stream section)
+    /// <summary>
+    /// Whether the packed layout holds this forward index: every impact fits a 16-bit entry beside the document
+    /// offset, and no range holds more than <see cref="RangeForwardLayout.MaxPackedRangeEntries"/> entries.
+    /// </summary>
+    public bool CanPack => RangeForwardLayout.ImpactsPack(_maxImpact, _rangeSize) && _maxRangeEntries <= RangeForwardLayout.MaxPackedRangeEntries;
+
+    /// <summary>The section <see cref="CopyTo"/> writes: RangeForwardPacked where <see cref="CanPack"/> (and <paramref name="pack"/>), else RangeForward.</summary>
+    public SectionKind SectionFor(bool pack = true) => pack && CanPack ? SectionKind.RangeForwardPacked : SectionKind.RangeForward;
+
+    /// <summary>Writes the section <paramref name="kind"/> names (RangeForwardPacked only where <see cref="CanPack"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is neither layout, or packed where the data does not fit it.</exception>
+    public void CopyTo(Stream section, SectionKind kind)
     {
         if (_document != _documents)
             throw new InvalidOperationException($"the forward index holds {_document:N0} of {_documents:N0} documents");
+        bool packed = kind switch
+        {
+            SectionKind.RangeForward => false,
+            SectionKind.RangeForwardPacked when CanPack => true,
+            _ => throw new ArgumentException($"the forward index cannot be written as {kind}", nameof(kind)),
+        };
+        int docBits = RangeForwardLayout.DocBits(_rangeSize);
         ulong rangeCount = (ulong)(_rangePairs.Length - 1);
         Span<byte> header = stackalloc byte[RangeForwardLayout.HeaderSize];
         header.Clear();
@@ -155,13 +177,40 @@ public sealed class RangeForwardWriter : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)_pairStarts.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], (ulong)(_entries.Count / RangeForwardLayout.EntryBytes));
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)_termLines);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], packed ? (uint)docBits : 0);
         section.Write(header);
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
         section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.OffsetsEnd(rangeCount)]);
         _termSets.CopyTo(section);
-        _pairStarts.CopyTo(section);
-        _entries.CopyTo(section);
+        if (!packed)
+        {
+            _pairStarts.CopyTo(section);
+            _entries.CopyTo(section);
+            return;
+        }
+        const int Chunk = 1 << 16;
+        var starts = new uint[Chunk];
+        var packedValues = new ushort[Chunk];
+        _pairStarts.Rewind();
+        for (int read; (read = _pairStarts.Read(starts)) > 0;)
+        {
+            for (int i = 0; i < read; i++)
+                packedValues[i] = (ushort)starts[i]; // below the range's entries, at most 65,536 (CanPack)
+            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, read)));
+        }
+        var entries = new byte[Chunk * RangeForwardLayout.EntryBytes];
+        _entries.Rewind();
+        for (int read; (read = _entries.Read(entries)) > 0;)
+        {
+            int count = read / RangeForwardLayout.EntryBytes; // the column holds whole entries and the buffer a multiple of them
+            for (int i = 0; i < count; i++)
+            {
+                var entry = entries.AsSpan(i * RangeForwardLayout.EntryBytes, RangeForwardLayout.EntryBytes);
+                packedValues[i] = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(entry[1..]) << docBits | entry[0]);
+            }
+            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, count)));
+        }
     }
 
     /// <summary>Deletes the temporary columns.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SpladeFast.Build;
 
 /// <summary>
@@ -20,6 +22,7 @@ internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
 
     public void Append(ReadOnlySpan<T> values)
     {
+        _file.Position = _file.Length;
         _file.Write(MemoryMarshal.AsBytes(values));
         Count += values.Length;
     }
@@ -30,6 +33,22 @@ internal sealed class TemporaryColumn<T> : IDisposable where T : unmanaged
         _file.Position = 0;
         _file.CopyTo(destination, 1 << 20);
         _file.Position = _file.Length;
+    }
+
+    /// <summary>Reads the values back from the first; each <see cref="Read"/> continues where the last stopped.</summary>
+    public void Rewind()
+    {
+        _file.Flush();
+        _file.Position = 0;
+    }
+
+    /// <summary>The next values after <see cref="Rewind"/>, up to the buffer's length; 0 at the end.</summary>
+    public int Read(Span<T> values)
+    {
+        long done = _file.Position / Unsafe.SizeOf<T>();
+        int count = (int)Math.Min(values.Length, Count - done);
+        _file.ReadExactly(MemoryMarshal.AsBytes(values[..count]));
+        return count;
     }
 
     public void Dispose() => _file.Dispose();

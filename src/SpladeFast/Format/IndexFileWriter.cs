@@ -65,12 +65,15 @@ public sealed class IndexFileWriter : IDisposable
     /// <summary>Writes the header and section table, flushes to disk and renames the file into place.</summary>
     /// <param name="header">The counts, scale and quantization; magic, version (<see cref="IndexLayout.Version"/>), section count, block size and checksum are set here.</param>
     /// <exception cref="InvalidOperationException">A section is still open.</exception>
-    public void Commit(IndexHeader header)
+    public void Commit(IndexHeader header) => CommitAsVersion(header, IndexLayout.Version);
+
+    /// <summary>The same, the header stamped <paramref name="version"/>: tests and benchmarks writing an older version's file.</summary>
+    internal void CommitAsVersion(IndexHeader header, uint version)
     {
         if (_open is not null)
             throw new InvalidOperationException("A section is still open.");
         header.Magic = MemoryMarshal.Read<ulong>(IndexLayout.Magic);
-        header.Version = IndexLayout.Version;
+        header.Version = version;
         header.SectionCount = (uint)_sections.Count;
         header.BlockSize = IndexLayout.BlockSize;
         var table = MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_sections));

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace SpladeFast.Format;
@@ -7,7 +8,7 @@ namespace SpladeFast.Format;
 /// <code>
 ///   0      IndexHeader (128 bytes, the last 8 an XxHash3 of the header's first 120 bytes and the section table)
 ///   128    SectionEntry[SectionCount] (32 bytes each)
-///   ...    sections: Metadata | Vocabulary | DocumentIds | Postings | Skips | Terms
+///   ...    sections: Metadata | Vocabulary | DocumentIds | Postings | Skips | Terms | TermThresholds | optional ones
 /// </code>
 /// Every section carries its own XxHash3 checksum in the table. All integers are little-endian.
 /// </summary>
@@ -17,14 +18,17 @@ public static class IndexLayout
     public static ReadOnlySpan<byte> Magic => "SPLDFAST"u8;
 
     /// <summary>
-    /// The format version this build writes. Version 2 (current): every file carries
-    /// <see cref="SectionKind.TermThresholds"/>, and a file whose metadata records a bmp range size carries the bmp
-    /// data in the current layout (<see cref="SectionKind.RangeForward"/> and <see cref="SectionKind.RangeBounds"/>);
-    /// section kinds 7, 8 and 9 do not occur. Version 1: the same sections, but TermThresholds may be missing
-    /// (files written before it) and the bmp data may be missing or in an earlier layout (kinds 7 to 9).
-    /// <c>splade-fast upgrade</c> (<c>Rewrite.IndexUpgrader</c>) rewrites a version 1 file as version 2.
+    /// The format version this build writes. Version 3 (current): the bmp data, where the metadata records a bmp
+    /// range size, is the compact layout: <see cref="SectionKind.RangeBoundsBitmap"/> always, and
+    /// <see cref="SectionKind.RangeForwardPacked"/> where every impact fits beside the document offset in 16 bits and
+    /// no range holds more than 65,536 entries (else <see cref="SectionKind.RangeForward"/>, as in version 2); kinds
+    /// 7 to 10 do not occur. Version 2: every file carries <see cref="SectionKind.TermThresholds"/>, and its bmp data
+    /// is <see cref="SectionKind.RangeForward"/> and <see cref="SectionKind.RangeBounds"/>; kinds 7 to 9 do not occur.
+    /// Version 1: the same sections, but TermThresholds may be missing (files written before it) and the bmp data may
+    /// be missing or in an earlier layout (kinds 7 to 9). <c>splade-fast upgrade</c> (<c>Rewrite.IndexUpgrader</c>)
+    /// rewrites a version 1 or 2 file as version 3; versions 1 and 2 still open and search exactly.
     /// </summary>
-    public const uint Version = 2;
+    public const uint Version = 3;
 
     /// <summary>The oldest format version this build still opens (see <see cref="Version"/>).</summary>
     public const uint OldestSupportedVersion = 1;
@@ -67,7 +71,7 @@ public enum SectionKind : uint
     RangeBounds = 10,
     /// <summary>Optional: per term, its 10th, 100th and 1000th largest impact (safe initial top-k thresholds).</summary>
     TermThresholds = 11,
-    /// <summary>Optional (index --bmp): the forward index, term-major within each docid range.</summary>
+    /// <summary>Optional (index --bmp): the forward index, term-major within each docid range, 3-byte entries and u32 pair starts (<see cref="RangeForwardLayout"/>).</summary>
     RangeForward = 12,
     /// <summary>Optional: each document's input ordinal, when it differs from its docid (reordered indexes).</summary>
     DocumentOrder = 13,
@@ -78,6 +82,16 @@ public enum SectionKind : uint
     Sequence = 14,
     /// <summary>Optional (index --store, live segments): each document's source fields, LZ4-compressed in blocks (<see cref="StoredFieldsLayout"/>).</summary>
     StoredFields = 15,
+    /// <summary>
+    /// Optional (index --bmp, version 3): the forward index of <see cref="RangeForward"/> with 16-bit entries (impact
+    /// and document offset packed) and 16-bit pair starts (<see cref="RangeForwardLayout"/>, "packed").
+    /// </summary>
+    RangeForwardPacked = 16,
+    /// <summary>
+    /// Optional (index --bmp, version 3): the range maxima of <see cref="RangeBounds"/>, a sparse term's ranges as a
+    /// bitmap instead of a u32 list (<see cref="TermRangeBounds"/>).
+    /// </summary>
+    RangeBoundsBitmap = 17,
 }
 
 /// <summary>
@@ -227,6 +241,14 @@ public struct TermEntry
 /// </code>
 /// so a term's pair is found from one cache line, its presence a bit and its rank a few popcounts: a range's
 /// query terms are located by independent loads instead of a sweep through its term list.
+/// <para>
+/// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) is the same but for three fields:
+/// the reserved u32 at 28 holds DocBits (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one
+/// document), PairStarts are u16 (a range holds at most 65,536 entries) and each entry is one u16,
+/// impact &lt;&lt; DocBits | document offset (every impact below 2^(16 - DocBits)). Entries then take 2 bytes instead of 3
+/// and pair starts 2 instead of 4; for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits
+/// hold, and a writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
+/// </para>
 /// </summary>
 public static class RangeForwardLayout
 {
@@ -240,6 +262,16 @@ public static class RangeForwardLayout
     public const int TermsPerLine = 496;
     /// <summary>Bytes of an entry: document offset u8, impact u16.</summary>
     public const int EntryBytes = 3;
+    /// <summary>Bytes of a packed entry: impact &lt;&lt; DocBits | document offset, one u16.</summary>
+    public const int PackedEntryBytes = 2;
+    /// <summary>The most entries a packed range may hold: its pair starts are u16.</summary>
+    public const int MaxPackedRangeEntries = ushort.MaxValue + 1;
+
+    /// <summary>Bits of a document offset in a packed entry for ranges of <paramref name="rangeSize"/> documents: ceil(log2 rangeSize).</summary>
+    public static int DocBits(int rangeSize) => rangeSize <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)rangeSize - 1);
+
+    /// <summary>Whether impacts up to <paramref name="maxImpact"/> fit a packed entry beside a document offset of ranges of <paramref name="rangeSize"/> documents.</summary>
+    public static bool ImpactsPack(uint maxImpact, int rangeSize) => maxImpact >> (16 - DocBits(rangeSize)) == 0;
 
     /// <summary>Term-set lines per range for <paramref name="termCount"/> terms: ceil(termCount / <see cref="TermsPerLine"/>).</summary>
     public static int TermLines(int termCount) => (termCount + TermsPerLine - 1) / TermsPerLine;
@@ -262,6 +294,10 @@ public static class RangeForwardLayout
 ///   dense row:   u8[RangeCount]
 ///   sparse list: Range u32[Count] then q u8[Count]   (ranges increasing)
 /// </code>
+/// The RangeBoundsBitmap section (version 3) is the same but for the sparse list, which becomes a bitmap of the
+/// term's ranges (ceil(RangeCount / 64) u64 words, bit r % 64 of word r / 64 set for range r, Count bits set) then
+/// q u8[Count] in range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count, the
+/// same bounds. Terms are dense in both when 5 x Count &gt;= RangeCount, so the same terms take the vector path.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct TermRangeBounds

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
@@ -5,91 +6,159 @@ using SpladeFast.Format;
 
 namespace SpladeFast.Index;
 
-/// <summary>The forward postings of one bmp range, term-major (<see cref="RangeForwardLayout"/>).</summary>
+/// <summary>
+/// The forward postings of one bmp range, term-major (<see cref="RangeForwardLayout"/>), in either layout: 3-byte
+/// entries with u32 pair starts, or packed 16-bit entries with u16 pair starts.
+/// </summary>
 public readonly ref struct RangePostings
 {
     private readonly ReadOnlySpan<uint> _starts;
+    private readonly ReadOnlySpan<ushort> _packedStarts;
 
     /// <summary>A view over one range's parts of the RangeForward section.</summary>
     /// <param name="termSet">The range's term-set lines.</param>
     /// <param name="starts">Each pair's first entry, from the range's first entry.</param>
-    /// <param name="entries">The range's entries.</param>
+    /// <param name="entries">The range's entries, <see cref="RangeForwardLayout.EntryBytes"/> each.</param>
     public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<uint> starts, ReadOnlySpan<byte> entries)
     {
         TermSet = termSet;
         _starts = starts;
         Entries = entries;
+        PairCount = starts.Length;
+    }
+
+    /// <summary>A view over one range's parts of the RangeForwardPacked section.</summary>
+    /// <param name="termSet">The range's term-set lines.</param>
+    /// <param name="starts">Each pair's first entry, from the range's first entry.</param>
+    /// <param name="entries">The range's packed entries, impact &lt;&lt; <paramref name="docBits"/> | document offset.</param>
+    /// <param name="docBits">Bits of the document offset in an entry.</param>
+    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<ushort> starts, ReadOnlySpan<ushort> entries, int docBits)
+    {
+        TermSet = termSet;
+        _packedStarts = starts;
+        PackedEntries = entries;
+        PairCount = starts.Length;
+        IsPacked = true;
+        DocBits = docBits;
     }
 
     /// <summary>The range's term-set lines; <see cref="TermProbe"/> finds a term's pair in them.</summary>
     public ReadOnlySpan<ulong> TermSet { get; }
 
-    /// <summary>Every entry, <see cref="RangeForwardLayout.EntryBytes"/> each; a pair's are <see cref="EntriesOf"/>.</summary>
+    /// <summary>Whether the entries are <see cref="PackedEntries"/> rather than <see cref="Entries"/>.</summary>
+    public bool IsPacked { get; }
+
+    /// <summary>Bits of the document offset in a packed entry.</summary>
+    public int DocBits { get; }
+
+    /// <summary>Unpacked: every entry, <see cref="RangeForwardLayout.EntryBytes"/> each; a pair's are <see cref="EntriesOf"/>.</summary>
     public ReadOnlySpan<byte> Entries { get; }
 
+    /// <summary>Packed: every entry, impact &lt;&lt; <see cref="DocBits"/> | document offset; a pair's are <see cref="EntriesOf"/>.</summary>
+    public ReadOnlySpan<ushort> PackedEntries { get; }
+
     /// <summary>The range's (term, range) pairs: its distinct terms.</summary>
-    public int PairCount => _starts.Length;
+    public int PairCount { get; }
+
+    /// <summary>The range's entries.</summary>
+    public int EntryCount => IsPacked ? PackedEntries.Length : Entries.Length / RangeForwardLayout.EntryBytes;
 
     /// <summary>Asks the cache for the line holding where the <paramref name="pair"/>-th term's entries start.</summary>
     public unsafe void PrefetchStart(int pair)
     {
-        if (Sse.IsSupported && (uint)pair < (uint)_starts.Length)
+        if (!Sse.IsSupported || (uint)pair >= (uint)PairCount)
+            return;
+        if (IsPacked)
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _packedStarts[pair])));
+        else
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _starts[pair])));
     }
 
     /// <summary>Asks the cache for the first line of entries <paramref name="entries"/> (in entries, not bytes).</summary>
     public unsafe void PrefetchEntries(Range entries)
     {
-        int offset = entries.Start.Value * RangeForwardLayout.EntryBytes;
-        if (Sse.IsSupported && (uint)offset < (uint)Entries.Length)
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in Entries[offset])));
+        int start = entries.Start.Value;
+        if (!Sse.IsSupported || (uint)start >= (uint)EntryCount)
+            return;
+        if (IsPacked)
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in PackedEntries[start])));
+        else
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in Entries[start * RangeForwardLayout.EntryBytes])));
     }
 
     /// <summary>The entries of the <paramref name="pair"/>-th term, in entries (not bytes).</summary>
-    public Range EntriesOf(int pair) =>
-        new((int)_starts[pair], pair + 1 < _starts.Length ? (int)_starts[pair + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
+    public Range EntriesOf(int pair) => IsPacked
+        ? new(_packedStarts[pair], pair + 1 < PairCount ? _packedStarts[pair + 1] : PackedEntries.Length)
+        : new((int)_starts[pair], pair + 1 < PairCount ? (int)_starts[pair + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
+
+    /// <summary>The document offset and impact of the range's <paramref name="entry"/>-th entry (either layout; not a hot path).</summary>
+    public (int Document, uint Impact) Entry(int entry)
+    {
+        if (IsPacked)
+        {
+            ushort packed = PackedEntries[entry];
+            return (packed & ((1 << DocBits) - 1), (uint)packed >> DocBits);
+        }
+        var bytes = Entries.Slice(entry * RangeForwardLayout.EntryBytes, RangeForwardLayout.EntryBytes);
+        return (bytes[0], BinaryPrimitives.ReadUInt16LittleEndian(bytes[1..]));
+    }
 }
 
 /// <summary>
 /// The optional data of block-at-a-time pruning: a forward index grouped by docid range and by term within a range,
-/// and per term its quantized maximum impact in each range. Headers and offsets are validated when the index opens;
-/// everything inside a range or a term's row is read through bounds-checked spans.
+/// and per term its quantized maximum impact in each range, in the version 2 layout (RangeForward, RangeBounds) or
+/// the compact version 3 one (RangeForwardPacked or RangeForward, RangeBoundsBitmap). Headers and offsets are
+/// validated when the index opens; everything inside a range or a term's row is read through bounds-checked spans.
 /// </summary>
 public sealed unsafe class BlockMaxRanges
 {
     private readonly ulong* _rangePairs;
     private readonly ulong* _rangeEntries;
     private readonly ulong* _termSets;
-    private readonly uint* _pairStarts;
+    private readonly byte* _pairStarts;
     private readonly byte* _entries;
     private readonly int _termLines;
     private readonly TermRangeBounds* _bounds;
     private readonly byte* _boundData;
     private readonly ulong _boundDataLength;
     private readonly ulong _termCount;
+    private readonly int _rangeWords;
 
-    internal BlockMaxRanges(string path, byte* forward, ulong forwardLength, byte* bounds, ulong boundsLength, ulong documents, ulong terms)
+    /// <param name="path">The index file, for errors.</param>
+    /// <param name="forward">The RangeForward or RangeForwardPacked section.</param>
+    /// <param name="forwardLength">Its bytes.</param>
+    /// <param name="packed">Whether it is RangeForwardPacked.</param>
+    /// <param name="bounds">The RangeBounds or RangeBoundsBitmap section.</param>
+    /// <param name="boundsLength">Its bytes.</param>
+    /// <param name="boundsBitmap">Whether it is RangeBoundsBitmap.</param>
+    /// <param name="documents">The index's documents.</param>
+    /// <param name="terms">The index's terms.</param>
+    internal BlockMaxRanges(string path, byte* forward, ulong forwardLength, bool packed, byte* bounds, ulong boundsLength, bool boundsBitmap, ulong documents, ulong terms)
     {
         if (forwardLength < RangeForwardLayout.HeaderSize || boundsLength < TermRangeBounds.HeaderSize)
             ThrowHelper.Corrupt(path, "bmp sections are truncated");
-        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4), termLines = *(uint*)(forward + 24);
+        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4), termLines = *(uint*)(forward + 24), docBits = *(uint*)(forward + 28);
         ulong pairs = *(ulong*)(forward + 8), entries = *(ulong*)(forward + 16);
         if (rangeSize is 0 or > IndexLayout.MaxRangeSize || (ulong)rangeCount != (documents + rangeSize - 1) / rangeSize
-            || terms > ushort.MaxValue + 1 || termLines != RangeForwardLayout.TermLines((int)terms))
+            || terms > ushort.MaxValue + 1 || termLines != RangeForwardLayout.TermLines((int)terms)
+            || docBits != (packed ? (uint)RangeForwardLayout.DocBits((int)rangeSize) : 0))
             ThrowHelper.Corrupt(path, "bmp forward header does not match the index");
+        int startBytes = packed ? sizeof(ushort) : sizeof(uint);
+        int entryBytes = packed ? RangeForwardLayout.PackedEntryBytes : RangeForwardLayout.EntryBytes;
         ulong termSets = RangeForwardLayout.TermSetsOffset(rangeCount);
         ulong startsOffset = termSets + (ulong)rangeCount * termLines * RangeForwardLayout.LineBytes;
-        ulong entriesOffset = startsOffset + pairs * 4;
-        if (pairs > forwardLength || entries > forwardLength || entriesOffset + entries * RangeForwardLayout.EntryBytes > forwardLength)
+        ulong entriesOffset = startsOffset + pairs * (ulong)startBytes;
+        if (pairs > forwardLength || entries > forwardLength || entriesOffset + entries * (ulong)entryBytes > forwardLength)
             ThrowHelper.Corrupt(path, "bmp forward section is truncated");
         _rangePairs = (ulong*)(forward + RangeForwardLayout.HeaderSize);
         _rangeEntries = _rangePairs + rangeCount + 1;
         _termSets = (ulong*)(forward + termSets);
-        _pairStarts = (uint*)(forward + startsOffset);
+        _pairStarts = forward + startsOffset;
         _entries = forward + entriesOffset;
         _termLines = (int)termLines;
-        CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs);
-        CheckOffsets(path, "bmp range entry", _rangeEntries, rangeCount, entries);
+        (IsPacked, DocBits) = (packed, (int)docBits);
+        CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs, limit: packed ? RangeForwardLayout.MaxPackedRangeEntries : ulong.MaxValue);
+        CheckOffsets(path, "bmp range entry", _rangeEntries, rangeCount, entries, limit: packed ? RangeForwardLayout.MaxPackedRangeEntries : ulong.MaxValue);
 
         if (*(uint*)bounds != rangeSize || *(uint*)(bounds + 4) != rangeCount || *(ulong*)(bounds + 8) != terms)
             ThrowHelper.Corrupt(path, "bmp range-bounds header does not match the forward index");
@@ -99,11 +168,15 @@ public sealed unsafe class BlockMaxRanges
             ThrowHelper.Corrupt(path, "bmp range-bounds section is truncated");
         _bounds = (TermRangeBounds*)(bounds + TermRangeBounds.HeaderSize);
         _boundData = bounds + TermRangeBounds.HeaderSize + terms * (ulong)sizeof(TermRangeBounds);
+        _rangeWords = (int)((rangeCount + 63) / 64);
+        BoundsAreBitmaps = boundsBitmap;
         for (ulong t = 0; t < terms; t++)
         {
             var term = _bounds[t];
-            ulong length = term.Count == TermRangeBounds.Dense ? rangeCount : term.Count * 5ul;
-            if (term.Offset > _boundDataLength || length > _boundDataLength - term.Offset || (term.Count != TermRangeBounds.Dense && term.Offset % 4 != 0))
+            bool dense = term.Count == TermRangeBounds.Dense;
+            ulong length = dense ? rangeCount : boundsBitmap ? (ulong)_rangeWords * 8 + term.Count : term.Count * 5ul;
+            if (term.Offset > _boundDataLength || length > _boundDataLength - term.Offset
+                || (!dense && term.Offset % (boundsBitmap ? 8ul : 4ul) != 0) || (!dense && term.Count > rangeCount))
                 ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} lie outside the section");
         }
         (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
@@ -113,13 +186,23 @@ public sealed unsafe class BlockMaxRanges
     public int RangeSize { get; }
     /// <summary>Ranges: ceil(documents / RangeSize).</summary>
     public int RangeCount { get; }
+    /// <summary>Whether the forward index is the packed layout (<see cref="SectionKind.RangeForwardPacked"/>).</summary>
+    public bool IsPacked { get; }
+    /// <summary>Packed: bits of the document offset in an entry; 0 otherwise.</summary>
+    public int DocBits { get; }
+    /// <summary>Whether sparse terms keep their ranges as a bitmap (<see cref="SectionKind.RangeBoundsBitmap"/>) rather than a u32 list.</summary>
+    public bool BoundsAreBitmaps { get; }
 
     /// <summary>Range <paramref name="range"/>'s forward postings (0 &lt;= range &lt; <see cref="RangeCount"/>, unchecked: a hot path).</summary>
     public RangePostings Range(int range)
     {
         ulong firstPair = _rangePairs[range], pairs = _rangePairs[range + 1] - firstPair;
         ulong firstEntry = _rangeEntries[range], entries = _rangeEntries[range + 1] - firstEntry;
-        return new RangePostings(new(TermSetOf(range), _termLines * RangeForwardLayout.LineWords), new(_pairStarts + firstPair, (int)pairs),
+        var termSet = new ReadOnlySpan<ulong>(TermSetOf(range), _termLines * RangeForwardLayout.LineWords);
+        if (IsPacked)
+            return new RangePostings(termSet, new ReadOnlySpan<ushort>((ushort*)_pairStarts + firstPair, (int)pairs),
+                new ReadOnlySpan<ushort>((ushort*)_entries + firstEntry, (int)entries), DocBits);
+        return new RangePostings(termSet, new ReadOnlySpan<uint>((uint*)_pairStarts + firstPair, (int)pairs),
             new(_entries + firstEntry * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes));
     }
 
@@ -149,33 +232,81 @@ public sealed unsafe class BlockMaxRanges
     /// <summary>One quantized bound per range, zero where the term is absent.</summary>
     public ReadOnlySpan<byte> DenseBounds(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, RangeCount);
 
-    /// <summary>The ranges a sparse term occurs in, increasing.</summary>
-    public ReadOnlySpan<uint> SparseRanges(int term)
+    /// <summary>
+    /// sums[r] += weight x q for each range r a sparse term occurs in and its quantized bound q there, in either
+    /// layout (a u32 list of ranges, or a bitmap of them): the scalar half of bmp's range upper bounds.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="sums"/> is shorter than <see cref="RangeCount"/>.</exception>
+    public void AddSparseBounds(int term, uint weight, Span<uint> sums)
     {
-        var entry = _bounds[CheckTerm(term)];
-        return new(_boundData + entry.Offset, (int)entry.Count);
+        if (sums.Length < RangeCount)
+            ThrowHelper.DestinationTooShort(nameof(sums));
+        var bounds = SparseBounds(term);
+        if (!BoundsAreBitmaps)
+        {
+            var ranges = new ReadOnlySpan<uint>(_boundData + _bounds[term].Offset, bounds.Length);
+            for (int i = 0; i < ranges.Length; i++)
+                sums[(int)ranges[i]] += weight * bounds[i];
+            return;
+        }
+        var words = SparseRangeBits(term);
+        ref byte bound = ref MemoryMarshal.GetReference(bounds);
+        int next = 0;
+        for (int w = 0; w < words.Length; w++)
+        {
+            // Validated (Validate): the bits set are Count, so next stays inside the bounds.
+            for (ulong bits = words[w]; bits != 0 && next < bounds.Length; bits &= bits - 1)
+                sums[w * 64 + BitOperations.TrailingZeroCount(bits)] += weight * Unsafe.Add(ref bound, next++);
+        }
     }
 
-    /// <summary>A sparse term's quantized bound in each of its <see cref="SparseRanges"/>.</summary>
+    /// <summary>The ranges a sparse term occurs in, increasing (either layout; not a hot path).</summary>
+    public IEnumerable<int> SparseRanges(int term)
+    {
+        var entry = _bounds[CheckTerm(term)];
+        var result = new List<int>((int)entry.Count);
+        if (!BoundsAreBitmaps)
+        {
+            foreach (uint range in new ReadOnlySpan<uint>(_boundData + entry.Offset, (int)entry.Count))
+                result.Add((int)range);
+            return result;
+        }
+        var words = SparseRangeBits(term);
+        for (int w = 0; w < words.Length; w++)
+        {
+            for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+                result.Add(w * 64 + BitOperations.TrailingZeroCount(bits));
+        }
+        return result;
+    }
+
+    /// <summary>Bitmap layout: a sparse term's ranges, one bit per range.</summary>
+    private ReadOnlySpan<ulong> SparseRangeBits(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, _rangeWords);
+
+    /// <summary>A sparse term's quantized bound in each of its ranges, in range order.</summary>
     public ReadOnlySpan<byte> SparseBounds(int term)
     {
         var entry = _bounds[CheckTerm(term)];
-        return new(_boundData + entry.Offset + 4 * entry.Count, (int)entry.Count);
+        ulong ranges = BoundsAreBitmaps ? (ulong)_rangeWords * 8 : 4 * (ulong)entry.Count;
+        return new(_boundData + entry.Offset + ranges, (int)entry.Count);
     }
 
     /// <summary>
     /// Walks every range (what opening does not): term sets inside the vocabulary with consistent ranks and one
     /// pair per term, entry offsets increasing and inside the range, documents inside the range and increasing per
-    /// term, sparse range bounds increasing and in bounds.
+    /// term, packed impacts no larger than the term's maximum, sparse range bounds increasing and in bounds (a
+    /// bitmap: no bit past the last range, as many bits as bounds).
     /// </summary>
     public void Validate(string path)
     {
         for (int r = 0; r < RangeCount; r++)
         {
-            ulong firstPair = _rangePairs[r], pairs = _rangePairs[r + 1] - firstPair;
-            ulong entries = _rangeEntries[r + 1] - _rangeEntries[r];
-            var set = new ReadOnlySpan<ulong>(TermSetOf(r), _termLines * RangeForwardLayout.LineWords);
+            var postings = Range(r);
+            int pairs = postings.PairCount, entries = postings.EntryCount;
+            var set = postings.TermSet;
             ulong rank = 0;
+            Span<int> terms = new int[pairs];
+            int term = 0;
             for (int line = 0; line < _termLines; line++)
             {
                 var words = set.Slice(line * RangeForwardLayout.LineWords, RangeForwardLayout.LineWords);
@@ -190,22 +321,35 @@ public sealed unsafe class BlockMaxRanges
                     if ((termBits & ~inVocabulary) != 0)
                         ThrowHelper.Corrupt(path, $"bmp range {r} holds terms outside the vocabulary");
                     rank += (ulong)BitOperations.PopCount(termBits);
+                    for (ulong bits = termBits; bits != 0 && term < pairs; bits &= bits - 1)
+                        terms[term++] = line * RangeForwardLayout.TermsPerLine + 64 * w + BitOperations.TrailingZeroCount(bits);
                 }
             }
-            if (rank != pairs)
+            if (rank != (ulong)pairs)
                 ThrowHelper.Corrupt(path, $"bmp range {r} has {rank} terms in its term set but {pairs} pairs");
-            var starts = new ReadOnlySpan<uint>(_pairStarts + firstPair, (int)pairs);
-            var data = new ReadOnlySpan<byte>(_entries + _rangeEntries[r] * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes);
-            for (int p = 0; p < starts.Length; p++)
+            int previousEnd = 0;
+            for (int p = 0; p < pairs; p++)
             {
-                ulong start = starts[p], end = p + 1 < starts.Length ? starts[p + 1] : entries;
-                if (start >= end || end > entries || (p == 0 && start != 0))
-                    ThrowHelper.Corrupt(path, $"bmp range {r} has bad entry offsets");
-                for (ulong e = start; e < end; e++)
+                int start, end;
+                try
                 {
-                    byte doc = data[(int)e * RangeForwardLayout.EntryBytes];
-                    if (doc >= RangeSize || (e > start && doc <= data[(int)(e - 1) * RangeForwardLayout.EntryBytes]))
+                    (start, end) = (postings.EntriesOf(p).Start.Value, postings.EntriesOf(p).End.Value);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    (start, end) = (-1, -1); // a start past the range's entries
+                }
+                if (start != previousEnd || start >= end || end > entries)
+                    ThrowHelper.Corrupt(path, $"bmp range {r} has bad entry offsets");
+                previousEnd = end;
+                uint termMax = _bounds[terms[p]].MaxImpact;
+                for (int e = start; e < end; e++)
+                {
+                    var (doc, impact) = postings.Entry(e);
+                    if (doc >= RangeSize || (e > start && doc <= postings.Entry(e - 1).Document))
                         ThrowHelper.Corrupt(path, $"bmp range {r} has a bad document offset");
+                    if (IsPacked && impact > termMax)
+                        ThrowHelper.Corrupt(path, $"bmp range {r} has an impact of term {terms[p]} above its maximum");
                 }
             }
             if (pairs == 0 && entries != 0)
@@ -215,24 +359,36 @@ public sealed unsafe class BlockMaxRanges
         {
             if (IsDense(t))
                 continue;
-            var ranges = SparseRanges(t);
-            for (int i = 0; i < ranges.Length; i++)
+            if (BoundsAreBitmaps)
             {
-                if (ranges[i] >= RangeCount || (i > 0 && ranges[i] <= ranges[i - 1]))
+                var words = SparseRangeBits(t);
+                long bits = 0;
+                foreach (ulong word in words)
+                    bits += BitOperations.PopCount(word);
+                ulong past = RangeCount % 64 == 0 ? 0 : ~0ul << (RangeCount % 64);
+                if (bits != SparseBounds(t).Length || (words.Length > 0 && (words[^1] & past) != 0))
+                    ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} have a bad range bitmap");
+                continue;
+            }
+            int previous = -1;
+            foreach (int range in SparseRanges(t))
+            {
+                if (range >= RangeCount || range <= previous)
                     ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} are not increasing ranges");
+                previous = range;
             }
         }
     }
 
     private int CheckTerm(int term) => (ulong)term < _termCount ? term : throw new ArgumentOutOfRangeException(nameof(term));
 
-    private static void CheckOffsets(string path, string name, ulong* offsets, ulong count, ulong limit)
+    private static void CheckOffsets(string path, string name, ulong* offsets, ulong count, ulong total, ulong limit)
     {
         if (offsets[0] != 0)
             ThrowHelper.Corrupt(path, $"{name} offsets do not start at 0");
         for (ulong i = 0; i < count; i++)
         {
-            if (offsets[i + 1] < offsets[i] || offsets[i + 1] > limit)
+            if (offsets[i + 1] < offsets[i] || offsets[i + 1] > total || offsets[i + 1] - offsets[i] > limit)
                 ThrowHelper.Corrupt(path, $"{name} offsets are inconsistent at {i}");
         }
     }

@@ -60,6 +60,10 @@ public sealed unsafe class SparseIndex : IDisposable
                 ThrowHelper.Corrupt(path, $"section {s.Kind} extends past the end of the file (truncated?)");
             if (header.Version >= 2 && (uint)s.Kind is >= 7 and <= 9)
                 ThrowHelper.Corrupt(path, $"section kind {(uint)s.Kind} (an earlier bmp layout) in a version {header.Version} file");
+            if (header.Version >= 3 && s.Kind == SectionKind.RangeBounds)
+                ThrowHelper.Corrupt(path, $"section {s.Kind} (the version 2 bmp layout) in a version {header.Version} file");
+            if (header.Version <= 2 && s.Kind is SectionKind.RangeForwardPacked or SectionKind.RangeBoundsBitmap)
+                ThrowHelper.Corrupt(path, $"section {s.Kind} (the version 3 bmp layout) in a version {header.Version} file");
         }
         Header = header;
         if (verifyChecksums)
@@ -96,10 +100,11 @@ public sealed unsafe class SparseIndex : IDisposable
         _skips = (BlockSkip*)(storage.Pointer + (long)skips.Offset);
         _postings = storage.Pointer + (long)postings.Offset;
         ValidateStructure(path, skips.Length / (ulong)sizeof(BlockSkip), postings.Length - IndexLayout.PostingsPadding);
-        if (OptionalSection(SectionKind.RangeForward) is { } forward && OptionalSection(SectionKind.RangeBounds) is { } ranges)
+        if ((OptionalSection(SectionKind.RangeForwardPacked) ?? OptionalSection(SectionKind.RangeForward)) is { } forward
+            && (OptionalSection(SectionKind.RangeBoundsBitmap) ?? OptionalSection(SectionKind.RangeBounds)) is { } ranges)
         {
-            Ranges = new BlockMaxRanges(path, storage.Pointer + (long)forward.Offset, forward.Length,
-                storage.Pointer + (long)ranges.Offset, ranges.Length, header.DocumentCount, header.TermCount);
+            Ranges = new BlockMaxRanges(path, storage.Pointer + (long)forward.Offset, forward.Length, forward.Kind == SectionKind.RangeForwardPacked,
+                storage.Pointer + (long)ranges.Offset, ranges.Length, ranges.Kind == SectionKind.RangeBoundsBitmap, header.DocumentCount, header.TermCount);
         }
         if (OptionalSection(SectionKind.TermThresholds) is { } thresholds)
             TermThresholds = new TermThresholds(path, storage.Pointer + (long)thresholds.Offset, thresholds.Length, header.TermCount);

@@ -10,8 +10,10 @@ namespace SpladeFast.Rewrite;
 /// as tantivy's index upgrade does. The sections both versions share are copied byte for byte, so the upgraded file
 /// answers every query as the old one did; what the current version requires and the old file lacks is computed
 /// from its postings: the <see cref="SectionKind.TermThresholds"/> section, and the bmp sections in the current layout
-/// where the metadata records a bmp range size but the file holds none readable (sections of an earlier bmp layout,
-/// kinds 7 to 9, are dropped). A current file is copied as it is.
+/// (<see cref="SectionKind.RangeForwardPacked"/> or <see cref="SectionKind.RangeForward"/>, and
+/// <see cref="SectionKind.RangeBoundsBitmap"/>) where the metadata records a bmp range size but the file holds them in
+/// an older layout or not at all (sections of an older bmp layout, kinds 7 to 10 and a version 2 file's
+/// RangeForward, are dropped). A current file is copied as it is.
 /// </summary>
 public static class IndexUpgrader
 {
@@ -39,14 +41,16 @@ public static class IndexUpgrader
         using (var source = SparseIndex.Open(sourcePath, verifyChecksums: true))
         {
             header = source.Header;
-            int rangeSize = source.Ranges is null ? IndexComposer.RecordedRangeSize(source.Metadata) : 0;
+            // Version 2 bmp data (or none readable) is written anew; version 3's is copied.
+            bool currentBmp = source.Ranges is { BoundsAreBitmaps: true };
+            int rangeSize = currentBmp ? 0 : source.Ranges?.RangeSize ?? IndexComposer.RecordedRangeSize(source.Metadata);
             using (var file = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
             {
                 foreach (var section in source.Sections)
                 {
-                    if ((uint)section.Kind is >= 7 and <= 9)
+                    if ((uint)section.Kind is >= 7 and <= 9 || (!currentBmp && section.Kind is SectionKind.RangeForward or SectionKind.RangeBounds))
                         dropped.Add((uint)section.Kind);
-                    else if (!(rangeSize > 0 && section.Kind is SectionKind.RangeForward or SectionKind.RangeBounds))
+                    else
                         CopySection(file, section, writer);
                 }
             }
@@ -61,15 +65,11 @@ public static class IndexUpgrader
                 }
                 if (rangeSize > 0)
                 {
-                    using (var forward = RangeForwardWriter.FromPostings(outputPath, postings, source.DocumentCount, rangeSize))
-                        forward.CopyTo(writer.BeginSection(SectionKind.RangeForward));
-                    writer.EndSection();
                     var terms = new TermEntry[source.TermCount];
                     for (int t = 0; t < terms.Length; t++)
                         terms[t] = source.Term(t);
-                    RangeBoundsWriter.Write(writer.BeginSection(SectionKind.RangeBounds), rangeSize, source.DocumentCount, postings, terms);
-                    writer.EndSection();
-                    added.AddRange([SectionKind.RangeForward, SectionKind.RangeBounds]);
+                    using var forward = RangeForwardWriter.FromPostings(outputPath, postings, source.DocumentCount, rangeSize);
+                    added.AddRange(RangeBoundsWriter.WriteSections(writer, forward, source.DocumentCount, postings, terms));
                 }
             }
         }

@@ -164,18 +164,18 @@ public class CorruptionTests
             good.Ranges!.Validate(good.Path);
 
         using var opened = SparseIndex.Open(new InMemoryStorage("good.sfi", bytes));
-        var section = opened.Sections.Single(s => s.Kind == SectionKind.RangeForward);
+        var section = opened.Sections.Single(s => s.Kind == SectionKind.RangeForwardPacked);
         int ranges = opened.Ranges!.RangeCount;
         long pairs = BitConverter.ToInt64(bytes, (int)section.Offset + 8), entries = BitConverter.ToInt64(bytes, (int)section.Offset + 16);
         int termLines = BitConverter.ToInt32(bytes, (int)section.Offset + 24);
         long termSets = (long)section.Offset + (long)RangeForwardLayout.TermSetsOffset((ulong)ranges);
-        long entryData = termSets + (long)ranges * termLines * RangeForwardLayout.LineBytes + pairs * 4;
+        long entryData = termSets + (long)ranges * termLines * RangeForwardLayout.LineBytes + pairs * sizeof(ushort);
 
         var unordered = bytes.ToArray();
         unordered[termSets] ^= 0x01; // the first range gains or loses term 0: its set no longer matches its pairs
-        var outside = bytes.ToArray();
-        outside[entryData] = 255; // a document offset past the range of 8 documents
-        foreach (var damaged in new[] { unordered, outside })
+        var above = bytes.ToArray();
+        above[entryData] = above[entryData + 1] = 255; // an impact of 8191 (above the bits of an offset in 8 documents), past the term's maximum
+        foreach (var damaged in new[] { unordered, above })
         {
             using var index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged), verifyChecksums: false);
             var ex = Assert.Throws<IndexCorruptException>(() => index.Ranges!.Validate(index.Path));

@@ -35,9 +35,9 @@ public class FormatVersionTests
             foreach (var section in source.Sections)
             {
                 var content = bytes.AsSpan((int)section.Offset, (int)section.Length);
-                if (section.Kind == SectionKind.RangeForward)
+                if (section.Kind is SectionKind.RangeForward or SectionKind.RangeForwardPacked)
                     writer.WriteSection((SectionKind)7, content);
-                else if (section.Kind is not (SectionKind.TermThresholds or SectionKind.RangeBounds))
+                else if (section.Kind is not (SectionKind.TermThresholds or SectionKind.RangeBounds or SectionKind.RangeBoundsBitmap))
                     writer.WriteSection(section.Kind, content);
             }
             writer.Commit(source.Header);
@@ -113,7 +113,7 @@ public class FormatVersionTests
         var (dir, current) = (files.Dir, files.Current);
         var result = IndexUpgrader.Upgrade(files.Path, dir.File("v2.sfi"));
         Assert.Equal(1u, result.FromVersion);
-        Assert.Equal([SectionKind.TermThresholds, SectionKind.RangeForward, SectionKind.RangeBounds], result.Added);
+        Assert.Equal([SectionKind.TermThresholds, SectionKind.RangeForwardPacked, SectionKind.RangeBoundsBitmap], result.Added);
         Assert.Equal([7u], result.Dropped);
         Assert.Equal(new FileInfo(dir.File("v2.sfi")).Length, result.Bytes);
 
@@ -203,7 +203,60 @@ public class FormatVersionTests
             writer.Commit(current.Header);
         }
         error = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(dir.File("no-thresholds.sfi")));
-        Assert.Contains("section TermThresholds is missing (every version 2 file has it)", error.Message);
+        Assert.Contains($"section TermThresholds is missing (every version {IndexLayout.Version} file has it)", error.Message);
+    }
+
+    [Fact]
+    public void A_version_2_file_opens_with_its_bmp_layout_answers_as_before_and_upgrades_to_the_compact_one()
+    {
+        using var dir = new TempDirectory();
+        using var current = Current(dir);
+        var documents = Enumerable.Range(0, 400).Select(d => new TestDocument($"doc-{d}",
+            Enumerable.Range(0, 6).Where(t => (d + t) % (t + 2) == 0).Select(t => ($"tok{t}", 0.05 * (1 + (d * 31 + t) % 40))).ToList())).ToArray();
+        string path = TestIndex.BuildVersion2(dir, documents, rangeSize: 16);
+        using (var old = SparseIndex.Open(path))
+        {
+            Assert.Equal(2u, old.Header.Version);
+            Assert.Contains(old.Sections, s => s.Kind == SectionKind.RangeForward);
+            Assert.Contains(old.Sections, s => s.Kind == SectionKind.RangeBounds);
+            Assert.False(old.Ranges!.IsPacked || old.Ranges.BoundsAreBitmaps);
+            old.Ranges.Validate(old.Path);
+            foreach (var algorithm in SearchAlgorithms.Names)
+                Assert.Equal(Answers(current, algorithm), Answers(old, algorithm));
+        }
+        var result = IndexUpgrader.Upgrade(path, dir.File("v3.sfi"));
+        Assert.Equal(2u, result.FromVersion);
+        Assert.Equal([SectionKind.RangeForwardPacked, SectionKind.RangeBoundsBitmap], result.Added);
+        Assert.Equal([(uint)SectionKind.RangeForward, (uint)SectionKind.RangeBounds], result.Dropped);
+        using var upgraded = SparseIndex.Open(dir.File("v3.sfi"));
+        Assert.Equal(IndexLayout.Version, upgraded.Header.Version);
+        Assert.Equal(current.Sections.Count, upgraded.Sections.Count);
+        foreach (var section in current.Sections.Where(s => s.Kind != SectionKind.Metadata))
+            Assert.Equal(section.Checksum, Section(upgraded, section.Kind).Checksum);
+        Assert.True(new FileInfo(dir.File("v3.sfi")).Length < new FileInfo(path).Length);
+        foreach (var algorithm in SearchAlgorithms.Names)
+            Assert.Equal(Answers(current, algorithm), Answers(upgraded, algorithm));
+    }
+
+    [Fact]
+    public void A_bmp_section_of_the_other_layout_than_the_version_names_is_damage()
+    {
+        using var dir = new TempDirectory();
+        using var current = Current(dir);
+        var bytes = File.ReadAllBytes(current.Path);
+        using (var writer = new IndexFileWriter(dir.File("v3-with-v2-bounds.sfi")))
+        {
+            foreach (var section in current.Sections)
+                writer.WriteSection(section.Kind == SectionKind.RangeBoundsBitmap ? SectionKind.RangeBounds : section.Kind, bytes.AsSpan((int)section.Offset, (int)section.Length));
+            writer.Commit(current.Header);
+        }
+        var error = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(dir.File("v3-with-v2-bounds.sfi")));
+        Assert.Contains($"section RangeBounds (the version 2 bmp layout) in a version {IndexLayout.Version} file", error.Message);
+
+        File.Copy(current.Path, dir.File("v2-with-v3-sections.sfi"));
+        StampVersion(dir.File("v2-with-v3-sections.sfi"), 2);
+        error = Assert.Throws<IndexCorruptException>(() => SparseIndex.Open(dir.File("v2-with-v3-sections.sfi")));
+        Assert.Contains("(the version 3 bmp layout) in a version 2 file", error.Message);
     }
 
     [Fact]
@@ -238,7 +291,7 @@ public class UpgradeCommandTests
 
         var upgrade = CliRunner.Run("upgrade", "--index", path);
         Assert.Equal(0, upgrade.ExitCode);
-        Assert.Contains($"{path}: format version 1 -> {IndexLayout.Version}, added TermThresholds, RangeForward, RangeBounds, dropped section kinds 7 (an earlier bmp layout) -> {path}", upgrade.Out);
+        Assert.Contains($"{path}: format version 1 -> {IndexLayout.Version}, added TermThresholds, RangeForwardPacked, RangeBoundsBitmap, dropped section kinds 7 (an earlier bmp layout) -> {path}", upgrade.Out);
         var again = CliRunner.Run("upgrade", "--index", path);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains($"{path}: already format version {IndexLayout.Version}; nothing to do", again.Out);

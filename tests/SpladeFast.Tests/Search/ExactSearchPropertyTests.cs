@@ -16,7 +16,7 @@ public class ExactSearchPropertyTests
     /// Random collections: dense or sparse, weights continuous or drawn from a few values (many equal scores,
     /// maximal impacts), queries with repeated terms, terms absent from the index, and empty queries.
     /// </summary>
-    private static readonly Gen<Case> Cases =
+    internal static readonly Gen<Case> Cases =
         from vocabulary in Gen.Int[1, 24]
         from documentCount in Gen.Int[1, 400]
         from density in Gen.Double[0.02, 0.9]

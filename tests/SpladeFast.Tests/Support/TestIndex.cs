@@ -33,6 +33,19 @@ public static class TestIndex
         return SparseIndex.Open(index, storage);
     }
 
+    /// <summary>
+    /// <paramref name="documents"/> indexed as a version 2 writer left them: the bmp data in the version 2 layout
+    /// (RangeForward, RangeBounds), the header stamped version 2. Returns the file's path.
+    /// </summary>
+    public static string BuildVersion2(TempDirectory dir, IEnumerable<TestDocument> documents, int rangeSize, string name = "v2.sfi")
+    {
+        string docs = WriteJsonl(dir.File(name + ".jsonl"), documents);
+        string index = dir.File(name);
+        using (var contents = new IndexBuilder(new IndexBuildOptions { Inputs = [docs], RangeSize = rangeSize }).Read(index))
+            IndexComposer.WriteVersion2Bmp(index, contents);
+        return index;
+    }
+
     /// <summary>A synthetic collection written to <paramref name="dir"/> and indexed over its vocabulary.</summary>
     public static (SparseIndex Index, SpladeFast.Synthetic.SynthReport Collection) BuildSynthetic(TempDirectory dir, int documents, int queries, int seed, string name = "synth.sfi")
     {
