@@ -37,16 +37,22 @@ public sealed class MaxScore : ISearchAlgorithm
             long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, nonEssential, current, out uint next);
             long threshold = topK.Threshold;
             // Non-essential docids are not kept in docIds: no later scan reads them.
-            for (int i = nonEssential - 1; i >= 0 && score + prefixBounds[i] > threshold; i--)
+            int i = nonEssential - 1;
+            for (; i >= 0 && score + prefixBounds[i] > threshold; i--)
             {
                 ref var cursor = ref cursors[i];
                 cursor.NextGeq(current);
                 if (cursor.DocId == current)
                     score += cursor.Score;
             }
-            scored++;
-            if (topK.Insert(current, score))
-                nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
+            // Offered only when every list was read and the score beats the threshold (PISA skips a pruned document
+            // the same way): most candidates never reach the queue, so no call for them.
+            if (i < 0)
+            {
+                scored++;
+                if (score > threshold && topK.Insert(current, score))
+                    nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
+            }
             current = next;
         }
         return scored;
