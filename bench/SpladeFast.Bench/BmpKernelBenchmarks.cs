@@ -107,5 +107,5 @@ public class BmpLayoutBenchmarks
     public void Cleanup() => _index.Dispose();
 
     [Benchmark(OperationsPerInvoke = Queries)]
-    public int Search() => SearchBenchmarks.SearchAll(_context, _queries, K, _bmp);
+    public int Search() => QueryBenchmarks.SearchAll(_context, _queries, K, _bmp);
 }

@@ -27,7 +27,8 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, TopKQueue topK)
         where TCursor : struct, IBlockMaxCursor
     {
-        int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, docIds, prefixBounds, topK.Threshold);
+        int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds, topK.Threshold);
+        CursorDocIds.Fill(cursors, docIds);
         uint current = PruningSteps.FirstCandidate(docIds, nonEssential, cursors.Length);
         long scored = 0;
         while (nonEssential < cursors.Length && current != PostingCursor.End)

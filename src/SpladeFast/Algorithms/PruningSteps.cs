@@ -7,14 +7,13 @@ namespace SpladeFast.Algorithms;
 internal static class PruningSteps
 {
     /// <summary>
-    /// MaxScore set-up: sorts the cursors by ascending max score (in place), fills their docids and the prefix sums
-    /// of max scores, and returns how many lists the threshold already makes non-essential.
+    /// MaxScore set-up: sorts the cursors by ascending max score (in place), fills the prefix sums of max scores,
+    /// and returns how many lists the threshold already makes non-essential.
     /// </summary>
-    public static int PrepareMaxScore<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, long threshold)
+    public static int PrepareMaxScore<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, long threshold)
         where TCursor : struct, IPostingCursor
     {
         CursorOrder.SortByMaxScore(cursors, order);
-        CursorDocIds.Fill(cursors, docIds);
         long sum = 0;
         for (int i = 0; i < cursors.Length; i++)
             prefixBounds[i] = sum += cursors[i].MaxScore;

@@ -20,6 +20,8 @@ public sealed class SearchContext : IQuerySearcher
     private long[] _bounds = new long[64];
     private uint[] _docIds = new uint[64 + CursorDocIds.Padding];
     private BlockMaxPruning.Scratch? _rangeScratch;
+    private long[]? _windowScores;
+    private ulong[]? _windowMatches;
 
     /// <summary>State for searching <paramref name="index"/> from one thread.</summary>
     public SearchContext(SparseIndex index) => Index = index;
@@ -40,6 +42,12 @@ public sealed class SearchContext : IQuerySearcher
 
     /// <summary>Scratch for algorithms: the cursors' docids, flat and padded (see <see cref="CursorDocIds"/>).</summary>
     internal Span<uint> DocIds => _docIds.AsSpan(0, _cursorCount + CursorDocIds.Padding);
+
+    /// <summary>Scratch for <see cref="MaxScore"/>: one accumulator per docid of its largest window.</summary>
+    internal Span<long> WindowScores => _windowScores ??= new long[MaxScore.DefaultWindow];
+
+    /// <summary>Scratch for <see cref="MaxScore"/>: one bit per docid of its largest window.</summary>
+    internal Span<ulong> WindowMatches => _windowMatches ??= new ulong[MaxScore.DefaultWindow / 64];
 
     /// <summary>Scratch for algorithms: one bound per cursor.</summary>
     public Span<long> Bounds => _bounds.AsSpan(0, _cursorCount);

@@ -95,10 +95,21 @@ public unsafe struct BlockPostingCursor : IBlockMaxCursor
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The test against the current docid is inlined into the caller: most of MaxScore's probes of a
+    /// non-essential list find the cursor already at or past the candidate, and then cost no call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NextGeq(uint target)
     {
-        if (target <= _docId)
-            return;
+        if (target > _docId)
+            MoveTo(target);
+    }
+
+    /// <summary><see cref="NextGeq"/> for a target past the current docid.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MoveTo(uint target)
+    {
         if (target > _skips[_block].LastDocId)
         {
             int block = _block + 1;

@@ -25,8 +25,11 @@ public class CursorDocIdsTests
         }
     }
 
-    private static readonly Gen<(uint[] DocIds, long[] Scores)[]> Lists =
-        Gen.Int[0, 60].SelectMany(count => Gen.Select(Gen.UInt[0, 300].Array[0, 120], Gen.Long[1, 1000].Array[120])
+    private static readonly Gen<(uint[] DocIds, long[] Scores)[]> Lists = ListsOf(60);
+
+    /// <summary>Up to <paramref name="most"/> lists of up to 120 docids below 300 (many shared, many ties).</summary>
+    private static Gen<(uint[] DocIds, long[] Scores)[]> ListsOf(int most) =>
+        Gen.Int[0, most].SelectMany(count => Gen.Select(Gen.UInt[0, 300].Array[0, 120], Gen.Long[1, 1000].Array[120])
             .Select((ids, scores) =>
             {
                 var sorted = ids.Distinct().Order().ToArray();
@@ -36,9 +39,10 @@ public class CursorDocIdsTests
     private static ListCursor[] Open((uint[] DocIds, long[] Scores)[] lists) =>
         lists.Select(l => new ListCursor(l.DocIds, l.Scores)).ToArray();
 
+    /// <summary>Past 64 cursors the vector step works in chunks of 64 (one 64-bit mask each): up to 150 lists.</summary>
     [Fact]
     public void The_vector_step_scores_advances_and_finds_the_next_candidate_as_the_scalar_one_does() =>
-        Gen.Select(Lists, Gen.Int[0, 64]).Sample(c =>
+        Gen.Select(ListsOf(150), Gen.Int[0, 160]).Sample(c =>
         {
             var (lists, fromSeed) = c;
             var vector = Open(lists);

@@ -34,7 +34,15 @@ public class ExactSearchPropertyTests
 
     [Fact]
     public void Every_exhaustive_algorithm_equals_brute_force_on_random_collections() =>
-        Cases.Sample(CheckCase, iter: 60, threads: 1);
+        Cases.Sample(c => CheckCase(c), iter: 60, threads: 1);
+
+    /// <summary>
+    /// MaxScore reads its essential lists over windows of 4,096 docids, which hold these collections whole: windows
+    /// of 1 to 100 docids cross many boundaries (and k from 1 to 1000, ties, the shuffled copy, as above).
+    /// </summary>
+    [Fact]
+    public void MaxScore_over_small_windows_equals_brute_force() =>
+        Cases.Sample(c => CheckCase(c, [new MaxScore(1), new MaxScore(3), new MaxScore(64), new MaxScore(100)]), iter: 40, threads: 1);
 
     [Fact]
     public void List_lengths_around_block_boundaries_maximal_impacts_and_ties()
@@ -50,7 +58,10 @@ public class ExactSearchPropertyTests
             new[] { (0, 3u), (3, 2u), (3, 2u) },
         };
         foreach (int k in new[] { 1, 10, 100, 1000 })
+        {
             CheckCase(new Case(documents, queries, k, 7));
+            CheckCase(new Case(documents, queries, k, 7), [new MaxScore(1), new MaxScore(64), new MaxScore(129)]);
+        }
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public class ExactSearchPropertyTests
         {
             var reference = new SearchContext(index);
             var expected = queries.Select(q => reference.Search(q, k, new RankedOr()).ToArray()).ToArray();
-            foreach (var algorithm in SearchAlgorithms.All)
+            foreach (var algorithm in SearchAlgorithms.All.Append(new MaxScore(64)).Append(new MaxScore(1000)))
             {
                 var context = new SearchContext(index);
                 for (int q = 0; q < queries.Count; q++)
@@ -102,7 +113,7 @@ public class ExactSearchPropertyTests
     /// Brute force against every algorithm, on the index and on a copy with its documents shuffled (as a reordering
     /// leaves them): both must return the same documents, ties broken by input order.
     /// </summary>
-    private static void CheckCase(Case c)
+    private static void CheckCase(Case c, IReadOnlyList<ISearchAlgorithm>? algorithms = null)
     {
         using var dir = new TempDirectory();
         using var index = TestIndex.Build(dir, c.Documents, rangeSize: c.RangeSize);
@@ -117,7 +128,7 @@ public class ExactSearchPropertyTests
             foreach (var searched in new[] { index, shuffled })
             {
                 var context = new SearchContext(searched);
-                foreach (var algorithm in SearchAlgorithms.All)
+                foreach (var algorithm in algorithms ?? SearchAlgorithms.All)
                 {
                     foreach (bool initialThreshold in new[] { true, false })
                     {
