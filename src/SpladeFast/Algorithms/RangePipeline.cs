@@ -7,7 +7,7 @@ namespace SpladeFast.Algorithms;
 
 /// <summary>
 /// The next ranges bmp visits, each a step further along. A visited range is cold in cache and its data is reached
-/// in three dependent steps (term-set lines, then pair starts, then entries), so each step is taken one range
+/// in three dependent steps (term-set lines, then pair starts or the pair-start bitmap, then entries), so each step is taken one range
 /// ahead of the one that needs its result and the misses of later ranges overlap the scoring of this one:
 /// <code>
 ///   while range i is scored:  i+3 prefetch its term-set lines
@@ -112,9 +112,10 @@ internal sealed class RangePipeline
                     var postings = ranges.Range(slot.Range);
                     var termSet = postings.TermSet;
                     var found = slot.Found.AsSpan(0, probes.Length);
+                    bool packed = postings.IsPacked;
                     for (int q = 0; q < probes.Length; q++)
                     {
-                        found[q] = probes[q].Find(termSet);
+                        found[q] = packed ? probes[q].Locate(termSet) : probes[q].Find(termSet);
                         postings.PrefetchStart(found[q]);
                     }
                     break;
@@ -151,7 +152,7 @@ internal sealed class RangePipeline
         public uint Sum;
         /// <summary>The last step taken: 0 (none), <see cref="Prefetched"/>, <see cref="Probed"/>, <see cref="Located"/>.</summary>
         public int Stage;
-        /// <summary>Per query term, its pair in the range, or -1.</summary>
+        /// <summary>Per query term, its pair in the range (packed: its location, <see cref="TermProbe.Locate"/>), or -1.</summary>
         public int[] Found = [];
         /// <summary>Per matched query term, its entries in the range and its weight.</summary>
         public (Range Entries, uint Weight)[] Entries = [];

@@ -182,23 +182,17 @@ public sealed class RangeForwardWriter : IDisposable
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
         section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.OffsetsEnd(rangeCount)]);
-        _termSets.CopyTo(section);
         if (!packed)
         {
+            _termSets.CopyTo(section);
             _pairStarts.CopyTo(section);
             _entries.CopyTo(section);
             return;
         }
+        WritePackedTermSets(section);
+        WriteStartBits(section);
         const int Chunk = 1 << 16;
-        var starts = new uint[Chunk];
         var packedValues = new ushort[Chunk];
-        _pairStarts.Rewind();
-        for (int read; (read = _pairStarts.Read(starts)) > 0;)
-        {
-            for (int i = 0; i < read; i++)
-                packedValues[i] = (ushort)starts[i]; // below the range's entries, at most 65,536 (CanPack)
-            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, read)));
-        }
         var entries = new byte[Chunk * RangeForwardLayout.EntryBytes];
         _entries.Rewind();
         for (int read; (read = _entries.Read(entries)) > 0;)
@@ -211,6 +205,57 @@ public sealed class RangeForwardWriter : IDisposable
             }
             section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, count)));
         }
+    }
+
+    /// <summary>Packed: each term-set line's top 16 bits become the range's entries before the line's first pair
+    /// (the pair start of its rank, or the range's entries past its last pair).</summary>
+    private void WritePackedTermSets(Stream section)
+    {
+        var lines = new ulong[_termLines * RangeForwardLayout.LineWords];
+        var starts = new uint[RangeForwardLayout.MaxPackedRangeEntries];
+        _termSets.Rewind();
+        _pairStarts.Rewind();
+        for (int r = 0; r + 1 < _rangePairs.Length; r++)
+        {
+            _termSets.Read(lines);
+            int pairs = _pairStarts.Read(starts.AsSpan(0, (int)(_rangePairs[r + 1] - _rangePairs[r])));
+            ulong entries = _rangeEntries[r + 1] - _rangeEntries[r]; // at most 65,535 (CanPack)
+            for (int word = RangeForwardLayout.LineWords - 1; word < lines.Length; word += RangeForwardLayout.LineWords)
+            {
+                int rank = (int)(lines[word] >> 48);
+                ulong before = rank < pairs ? starts[rank] : entries;
+                lines[word] = lines[word] & ((1ul << 48) - 1) | before << 48;
+            }
+            section.Write(MemoryMarshal.AsBytes(lines.AsSpan()));
+        }
+    }
+
+    /// <summary>Packed: the pair-start bitmap, one bit per entry of the section, set where a pair starts, then the final bit.</summary>
+    private void WriteStartBits(Stream section)
+    {
+        ulong entryCount = (ulong)(_entries.Count / RangeForwardLayout.EntryBytes);
+        var words = new ulong[1 << 13];
+        ulong firstWord = 0; // the bitmap's word words[0] is
+        void Set(ulong bit)
+        {
+            while (bit / 64 - firstWord >= (ulong)words.Length)
+            {
+                section.Write(MemoryMarshal.AsBytes(words.AsSpan()));
+                Array.Clear(words);
+                firstWord += (ulong)words.Length;
+            }
+            words[bit / 64 - firstWord] |= 1ul << (int)(bit % 64);
+        }
+        var starts = new uint[RangeForwardLayout.MaxPackedRangeEntries];
+        _pairStarts.Rewind();
+        for (int r = 0; r + 1 < _rangePairs.Length; r++)
+        {
+            int pairs = _pairStarts.Read(starts.AsSpan(0, (int)(_rangePairs[r + 1] - _rangePairs[r])));
+            foreach (uint start in starts.AsSpan(0, pairs))
+                Set(_rangeEntries[r] + start);
+        }
+        Set(entryCount);
+        section.Write(MemoryMarshal.AsBytes(words.AsSpan(0, (int)(RangeForwardLayout.StartWords(entryCount) - firstWord))));
     }
 
     /// <summary>Deletes the temporary columns.</summary>

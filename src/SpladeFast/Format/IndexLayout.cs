@@ -242,12 +242,19 @@ public struct TermEntry
 /// so a term's pair is found from one cache line, its presence a bit and its rank a few popcounts: a range's
 /// query terms are located by independent loads instead of a sweep through its term list.
 /// <para>
-/// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) is the same but for three fields:
-/// the reserved u32 at 28 holds DocBits (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one
-/// document), PairStarts are u16 (a range holds at most 65,536 entries) and each entry is one u16,
-/// impact &lt;&lt; DocBits | document offset (every impact below 2^(16 - DocBits)). Entries then take 2 bytes instead of 3
-/// and pair starts 2 instead of 4; for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits
-/// hold, and a writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
+/// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) differs in four fields:
+/// <code>
+///   28 DocBits u32 (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one document)
+///   term-set lines: the top 16 bits hold the range's entries before the line's first pair (not its pairs)
+///   .. StartBits u64[EntryCount / 64 + 1]  bit e set when entry e (counted over the whole section) starts a
+///                                         pair, and bit EntryCount set (nothing after it)
+///   .. Entries u16[EntryCount]            impact &lt;&lt; DocBits | document offset
+/// </code>
+/// A term's entries start at the k-th set bit from the line's value (k: its rank inside the line, found with the
+/// same popcounts) and end at the next set bit: 1 bit per entry instead of 4 bytes per pair, and an entry takes 2
+/// bytes instead of 3. A range holds at most 65,535 entries (the line values are u16) and every impact is below
+/// 2^(16 - DocBits); for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits hold, and a
+/// writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
 /// </para>
 /// </summary>
 public static class RangeForwardLayout
@@ -264,8 +271,11 @@ public static class RangeForwardLayout
     public const int EntryBytes = 3;
     /// <summary>Bytes of a packed entry: impact &lt;&lt; DocBits | document offset, one u16.</summary>
     public const int PackedEntryBytes = 2;
-    /// <summary>The most entries a packed range may hold: its pair starts are u16.</summary>
-    public const int MaxPackedRangeEntries = ushort.MaxValue + 1;
+    /// <summary>The most entries a packed range may hold: its term-set lines count them in 16 bits.</summary>
+    public const int MaxPackedRangeEntries = ushort.MaxValue;
+
+    /// <summary>u64 words of a packed section's pair-start bitmap: one bit per entry and the final bit.</summary>
+    public static ulong StartWords(ulong entryCount) => entryCount / 64 + 1;
 
     /// <summary>Bits of a document offset in a packed entry for ranges of <paramref name="rangeSize"/> documents: ceil(log2 rangeSize).</summary>
     public static int DocBits(int rangeSize) => rangeSize <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)rangeSize - 1);

@@ -8,12 +8,13 @@ namespace SpladeFast.Index;
 
 /// <summary>
 /// The forward postings of one bmp range, term-major (<see cref="RangeForwardLayout"/>), in either layout: 3-byte
-/// entries with u32 pair starts, or packed 16-bit entries with u16 pair starts.
+/// entries with u32 pair starts, or packed 16-bit entries with a bitmap of where pairs start.
 /// </summary>
 public readonly ref struct RangePostings
 {
     private readonly ReadOnlySpan<uint> _starts;
-    private readonly ReadOnlySpan<ushort> _packedStarts;
+    private readonly ReadOnlySpan<ulong> _startBits;
+    private readonly int _firstBit;
 
     /// <summary>A view over one range's parts of the RangeForward section.</summary>
     /// <param name="termSet">The range's term-set lines.</param>
@@ -28,16 +29,20 @@ public readonly ref struct RangePostings
     }
 
     /// <summary>A view over one range's parts of the RangeForwardPacked section.</summary>
-    /// <param name="termSet">The range's term-set lines.</param>
-    /// <param name="starts">Each pair's first entry, from the range's first entry.</param>
+    /// <param name="termSet">The range's term-set lines (each line's top 16 bits: the range's entries before it).</param>
+    /// <param name="startBits">The words of the section's pair-start bitmap from the one holding the range's first
+    /// entry to the one holding the first bit past its last entry (the next range's first, or the final one).</param>
+    /// <param name="firstBit">The range's first entry's bit in <paramref name="startBits"/> (below 64).</param>
+    /// <param name="pairs">The range's pairs.</param>
     /// <param name="entries">The range's packed entries, impact &lt;&lt; <paramref name="docBits"/> | document offset.</param>
     /// <param name="docBits">Bits of the document offset in an entry.</param>
-    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<ushort> starts, ReadOnlySpan<ushort> entries, int docBits)
+    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<ulong> startBits, int firstBit, int pairs, ReadOnlySpan<ushort> entries, int docBits)
     {
         TermSet = termSet;
-        _packedStarts = starts;
+        _startBits = startBits;
+        _firstBit = firstBit;
         PackedEntries = entries;
-        PairCount = starts.Length;
+        PairCount = pairs;
         IsPacked = true;
         DocBits = docBits;
     }
@@ -63,15 +68,20 @@ public readonly ref struct RangePostings
     /// <summary>The range's entries.</summary>
     public int EntryCount => IsPacked ? PackedEntries.Length : Entries.Length / RangeForwardLayout.EntryBytes;
 
-    /// <summary>Asks the cache for the line holding where the <paramref name="pair"/>-th term's entries start.</summary>
-    public unsafe void PrefetchStart(int pair)
+    /// <summary>Asks the cache for the line holding where a term's entries start: <paramref name="location"/> is
+    /// the term's pair (unpacked) or what <see cref="TermProbe.Locate"/> returned (packed); negative, nothing.</summary>
+    public unsafe void PrefetchStart(int location)
     {
-        if (!Sse.IsSupported || (uint)pair >= (uint)PairCount)
+        if (!Sse.IsSupported || location < 0)
             return;
         if (IsPacked)
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _packedStarts[pair])));
-        else
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _starts[pair])));
+        {
+            int word = (_firstBit + (location >> TermProbe.InLineBits)) >> 6;
+            if (word < _startBits.Length)
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _startBits[word])));
+        }
+        else if (location < PairCount)
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _starts[location])));
     }
 
     /// <summary>Asks the cache for the first line of entries <paramref name="entries"/> (in entries, not bytes).</summary>
@@ -86,10 +96,39 @@ public readonly ref struct RangePostings
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in Entries[start * RangeForwardLayout.EntryBytes])));
     }
 
-    /// <summary>The entries of the <paramref name="pair"/>-th term, in entries (not bytes).</summary>
-    public Range EntriesOf(int pair) => IsPacked
-        ? new(_packedStarts[pair], pair + 1 < PairCount ? _packedStarts[pair + 1] : PackedEntries.Length)
-        : new((int)_starts[pair], pair + 1 < PairCount ? (int)_starts[pair + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
+    /// <summary>
+    /// A term's entries, in entries (not bytes): <paramref name="location"/> is its pair index (unpacked) or what
+    /// <see cref="TermProbe.Locate"/> returned for it (packed, not negative). Packed, the pair's first entry is the
+    /// k-th set bit of the pair-start bitmap from the line's first entry (k: the term's rank inside its line), and
+    /// its end the next set bit.
+    /// </summary>
+    public Range EntriesOf(int location)
+    {
+        if (!IsPacked)
+            return new((int)_starts[location], location + 1 < PairCount ? (int)_starts[location + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
+        int position = _firstBit + (location >> TermProbe.InLineBits), rank = location & ((1 << TermProbe.InLineBits) - 1);
+        int word = position >> 6;
+        ulong bits = _startBits[word] & (ulong.MaxValue << position);
+        for (int count; rank >= (count = BitOperations.PopCount(bits)); rank -= count)
+            bits = _startBits[++word];
+        int start = word << 6 | SelectBit(bits, rank);
+        bits &= ~1ul << start; // the bits up to the start's
+        while (bits == 0)
+            bits = _startBits[++word];
+        int end = word << 6 | BitOperations.TrailingZeroCount(bits);
+        return new(start - _firstBit, end - _firstBit);
+    }
+
+    /// <summary>The position of the <paramref name="rank"/>-th set bit of <paramref name="bits"/> (which has more than <paramref name="rank"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int SelectBit(ulong bits, int rank)
+    {
+        if (Bmi2.X64.IsSupported)
+            return BitOperations.TrailingZeroCount(Bmi2.X64.ParallelBitDeposit(1ul << rank, bits));
+        for (; rank > 0; rank--)
+            bits &= bits - 1;
+        return BitOperations.TrailingZeroCount(bits);
+    }
 
     /// <summary>The document offset and impact of the range's <paramref name="entry"/>-th entry (either layout; not a hot path).</summary>
     public (int Document, uint Impact) Entry(int entry)
@@ -116,6 +155,7 @@ public sealed unsafe class BlockMaxRanges
     private readonly ulong* _rangeEntries;
     private readonly ulong* _termSets;
     private readonly byte* _pairStarts;
+    private readonly ulong _startWords;
     private readonly byte* _entries;
     private readonly int _termLines;
     private readonly TermRangeBounds* _bounds;
@@ -143,12 +183,14 @@ public sealed unsafe class BlockMaxRanges
             || terms > ushort.MaxValue + 1 || termLines != RangeForwardLayout.TermLines((int)terms)
             || docBits != (packed ? (uint)RangeForwardLayout.DocBits((int)rangeSize) : 0))
             ThrowHelper.Corrupt(path, "bmp forward header does not match the index");
-        int startBytes = packed ? sizeof(ushort) : sizeof(uint);
         int entryBytes = packed ? RangeForwardLayout.PackedEntryBytes : RangeForwardLayout.EntryBytes;
         ulong termSets = RangeForwardLayout.TermSetsOffset(rangeCount);
         ulong startsOffset = termSets + (ulong)rangeCount * termLines * RangeForwardLayout.LineBytes;
-        ulong entriesOffset = startsOffset + pairs * (ulong)startBytes;
-        if (pairs > forwardLength || entries > forwardLength || entriesOffset + entries * (ulong)entryBytes > forwardLength)
+        if (pairs > forwardLength || entries > forwardLength)
+            ThrowHelper.Corrupt(path, "bmp forward section is truncated");
+        _startWords = RangeForwardLayout.StartWords(entries);
+        ulong entriesOffset = startsOffset + (packed ? _startWords * sizeof(ulong) : pairs * sizeof(uint));
+        if (entriesOffset + entries * (ulong)entryBytes > forwardLength)
             ThrowHelper.Corrupt(path, "bmp forward section is truncated");
         _rangePairs = (ulong*)(forward + RangeForwardLayout.HeaderSize);
         _rangeEntries = _rangePairs + rangeCount + 1;
@@ -158,6 +200,8 @@ public sealed unsafe class BlockMaxRanges
         _termLines = (int)termLines;
         (IsPacked, DocBits) = (packed, (int)docBits);
         CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs, limit: packed ? RangeForwardLayout.MaxPackedRangeEntries : ulong.MaxValue);
+        if (packed && (_pairStarts[entries / 8] >> (int)(entries % 8) & 1) == 0)
+            ThrowHelper.Corrupt(path, "bmp pair-start bitmap lacks its final bit");
         CheckOffsets(path, "bmp range entry", _rangeEntries, rangeCount, entries, limit: packed ? RangeForwardLayout.MaxPackedRangeEntries : ulong.MaxValue);
 
         if (*(uint*)bounds != rangeSize || *(uint*)(bounds + 4) != rangeCount || *(ulong*)(bounds + 8) != terms)
@@ -200,8 +244,12 @@ public sealed unsafe class BlockMaxRanges
         ulong firstEntry = _rangeEntries[range], entries = _rangeEntries[range + 1] - firstEntry;
         var termSet = new ReadOnlySpan<ulong>(TermSetOf(range), _termLines * RangeForwardLayout.LineWords);
         if (IsPacked)
-            return new RangePostings(termSet, new ReadOnlySpan<ushort>((ushort*)_pairStarts + firstPair, (int)pairs),
-                new ReadOnlySpan<ushort>((ushort*)_entries + firstEntry, (int)entries), DocBits);
+        {
+            // From the word of the range's first entry to the word of the bit past its last one.
+            ulong firstWord = firstEntry / 64, endWord = (firstEntry + entries) / 64 + 1;
+            return new RangePostings(termSet, new ReadOnlySpan<ulong>((ulong*)_pairStarts + firstWord, (int)(endWord - firstWord)),
+                (int)(firstEntry % 64), (int)pairs, new ReadOnlySpan<ushort>((ushort*)_entries + firstEntry, (int)entries), DocBits);
+        }
         return new RangePostings(termSet, new ReadOnlySpan<uint>((uint*)_pairStarts + firstPair, (int)pairs),
             new(_entries + firstEntry * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes));
     }
@@ -306,12 +354,17 @@ public sealed unsafe class BlockMaxRanges
             var set = postings.TermSet;
             ulong rank = 0;
             Span<int> terms = new int[pairs];
+            // Packed: where each pair starts, from the bitmap, and a term's location as TermProbe.Locate gives it.
+            Span<int> starts = IsPacked ? PairStartsOf(path, r, postings) : default;
+            Span<int> locations = new int[pairs];
             int term = 0;
             for (int line = 0; line < _termLines; line++)
             {
                 var words = set.Slice(line * RangeForwardLayout.LineWords, RangeForwardLayout.LineWords);
-                if (words[^1] >> 48 != rank)
+                ulong lineValue = IsPacked ? (rank < (ulong)pairs ? (ulong)starts[(int)rank] : (ulong)entries) : rank;
+                if (words[^1] >> 48 != lineValue)
                     ThrowHelper.Corrupt(path, $"bmp range {r} has a bad term-set rank in line {line}");
+                ulong lineFirst = rank;
                 int lineTerms = Math.Min(RangeForwardLayout.TermsPerLine, (int)_termCount - line * RangeForwardLayout.TermsPerLine);
                 for (int w = 0; w < RangeForwardLayout.LineWords; w++)
                 {
@@ -322,7 +375,10 @@ public sealed unsafe class BlockMaxRanges
                         ThrowHelper.Corrupt(path, $"bmp range {r} holds terms outside the vocabulary");
                     rank += (ulong)BitOperations.PopCount(termBits);
                     for (ulong bits = termBits; bits != 0 && term < pairs; bits &= bits - 1)
+                    {
+                        locations[term] = IsPacked ? (int)lineValue << TermProbe.InLineBits | (int)((ulong)term - lineFirst) : term;
                         terms[term++] = line * RangeForwardLayout.TermsPerLine + 64 * w + BitOperations.TrailingZeroCount(bits);
+                    }
                 }
             }
             if (rank != (ulong)pairs)
@@ -333,7 +389,9 @@ public sealed unsafe class BlockMaxRanges
                 int start, end;
                 try
                 {
-                    (start, end) = (postings.EntriesOf(p).Start.Value, postings.EntriesOf(p).End.Value);
+                    (start, end) = (postings.EntriesOf(locations[p]).Start.Value, postings.EntriesOf(locations[p]).End.Value);
+                    if (IsPacked && (start != starts[p] || end != (p + 1 < pairs ? starts[p + 1] : entries)))
+                        (start, end) = (-1, -1); // the lookup disagrees with the bitmap
                 }
                 catch (ArgumentOutOfRangeException)
                 {
@@ -378,6 +436,37 @@ public sealed unsafe class BlockMaxRanges
                 previous = range;
             }
         }
+    }
+
+    /// <summary>Packed: where each of range <paramref name="range"/>'s pairs starts, read from the pair-start
+    /// bitmap, which must have a bit for each pair, the first at the range's first entry, and the bit past the
+    /// range's last entry set (the next range's first, or the final bit, with nothing after it).</summary>
+    private int[] PairStartsOf(string path, int range, RangePostings postings)
+    {
+        var starts = new int[postings.PairCount];
+        int found = 0;
+        for (int e = 0; e <= postings.EntryCount; e++)
+        {
+            ulong global = _rangeEntries[range] + (ulong)e;
+            if ((_pairStarts[global / 8] >> (int)(global % 8) & 1) == 0)
+                continue;
+            if (e == postings.EntryCount)
+                break;
+            if (found == starts.Length || (found == 0 && e != 0))
+                ThrowHelper.Corrupt(path, $"bmp range {range} has a bad pair-start bitmap");
+            starts[found++] = e;
+        }
+        ulong end = _rangeEntries[range + 1];
+        bool closed = (_pairStarts[end / 8] >> (int)(end % 8) & 1) != 0;
+        if (found != starts.Length || !closed)
+            ThrowHelper.Corrupt(path, $"bmp range {range} has a bad pair-start bitmap");
+        if (range == RangeCount - 1)
+        {
+            var words = new ReadOnlySpan<ulong>(_pairStarts, (int)_startWords);
+            if ((words[^1] & ~(ulong.MaxValue >> (63 - (int)(end % 64)))) != 0 || end / 64 != (ulong)words.Length - 1)
+                ThrowHelper.Corrupt(path, "bmp pair-start bitmap has bits past its final bit");
+        }
+        return starts;
     }
 
     private int CheckTerm(int term) => (ulong)term < _termCount ? term : throw new ArgumentOutOfRangeException(nameof(term));
