@@ -5,9 +5,9 @@ namespace SpladeFast.Build;
 
 /// <summary>
 /// Writes, per term, its byte-quantized maximum impact in every docid range it occurs in
-/// (<see cref="TermRangeBounds"/>): a dense row where that is smaller than the sparse u32 list, else the sparse
-/// ranges as a u32 list (RangeBounds, version 2) or a bitmap (RangeBoundsBitmap, version 3). Two walks over the
-/// postings (sizes, then stream) keep memory at one entry per term.
+/// (<see cref="TermRangeBounds"/>): in RangeBounds (version 2) a dense row where that is smaller than the sparse
+/// u32 list, else the list; in RangeBoundsBitmap (version 3) a bitmap of its ranges and their bounds for every term.
+/// Two walks over the postings (sizes, then stream) keep memory at one entry per term.
 /// </summary>
 public static class RangeBoundsWriter
 {
@@ -19,7 +19,7 @@ public static class RangeBoundsWriter
     /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
     /// <param name="documents">The index's document count.</param>
     /// <param name="postings">The index's posting lists, in term-id order.</param>
-    /// <param name="bitmaps">Whether sparse ranges are bitmaps (RangeBoundsBitmap) rather than u32 lists (RangeBounds).</param>
+    /// <param name="bitmaps">Whether to write RangeBoundsBitmap (every term a bitmap) rather than RangeBounds (dense rows and u32 lists).</param>
     public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries, bool bitmaps = true)
     {
         int rangeCount = (documents + rangeSize - 1) / rangeSize;
@@ -37,8 +37,7 @@ public static class RangeBoundsWriter
                 ranges += range != previous ? 1u : 0u;
                 previous = range;
             }
-            // The same terms are dense in both layouts, so the same terms take the vector path.
-            bool dense = (long)ranges * SparseEntryBytes >= rangeCount;
+            bool dense = !bitmaps && (long)ranges * TermRangeBounds.DenseShare >= rangeCount;
             if (!dense)
                 dataLength = (dataLength + (ulong)alignment - 1) & ~((ulong)alignment - 1); // the ranges are u32s or u64 words
             terms[t] = new TermRangeBounds { Count = dense ? TermRangeBounds.Dense : ranges, MaxImpact = termEntries[t].MaxImpact, Offset = dataLength };

@@ -304,18 +304,22 @@ public static class RangeForwardLayout
 ///   dense row:   u8[RangeCount]
 ///   sparse list: Range u32[Count] then q u8[Count]   (ranges increasing)
 /// </code>
-/// The RangeBoundsBitmap section (version 3) is the same but for the sparse list, which becomes a bitmap of the
-/// term's ranges (ceil(RangeCount / 64) u64 words, bit r % 64 of word r / 64 set for range r, Count bits set) then
-/// q u8[Count] in range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count, the
-/// same bounds. Terms are dense in both when 5 x Count &gt;= RangeCount, so the same terms take the vector path.
+/// The RangeBoundsBitmap section (version 3) keeps every term, dense or not, as a bitmap of its ranges
+/// (ceil(RangeCount / 64) u64 words, bit r % 64 of word r / 64 set for range r, Count bits set) then q u8[Count] in
+/// range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count for a sparse term
+/// and RangeCount for a dense row, the same bounds. The terms with 5 x Count &gt;= RangeCount (<see cref="DenseShare"/>)
+/// are dense rows in version 2 and expanded a tile at a time with vector code in version 3, so the same terms take
+/// the vector path.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct TermRangeBounds
 {
     /// <summary>Bytes of the section header before the <see cref="TermRangeBounds"/> entries.</summary>
     public const int HeaderSize = 24;
-    /// <summary><see cref="Count"/> of a term kept as a dense row.</summary>
+    /// <summary><see cref="Count"/> of a term kept as a dense row (version 2).</summary>
     public const uint Dense = uint.MaxValue;
+    /// <summary>A term found in at least 1 / DenseShare of the ranges takes the vector path (a dense row in version 2).</summary>
+    public const int DenseShare = 5;
 
     /// <summary>Ranges in the sparse list, or <see cref="Dense"/>.</summary>
     [FieldOffset(0)] public uint Count;

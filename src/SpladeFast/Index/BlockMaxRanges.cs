@@ -217,10 +217,11 @@ public sealed unsafe class BlockMaxRanges
         for (ulong t = 0; t < terms; t++)
         {
             var term = _bounds[t];
-            bool dense = term.Count == TermRangeBounds.Dense;
+            bool dense = !boundsBitmap && term.Count == TermRangeBounds.Dense;
             ulong length = dense ? rangeCount : boundsBitmap ? (ulong)_rangeWords * 8 + term.Count : term.Count * 5ul;
             if (term.Offset > _boundDataLength || length > _boundDataLength - term.Offset
-                || (!dense && term.Offset % (boundsBitmap ? 8ul : 4ul) != 0) || (!dense && term.Count > rangeCount))
+                || (!dense && term.Offset % (boundsBitmap ? 8ul : 4ul) != 0) || (!dense && term.Count > rangeCount)
+                || (boundsBitmap && term.Count > boundsLength))
                 ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} lie outside the section");
         }
         (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
@@ -274,11 +275,37 @@ public sealed unsafe class BlockMaxRanges
     /// <summary>The term's largest impact, the scale of its quantized range maxima.</summary>
     public uint TermMaxImpact(int term) => _bounds[CheckTerm(term)].MaxImpact;
 
-    /// <summary>Whether the term keeps a dense row (<see cref="DenseBounds"/>) rather than a sparse list.</summary>
-    public bool IsDense(int term) => _bounds[CheckTerm(term)].Count == TermRangeBounds.Dense;
+    /// <summary>
+    /// Whether the term's bounds are added a tile at a time with vector code (<see cref="AddDenseBounds"/>) rather than
+    /// range by range (<see cref="AddSparseBounds"/>): in the version 2 layout the terms kept as a dense row, in the
+    /// bitmap layout the terms found in at least a fifth of the ranges (the same terms).
+    /// </summary>
+    public bool IsDense(int term) => BoundsAreBitmaps
+        ? (ulong)_bounds[CheckTerm(term)].Count * TermRangeBounds.DenseShare >= (ulong)RangeCount
+        : _bounds[CheckTerm(term)].Count == TermRangeBounds.Dense;
 
-    /// <summary>One quantized bound per range, zero where the term is absent.</summary>
-    public ReadOnlySpan<byte> DenseBounds(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, RangeCount);
+    /// <summary>Version 2 layout: one quantized bound per range, zero where the dense term is absent.</summary>
+    private ReadOnlySpan<byte> DenseBounds(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, RangeCount);
+
+    /// <summary>
+    /// tile[i] += weight x q for each range first + i the dense term occurs in and its quantized bound q there
+    /// (<paramref name="first"/> a multiple of 64): a dense row's slice added whole, or the bitmap's words for the
+    /// tile expanded from byte <paramref name="cursor"/> of the term's bounds on (the bounds of its ranges before
+    /// <paramref name="first"/>). Returns the cursor for the next tile.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tile lies past the ranges.</exception>
+    public int AddDenseBounds(int term, uint weight, int first, int cursor, Span<uint> tile)
+    {
+        if (first % 64 != 0 || first + tile.Length > RangeCount)
+            ThrowHelper.Argument(nameof(tile), "The tile lies past the ranges or off a 64-range boundary.");
+        if (!BoundsAreBitmaps)
+        {
+            Simd.RangeBoundSums.AddScaled(DenseBounds(term).Slice(first, tile.Length), weight, tile);
+            return cursor;
+        }
+        var words = SparseRangeBits(term).Slice(first / 64, (tile.Length + 63) / 64);
+        return cursor + Simd.RangeBoundExpand.AddExpanded(words, SparseBounds(term)[cursor..], weight, tile);
+    }
 
     /// <summary>
     /// sums[r] += weight x q for each range r a sparse term occurs in and its quantized bound q there, in either
@@ -328,10 +355,10 @@ public sealed unsafe class BlockMaxRanges
         return result;
     }
 
-    /// <summary>Bitmap layout: a sparse term's ranges, one bit per range.</summary>
+    /// <summary>Bitmap layout: a term's ranges, one bit per range.</summary>
     private ReadOnlySpan<ulong> SparseRangeBits(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, _rangeWords);
 
-    /// <summary>A sparse term's quantized bound in each of its ranges, in range order.</summary>
+    /// <summary>A sparse term's (bitmap layout: any term's) quantized bound in each of its ranges, in range order.</summary>
     public ReadOnlySpan<byte> SparseBounds(int term)
     {
         var entry = _bounds[CheckTerm(term)];
@@ -415,7 +442,7 @@ public sealed unsafe class BlockMaxRanges
         }
         for (int t = 0; t < (int)_termCount; t++)
         {
-            if (IsDense(t))
+            if (!BoundsAreBitmaps && IsDense(t))
                 continue;
             if (BoundsAreBitmaps)
             {
