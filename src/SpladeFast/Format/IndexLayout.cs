@@ -309,7 +309,10 @@ public static class RangeForwardLayout
 /// range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count for a sparse term
 /// and RangeCount for a dense row, the same bounds. The terms with 5 x Count &gt;= RangeCount (<see cref="DenseShare"/>)
 /// are dense rows in version 2 and expanded a tile at a time with vector code in version 3, so the same terms take
-/// the vector path.
+/// the vector path. A sparse term whose ranges take fewer words as an Elias-Fano list (<see cref="UsesEliasFano"/>,
+/// decided from Count and RangeCount alone) keeps them so instead of the bitmap: L = floor(log2(RangeCount / Count))
+/// low bits of each range packed in LowWords u64 words (range i's at bit i x L), then its high part r &gt;&gt; L in
+/// unary, bit (r &gt;&gt; L) + i of UpperWords u64 words set for the i-th range r; then q u8[Count] as before.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct TermRangeBounds
@@ -320,6 +323,22 @@ public struct TermRangeBounds
     public const uint Dense = uint.MaxValue;
     /// <summary>A term found in at least 1 / DenseShare of the ranges takes the vector path (a dense row in version 2).</summary>
     public const int DenseShare = 5;
+
+    /// <summary>Bitmap layout: whether a term of <paramref name="count"/> ranges keeps them as an Elias-Fano list:
+    /// a sparse term (count x <see cref="DenseShare"/> &lt; <paramref name="rangeCount"/>) whose list takes fewer words
+    /// than the bitmap.</summary>
+    public static bool UsesEliasFano(ulong count, ulong rangeCount) =>
+        count > 0 && count * DenseShare < rangeCount && EliasFanoWords(count, rangeCount) < (rangeCount + 63) / 64;
+
+    /// <summary>Elias-Fano: low bits per range, floor(log2(rangeCount / count)).</summary>
+    public static int EliasFanoLowBits(ulong count, ulong rangeCount) => BitOperations.Log2(rangeCount / count);
+
+    /// <summary>Elias-Fano: u64 words of the low bits.</summary>
+    public static ulong EliasFanoLowWords(ulong count, ulong rangeCount) => (count * (ulong)EliasFanoLowBits(count, rangeCount) + 63) / 64;
+
+    /// <summary>Elias-Fano: u64 words of both parts, the low bits then the unary high parts (count + ((rangeCount - 1) &gt;&gt; L) + 1 bits).</summary>
+    public static ulong EliasFanoWords(ulong count, ulong rangeCount) =>
+        EliasFanoLowWords(count, rangeCount) + (count + ((rangeCount - 1) >> EliasFanoLowBits(count, rangeCount)) + 1 + 63) / 64;
 
     /// <summary>Ranges in the sparse list, or <see cref="Dense"/>.</summary>
     [FieldOffset(0)] public uint Count;

@@ -214,17 +214,17 @@ public sealed unsafe class BlockMaxRanges
         _boundData = bounds + TermRangeBounds.HeaderSize + terms * (ulong)sizeof(TermRangeBounds);
         _rangeWords = (int)((rangeCount + 63) / 64);
         BoundsAreBitmaps = boundsBitmap;
+        (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
         for (ulong t = 0; t < terms; t++)
         {
             var term = _bounds[t];
             bool dense = !boundsBitmap && term.Count == TermRangeBounds.Dense;
-            ulong length = dense ? rangeCount : boundsBitmap ? (ulong)_rangeWords * 8 + term.Count : term.Count * 5ul;
+            ulong length = dense ? rangeCount : boundsBitmap ? RangeWordsOf(term.Count) * 8 + term.Count : term.Count * 5ul;
             if (term.Offset > _boundDataLength || length > _boundDataLength - term.Offset
                 || (!dense && term.Offset % (boundsBitmap ? 8ul : 4ul) != 0) || (!dense && term.Count > rangeCount)
                 || (boundsBitmap && term.Count > boundsLength))
                 ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} lie outside the section");
         }
-        (RangeSize, RangeCount, _termCount) = ((int)rangeSize, (int)rangeCount, terms);
     }
 
     /// <summary>Documents per range (the last range may hold fewer), at most <see cref="IndexLayout.MaxRangeSize"/>.</summary>
@@ -324,6 +324,13 @@ public sealed unsafe class BlockMaxRanges
                 sums[(int)ranges[i]] += weight * bounds[i];
             return;
         }
+        if (TermRangeBounds.UsesEliasFano(_bounds[term].Count, (ulong)RangeCount))
+        {
+            var list = EliasFanoOf(term);
+            for (int i = 0; i < bounds.Length && list.MoveNext(); i++)
+                sums[list.Current] += weight * bounds[i];
+            return;
+        }
         var words = SparseRangeBits(term);
         ref byte bound = ref MemoryMarshal.GetReference(bounds);
         int next = 0;
@@ -346,6 +353,12 @@ public sealed unsafe class BlockMaxRanges
                 result.Add((int)range);
             return result;
         }
+        if (TermRangeBounds.UsesEliasFano(entry.Count, (ulong)RangeCount))
+        {
+            for (var list = EliasFanoOf(term); list.MoveNext();)
+                result.Add(list.Current);
+            return result;
+        }
         var words = SparseRangeBits(term);
         for (int w = 0; w < words.Length; w++)
         {
@@ -355,14 +368,28 @@ public sealed unsafe class BlockMaxRanges
         return result;
     }
 
-    /// <summary>Bitmap layout: a term's ranges, one bit per range.</summary>
+    /// <summary>Bitmap layout: a term's ranges, one bit per range (not an Elias-Fano term's).</summary>
     private ReadOnlySpan<ulong> SparseRangeBits(int term) => new(_boundData + _bounds[CheckTerm(term)].Offset, _rangeWords);
+
+    /// <summary>Bitmap layout: the u64 words before a term's bounds: its bitmap, or its Elias-Fano list.</summary>
+    private ulong RangeWordsOf(uint count) => TermRangeBounds.UsesEliasFano(count, (ulong)RangeCount)
+        ? TermRangeBounds.EliasFanoWords(count, (ulong)RangeCount) : (ulong)_rangeWords;
+
+    /// <summary>Bitmap layout: an Elias-Fano term's ranges.</summary>
+    private EliasFanoRanges EliasFanoOf(int term)
+    {
+        var entry = _bounds[CheckTerm(term)];
+        ulong lowWords = TermRangeBounds.EliasFanoLowWords(entry.Count, (ulong)RangeCount);
+        ulong words = TermRangeBounds.EliasFanoWords(entry.Count, (ulong)RangeCount);
+        return new EliasFanoRanges(new ReadOnlySpan<byte>(_boundData + entry.Offset, (int)(words * 8)), (int)lowWords,
+            TermRangeBounds.EliasFanoLowBits(entry.Count, (ulong)RangeCount), (int)entry.Count);
+    }
 
     /// <summary>A sparse term's (bitmap layout: any term's) quantized bound in each of its ranges, in range order.</summary>
     public ReadOnlySpan<byte> SparseBounds(int term)
     {
         var entry = _bounds[CheckTerm(term)];
-        ulong ranges = BoundsAreBitmaps ? (ulong)_rangeWords * 8 : 4 * (ulong)entry.Count;
+        ulong ranges = BoundsAreBitmaps ? RangeWordsOf(entry.Count) * 8 : 4 * (ulong)entry.Count;
         return new(_boundData + entry.Offset + ranges, (int)entry.Count);
     }
 
@@ -444,6 +471,20 @@ public sealed unsafe class BlockMaxRanges
         {
             if (!BoundsAreBitmaps && IsDense(t))
                 continue;
+            if (BoundsAreBitmaps && TermRangeBounds.UsesEliasFano(_bounds[t].Count, (ulong)RangeCount))
+            {
+                var list = EliasFanoOf(t);
+                int count = 0, last = -1;
+                while (list.MoveNext())
+                {
+                    if (list.Current <= last || list.Current >= RangeCount)
+                        ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} are not increasing ranges");
+                    (last, count) = (list.Current, count + 1);
+                }
+                if (count != SparseBounds(t).Length || !list.EndsClean)
+                    ThrowHelper.Corrupt(path, $"bmp range bounds of term {t} have a bad Elias-Fano list");
+                continue;
+            }
             if (BoundsAreBitmaps)
             {
                 var words = SparseRangeBits(t);
@@ -494,6 +535,57 @@ public sealed unsafe class BlockMaxRanges
                 ThrowHelper.Corrupt(path, "bmp pair-start bitmap has bits past its final bit");
         }
         return starts;
+    }
+
+    /// <summary>
+    /// An Elias-Fano list of increasing ranges (<see cref="TermRangeBounds"/>): the i-th is its high part, the
+    /// position of the i-th set bit of the upper words less i, shifted left by L, or its L low bits.
+    /// </summary>
+    private ref struct EliasFanoRanges(ReadOnlySpan<byte> data, int lowWords, int lowBits, int count)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private readonly ReadOnlySpan<ulong> _upper = MemoryMarshal.Cast<byte, ulong>(data[(lowWords * 8)..]);
+        private readonly ulong _lowMask = (1ul << lowBits) - 1;
+        private int _word = -1;
+        private ulong _bits;
+        private int _index = -1;
+
+        public int Current { get; private set; }
+
+        /// <summary>Whether the list held exactly its count of set bits (after MoveNext returned false).</summary>
+        public readonly bool EndsClean => _index == count && _bits == 0 && (_word + 1 >= _upper.Length || IsZero(_upper[(_word + 1)..]));
+
+        public bool MoveNext()
+        {
+            if (_index + 1 >= count)
+            {
+                _index = count;
+                return false;
+            }
+            while (_bits == 0)
+            {
+                if (++_word == _upper.Length)
+                    return false;
+                _bits = _upper[_word];
+            }
+            _index++;
+            int high = _word * 64 + BitOperations.TrailingZeroCount(_bits) - _index;
+            _bits &= _bits - 1;
+            int bit = _index * lowBits;
+            ulong low = MemoryMarshal.Read<ulong>(_data[(bit >> 3)..]) >> (bit & 7) & _lowMask;
+            Current = high << lowBits | (int)low;
+            return true;
+        }
+
+        private static bool IsZero(ReadOnlySpan<ulong> words)
+        {
+            foreach (ulong word in words)
+            {
+                if (word != 0)
+                    return false;
+            }
+            return true;
+        }
     }
 
     private int CheckTerm(int term) => (ulong)term < _termCount ? term : throw new ArgumentOutOfRangeException(nameof(term));
