@@ -177,7 +177,9 @@ public sealed class RangeForwardWriter : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)_pairStarts.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], (ulong)(_entries.Count / RangeForwardLayout.EntryBytes));
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)_termLines);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], packed ? (uint)docBits : 0);
+        int impactBits = RangeForwardLayout.ImpactBits(_maxImpact);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[28..], packed ? (ushort)docBits : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[30..], packed ? (ushort)impactBits : (ushort)0);
         section.Write(header);
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
@@ -191,20 +193,33 @@ public sealed class RangeForwardWriter : IDisposable
         }
         WritePackedTermSets(section);
         WriteStartBits(section);
+        WritePackedEntries(section, docBits, docBits + impactBits);
+    }
+
+    /// <summary>Packed: every entry in <paramref name="entryBits"/> bits, impact &lt;&lt; docBits | document offset, then the padding.</summary>
+    private void WritePackedEntries(Stream section, int docBits, int entryBits)
+    {
         const int Chunk = 1 << 16;
-        var packedValues = new ushort[Chunk];
         var entries = new byte[Chunk * RangeForwardLayout.EntryBytes];
+        var output = new byte[Chunk * sizeof(ushort) + 8];
+        ulong pending = 0; // bits not yet written, the oldest lowest
+        int pendingBits = 0;
         _entries.Rewind();
         for (int read; (read = _entries.Read(entries)) > 0;)
         {
-            int count = read / RangeForwardLayout.EntryBytes; // the column holds whole entries and the buffer a multiple of them
+            int count = read / RangeForwardLayout.EntryBytes, written = 0; // the column holds whole entries and the buffer a multiple of them
             for (int i = 0; i < count; i++)
             {
                 var entry = entries.AsSpan(i * RangeForwardLayout.EntryBytes, RangeForwardLayout.EntryBytes);
-                packedValues[i] = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(entry[1..]) << docBits | entry[0]);
+                pending |= (ulong)(BinaryPrimitives.ReadUInt16LittleEndian(entry[1..]) << docBits | entry[0]) << pendingBits;
+                for (pendingBits += entryBits; pendingBits >= 8; pendingBits -= 8, pending >>= 8)
+                    output[written++] = (byte)pending;
             }
-            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, count)));
+            section.Write(output.AsSpan(0, written));
         }
+        if (pendingBits > 0)
+            section.Write([(byte)pending]);
+        section.Write(new byte[RangeForwardLayout.PackedPadding]);
     }
 
     /// <summary>Packed: each term-set line's top 16 bits become the range's entries before the line's first pair

@@ -244,15 +244,17 @@ public struct TermEntry
 /// <para>
 /// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) differs in four fields:
 /// <code>
-///   28 DocBits u32 (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one document)
+///   28 DocBits u16 (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one document)
+///   30 ImpactBits u16 (bits of the largest impact, at least 1; DocBits + ImpactBits = EntryBits, at most 16)
 ///   term-set lines: the top 16 bits hold the range's entries before the line's first pair (not its pairs)
 ///   .. StartBits u64[EntryCount / 64 + 1]  bit e set when entry e (counted over the whole section) starts a
 ///                                         pair, and bit EntryCount set (nothing after it)
-///   .. Entries u16[EntryCount]            impact &lt;&lt; DocBits | document offset
+///   .. Entries: EntryCount x EntryBits bits, impact &lt;&lt; DocBits | document offset, entry e from bit
+///                                         e x EntryBits (little-endian bit order), then 4 zero bytes
 /// </code>
 /// A term's entries start at the k-th set bit from the line's value (k: its rank inside the line, found with the
-/// same popcounts) and end at the next set bit: 1 bit per entry instead of 4 bytes per pair, and an entry takes 2
-/// bytes instead of 3. A range holds at most 65,535 entries (the line values are u16) and every impact is below
+/// same popcounts) and end at the next set bit: 1 bit per entry instead of 4 bytes per pair, and an entry takes
+/// EntryBits bits (15 for SPLADE's impacts below 512 and ranges of 64 documents) instead of 3 bytes. A range holds at most 65,535 entries (the line values are u16) and every impact is below
 /// 2^(16 - DocBits); for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits hold, and a
 /// writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
 /// </para>
@@ -269,8 +271,14 @@ public static class RangeForwardLayout
     public const int TermsPerLine = 496;
     /// <summary>Bytes of an entry: document offset u8, impact u16.</summary>
     public const int EntryBytes = 3;
-    /// <summary>Bytes of a packed entry: impact &lt;&lt; DocBits | document offset, one u16.</summary>
-    public const int PackedEntryBytes = 2;
+    /// <summary>Zero bytes after the packed entries: an entry is read as the u32 at its first bit's byte.</summary>
+    public const int PackedPadding = 4;
+
+    /// <summary>Bytes of <paramref name="entryCount"/> packed entries of <paramref name="entryBits"/> bits and the padding.</summary>
+    public static ulong PackedEntriesBytes(ulong entryCount, int entryBits) => (entryCount * (ulong)entryBits + 7) / 8 + PackedPadding;
+
+    /// <summary>Bits of the impact in a packed entry for impacts up to <paramref name="maxImpact"/>: its bit length, at least 1.</summary>
+    public static int ImpactBits(uint maxImpact) => Math.Max(1, 32 - BitOperations.LeadingZeroCount(maxImpact));
     /// <summary>The most entries a packed range may hold: its term-set lines count them in 16 bits.</summary>
     public const int MaxPackedRangeEntries = ushort.MaxValue;
 

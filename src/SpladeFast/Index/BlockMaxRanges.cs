@@ -34,18 +34,28 @@ public readonly ref struct RangePostings
     /// entry to the one holding the first bit past its last entry (the next range's first, or the final one).</param>
     /// <param name="firstBit">The range's first entry's bit in <paramref name="startBits"/> (below 64).</param>
     /// <param name="pairs">The range's pairs.</param>
-    /// <param name="entries">The range's packed entries, impact &lt;&lt; <paramref name="docBits"/> | document offset.</param>
+    /// <param name="entryBytes">The bytes holding the range's entries, from the one holding its first entry's first
+    /// bit, and at least 3 more past the one holding its last entry's last bit.</param>
+    /// <param name="firstEntryBit">The first entry's first bit in <paramref name="entryBytes"/> (below 8).</param>
+    /// <param name="entries">The range's entries.</param>
     /// <param name="docBits">Bits of the document offset in an entry.</param>
-    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<ulong> startBits, int firstBit, int pairs, ReadOnlySpan<ushort> entries, int docBits)
+    /// <param name="impactBits">Bits of the impact in an entry.</param>
+    public RangePostings(ReadOnlySpan<ulong> termSet, ReadOnlySpan<ulong> startBits, int firstBit, int pairs,
+        ReadOnlySpan<byte> entryBytes, int firstEntryBit, int entries, int docBits, int impactBits)
     {
         TermSet = termSet;
         _startBits = startBits;
         _firstBit = firstBit;
-        PackedEntries = entries;
+        PackedEntries = entryBytes;
+        FirstEntryBit = firstEntryBit;
+        _packedCount = entries;
         PairCount = pairs;
         IsPacked = true;
         DocBits = docBits;
+        EntryBits = docBits + impactBits;
     }
+
+    private readonly int _packedCount;
 
     /// <summary>The range's term-set lines; <see cref="TermProbe"/> finds a term's pair in them.</summary>
     public ReadOnlySpan<ulong> TermSet { get; }
@@ -59,14 +69,22 @@ public readonly ref struct RangePostings
     /// <summary>Unpacked: every entry, <see cref="RangeForwardLayout.EntryBytes"/> each; a pair's are <see cref="EntriesOf"/>.</summary>
     public ReadOnlySpan<byte> Entries { get; }
 
-    /// <summary>Packed: every entry, impact &lt;&lt; <see cref="DocBits"/> | document offset; a pair's are <see cref="EntriesOf"/>.</summary>
-    public ReadOnlySpan<ushort> PackedEntries { get; }
+    /// <summary>Packed: the bytes of the entries, each <see cref="EntryBits"/> wide, impact &lt;&lt; <see cref="DocBits"/> |
+    /// document offset, entry e from bit <see cref="FirstEntryBit"/> + e x EntryBits (little-endian bit order); a
+    /// pair's are <see cref="EntriesOf"/>.</summary>
+    public ReadOnlySpan<byte> PackedEntries { get; }
+
+    /// <summary>Packed: the first entry's first bit in <see cref="PackedEntries"/>.</summary>
+    public int FirstEntryBit { get; }
+
+    /// <summary>Packed: bits of an entry, document offset and impact.</summary>
+    public int EntryBits { get; }
 
     /// <summary>The range's (term, range) pairs: its distinct terms.</summary>
     public int PairCount { get; }
 
     /// <summary>The range's entries.</summary>
-    public int EntryCount => IsPacked ? PackedEntries.Length : Entries.Length / RangeForwardLayout.EntryBytes;
+    public int EntryCount => IsPacked ? _packedCount : Entries.Length / RangeForwardLayout.EntryBytes;
 
     /// <summary>Asks the cache for the line holding where a term's entries start: <paramref name="location"/> is
     /// the term's pair (unpacked) or what <see cref="TermProbe.Locate"/> returned (packed); negative, nothing.</summary>
@@ -91,7 +109,7 @@ public readonly ref struct RangePostings
         if (!Sse.IsSupported || (uint)start >= (uint)EntryCount)
             return;
         if (IsPacked)
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in PackedEntries[start])));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in PackedEntries[(FirstEntryBit + start * EntryBits) >> 3])));
         else
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in Entries[start * RangeForwardLayout.EntryBytes])));
     }
@@ -135,8 +153,11 @@ public readonly ref struct RangePostings
     {
         if (IsPacked)
         {
-            ushort packed = PackedEntries[entry];
-            return (packed & ((1 << DocBits) - 1), (uint)packed >> DocBits);
+            if ((uint)entry >= (uint)_packedCount)
+                throw new ArgumentOutOfRangeException(nameof(entry));
+            int bit = FirstEntryBit + entry * EntryBits;
+            uint packed = BinaryPrimitives.ReadUInt32LittleEndian(PackedEntries[(bit >> 3)..]) >> (bit & 7) & ((1u << EntryBits) - 1);
+            return ((int)packed & ((1 << DocBits) - 1), packed >> DocBits);
         }
         var bytes = Entries.Slice(entry * RangeForwardLayout.EntryBytes, RangeForwardLayout.EntryBytes);
         return (bytes[0], BinaryPrimitives.ReadUInt16LittleEndian(bytes[1..]));
@@ -156,6 +177,7 @@ public sealed unsafe class BlockMaxRanges
     private readonly ulong* _termSets;
     private readonly byte* _pairStarts;
     private readonly ulong _startWords;
+    private readonly ulong _entriesLength;
     private readonly byte* _entries;
     private readonly int _termLines;
     private readonly TermRangeBounds* _bounds;
@@ -177,20 +199,22 @@ public sealed unsafe class BlockMaxRanges
     {
         if (forwardLength < RangeForwardLayout.HeaderSize || boundsLength < TermRangeBounds.HeaderSize)
             ThrowHelper.Corrupt(path, "bmp sections are truncated");
-        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4), termLines = *(uint*)(forward + 24), docBits = *(uint*)(forward + 28);
+        uint rangeSize = *(uint*)forward, rangeCount = *(uint*)(forward + 4), termLines = *(uint*)(forward + 24);
+        uint docBits = *(ushort*)(forward + 28), impactBits = *(ushort*)(forward + 30);
         ulong pairs = *(ulong*)(forward + 8), entries = *(ulong*)(forward + 16);
         if (rangeSize is 0 or > IndexLayout.MaxRangeSize || (ulong)rangeCount != (documents + rangeSize - 1) / rangeSize
             || terms > ushort.MaxValue + 1 || termLines != RangeForwardLayout.TermLines((int)terms)
-            || docBits != (packed ? (uint)RangeForwardLayout.DocBits((int)rangeSize) : 0))
+            || docBits != (packed ? (uint)RangeForwardLayout.DocBits((int)rangeSize) : 0)
+            || (packed ? impactBits is 0 || docBits + impactBits > 16 : impactBits != 0))
             ThrowHelper.Corrupt(path, "bmp forward header does not match the index");
-        int entryBytes = packed ? RangeForwardLayout.PackedEntryBytes : RangeForwardLayout.EntryBytes;
         ulong termSets = RangeForwardLayout.TermSetsOffset(rangeCount);
         ulong startsOffset = termSets + (ulong)rangeCount * termLines * RangeForwardLayout.LineBytes;
         if (pairs > forwardLength || entries > forwardLength)
             ThrowHelper.Corrupt(path, "bmp forward section is truncated");
         _startWords = RangeForwardLayout.StartWords(entries);
         ulong entriesOffset = startsOffset + (packed ? _startWords * sizeof(ulong) : pairs * sizeof(uint));
-        if (entriesOffset + entries * (ulong)entryBytes > forwardLength)
+        ulong entriesLength = packed ? RangeForwardLayout.PackedEntriesBytes(entries, (int)(docBits + impactBits)) : entries * RangeForwardLayout.EntryBytes;
+        if (entriesOffset + entriesLength > forwardLength)
             ThrowHelper.Corrupt(path, "bmp forward section is truncated");
         _rangePairs = (ulong*)(forward + RangeForwardLayout.HeaderSize);
         _rangeEntries = _rangePairs + rangeCount + 1;
@@ -198,7 +222,8 @@ public sealed unsafe class BlockMaxRanges
         _pairStarts = forward + startsOffset;
         _entries = forward + entriesOffset;
         _termLines = (int)termLines;
-        (IsPacked, DocBits) = (packed, (int)docBits);
+        (IsPacked, DocBits, ImpactBits) = (packed, (int)docBits, (int)impactBits);
+        _entriesLength = entriesLength;
         CheckOffsets(path, "bmp range pair", _rangePairs, rangeCount, pairs, limit: packed ? RangeForwardLayout.MaxPackedRangeEntries : ulong.MaxValue);
         if (packed && (_pairStarts[entries / 8] >> (int)(entries % 8) & 1) == 0)
             ThrowHelper.Corrupt(path, "bmp pair-start bitmap lacks its final bit");
@@ -235,6 +260,8 @@ public sealed unsafe class BlockMaxRanges
     public bool IsPacked { get; }
     /// <summary>Packed: bits of the document offset in an entry; 0 otherwise.</summary>
     public int DocBits { get; }
+    /// <summary>Packed: bits of the impact in an entry (of the largest impact); 0 otherwise.</summary>
+    public int ImpactBits { get; }
     /// <summary>Whether sparse terms keep their ranges as a bitmap (<see cref="SectionKind.RangeBoundsBitmap"/>) rather than a u32 list.</summary>
     public bool BoundsAreBitmaps { get; }
 
@@ -248,8 +275,13 @@ public sealed unsafe class BlockMaxRanges
         {
             // From the word of the range's first entry to the word of the bit past its last one.
             ulong firstWord = firstEntry / 64, endWord = (firstEntry + entries) / 64 + 1;
+            // From the byte of the range's first entry bit to the end of the entries and their padding.
+            int entryBits = DocBits + ImpactBits;
+            ulong firstEntryBit = firstEntry * (ulong)entryBits, firstByte = firstEntryBit / 8;
+            ulong endByte = Math.Min(((firstEntry + entries) * (ulong)entryBits + 7) / 8 + RangeForwardLayout.PackedPadding, _entriesLength);
             return new RangePostings(termSet, new ReadOnlySpan<ulong>((ulong*)_pairStarts + firstWord, (int)(endWord - firstWord)),
-                (int)(firstEntry % 64), (int)pairs, new ReadOnlySpan<ushort>((ushort*)_entries + firstEntry, (int)entries), DocBits);
+                (int)(firstEntry % 64), (int)pairs, new ReadOnlySpan<byte>(_entries + firstByte, (int)(endByte - firstByte)),
+                (int)(firstEntryBit % 8), (int)entries, DocBits, ImpactBits);
         }
         return new RangePostings(termSet, new ReadOnlySpan<uint>((uint*)_pairStarts + firstPair, (int)pairs),
             new(_entries + firstEntry * RangeForwardLayout.EntryBytes, (int)entries * RangeForwardLayout.EntryBytes));
