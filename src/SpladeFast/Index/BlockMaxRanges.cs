@@ -325,11 +325,13 @@ public sealed unsafe class BlockMaxRanges
     /// tile expanded from byte <paramref name="cursor"/> of the term's bounds on (the bounds of its ranges before
     /// <paramref name="first"/>). Returns the cursor for the next tile.
     /// </summary>
-    /// <exception cref="ArgumentException">The tile lies past the ranges.</exception>
+    /// <exception cref="ArgumentException">The tile lies past the ranges, or the term is not dense (<see cref="IsDense"/>).</exception>
     public int AddDenseBounds(int term, uint weight, int first, int cursor, Span<uint> tile)
     {
         if (first % 64 != 0 || first + tile.Length > RangeCount)
             ThrowHelper.Argument(nameof(tile), "The tile lies past the ranges or off a 64-range boundary.");
+        if (!IsDense(term))
+            ThrowHelper.Argument(nameof(term), "The term is not dense: its bounds are added by AddSparseBounds.");
         if (!BoundsAreBitmaps)
         {
             Simd.RangeBoundSums.AddScaled(DenseBounds(term).Slice(first, tile.Length), weight, tile);

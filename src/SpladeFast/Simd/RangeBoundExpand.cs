@@ -31,19 +31,21 @@ public static class RangeBoundExpand
     /// For each range r = 64 w + b with bit b of presence[w] set, in increasing order: sums[r] += weight x the next
     /// byte of <paramref name="bounds"/>, with <see cref="Best"/>. Returns the bytes read (the bits set).
     /// </summary>
-    /// <exception cref="ArgumentException">A set bit lies past <paramref name="sums"/>, or <paramref name="bounds"/> holds fewer bytes than bits set.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bounds"/> holds fewer bytes than bits set.</exception>
+    /// <exception cref="IndexOutOfRangeException">A set bit lies past <paramref name="sums"/>.</exception>
     public static int AddExpanded(ReadOnlySpan<ulong> presence, ReadOnlySpan<byte> bounds, uint weight, Span<uint> sums) =>
         AddExpanded(Best, presence, bounds, weight, sums);
 
     /// <summary>The same with <paramref name="path"/> (tests and benchmarks compare paths).</summary>
-    /// <exception cref="ArgumentException">As above, or the path is not supported here.</exception>
+    /// <exception cref="ArgumentException">The path is not supported here.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bounds"/> holds fewer bytes than bits set.</exception>
     /// <exception cref="IndexOutOfRangeException">A set bit lies past <paramref name="sums"/>.</exception>
     public static unsafe int AddExpanded(VectorPath path, ReadOnlySpan<ulong> presence, ReadOnlySpan<byte> bounds, uint weight, Span<uint> sums)
     {
         if (!IsSupported(path))
             ThrowHelper.Argument(nameof(path), $"{path} is not supported by this kernel on this machine.");
         if (CountBits(presence) > bounds.Length)
-            ThrowHelper.Argument(nameof(bounds), $"{CountBits(presence)} ranges but {bounds.Length} bounds.");
+            ThrowHelper.ArgumentOutOfRange(nameof(bounds), $"{CountBits(presence)} ranges but {bounds.Length} bounds.");
         // The vector kernels take whole words while a word's 64 sums lie inside sums; the scalar loop the rest.
         var whole = presence[..Math.Min(presence.Length, sums.Length / 64)];
         ref uint destination = ref MemoryMarshal.GetReference(sums);
