@@ -360,9 +360,7 @@ public sealed unsafe class BlockMaxRanges
         }
         if (TermRangeBounds.UsesEliasFano(_bounds[term].Count, (ulong)RangeCount))
         {
-            var list = EliasFanoOf(term);
-            for (int i = 0; i < bounds.Length && list.MoveNext(); i++)
-                sums[list.Current] += weight * bounds[i];
+            AddEliasFanoBounds(term, weight, bounds, sums);
             return;
         }
         var words = SparseRangeBits(term);
@@ -373,6 +371,36 @@ public sealed unsafe class BlockMaxRanges
             // Validated (Validate): the bits set are Count, so next stays inside the bounds.
             for (ulong bits = words[w]; bits != 0 && next < bounds.Length; bits &= bits - 1)
                 sums[w * 64 + BitOperations.TrailingZeroCount(bits)] += weight * Unsafe.Add(ref bound, next++);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AddSparseBounds"/> for an Elias-Fano term, decoded in place: the i-th range is (the position of the
+    /// i-th set bit of the upper words - i) &lt;&lt; L | its L low bits, read as the u64 at the low bits' first byte
+    /// (inside the term's words for every i below its count). A damaged list may name a range past the sums, which
+    /// throws.
+    /// </summary>
+    private void AddEliasFanoBounds(int term, uint weight, ReadOnlySpan<byte> bounds, Span<uint> sums)
+    {
+        var entry = _bounds[term];
+        ulong count = entry.Count, rangeCount = (ulong)RangeCount;
+        int lowBits = TermRangeBounds.EliasFanoLowBits(count, rangeCount);
+        int lowWords = (int)TermRangeBounds.EliasFanoLowWords(count, rangeCount);
+        int upperWords = (int)TermRangeBounds.EliasFanoWords(count, rangeCount) - lowWords;
+        byte* low = _boundData + entry.Offset;
+        ulong* upper = (ulong*)low + lowWords;
+        ulong lowMask = (1ul << lowBits) - 1;
+        ref byte bound = ref MemoryMarshal.GetReference(bounds);
+        int i = 0;
+        for (int w = 0; w < upperWords; w++)
+        {
+            for (ulong bits = upper[w]; bits != 0 && i < bounds.Length; bits &= bits - 1, i++)
+            {
+                int high = w * 64 + BitOperations.TrailingZeroCount(bits) - i;
+                int bit = i * lowBits;
+                ulong lowPart = Unsafe.ReadUnaligned<ulong>(low + (bit >> 3)) >> (bit & 7) & lowMask;
+                sums[high << lowBits | (int)lowPart] += weight * Unsafe.Add(ref bound, i);
+            }
         }
     }
 
