@@ -126,6 +126,22 @@ public readonly ref struct RangePostings
             return new((int)_starts[location], location + 1 < PairCount ? (int)_starts[location + 1] : Entries.Length / RangeForwardLayout.EntryBytes);
         int position = _firstBit + (location >> TermProbe.InLineBits), rank = location & ((1 << TermProbe.InLineBits) - 1);
         int word = position >> 6;
+        if ((uint)(word + 3) < (uint)_startBits.Length)
+        {
+            // The common case without a branch on the loaded bits (a mispredicted one would wait for the miss and
+            // discard the loads issued after it): both ends within the four words from the line's first entry.
+            ref ulong first = ref Unsafe.Add(ref MemoryMarshal.GetReference(_startBits), word);
+            int c0 = BitOperations.PopCount(first & (ulong.MaxValue << position));
+            int c1 = BitOperations.PopCount(Unsafe.Add(ref first, 1));
+            int c2 = BitOperations.PopCount(Unsafe.Add(ref first, 2));
+            int c3 = BitOperations.PopCount(Unsafe.Add(ref first, 3));
+            if (rank + 1 < c0 + c1 + c2 + c3)
+            {
+                int startBit = SelectInWords(ref first, position, c0, c1, c2, rank);
+                int endBit = SelectInWords(ref first, position, c0, c1, c2, rank + 1);
+                return new((word << 6) + startBit - _firstBit, (word << 6) + endBit - _firstBit);
+            }
+        }
         ulong bits = _startBits[word] & (ulong.MaxValue << position);
         for (int count; rank >= (count = BitOperations.PopCount(bits)); rank -= count)
             bits = _startBits[++word];
@@ -135,6 +151,21 @@ public readonly ref struct RangePostings
             bits = _startBits[++word];
         int end = word << 6 | BitOperations.TrailingZeroCount(bits);
         return new(start - _firstBit, end - _firstBit);
+    }
+
+    /// <summary>
+    /// The position, from <paramref name="first"/>'s bit 0, of the <paramref name="rank"/>-th set bit of four words
+    /// from bit <paramref name="position"/> % 64 of the first on (c0 .. c2: the first three words' set bits counted
+    /// so; the four hold more than <paramref name="rank"/>), picked without branches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SelectInWords(ref ulong first, int position, int c0, int c1, int c2, int rank)
+    {
+        int past0 = rank >= c0 ? 1 : 0, past1 = rank >= c0 + c1 ? 1 : 0, past2 = rank >= c0 + c1 + c2 ? 1 : 0;
+        int index = past0 + past1 + past2;
+        int before = (c0 & -past0) + (c1 & -past1) + (c2 & -past2);
+        ulong bits = Unsafe.Add(ref first, index) & (ulong.MaxValue << (position & -(1 - past0)));
+        return (index << 6) + SelectBit(bits, rank - before);
     }
 
     /// <summary>The position of the <paramref name="rank"/>-th set bit of <paramref name="bits"/> (which has more than <paramref name="rank"/>).</summary>
