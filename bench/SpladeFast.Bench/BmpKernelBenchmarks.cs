@@ -124,4 +124,19 @@ public class BmpLayoutBenchmarks
 
     [Benchmark(OperationsPerInvoke = Queries)]
     public int Search() => SearchBenchmarks.SearchAll(_context, _queries, K, _bmp);
+
+    /// <summary>Only the range upper bounds of each query (dense rows or expanded bitmaps, u32 lists or Elias-Fano lists), what Search does before it visits a range.</summary>
+    [Benchmark(OperationsPerInvoke = Queries)]
+    public ulong RangeBounds()
+    {
+        var scratch = _context.RangeScratch;
+        ulong divisors = 0;
+        foreach (var query in _queries)
+        {
+            var terms = scratch.SetQuery(_index.Ranges!, query, _index.TermCount);
+            divisors += Algorithms.BlockMaxPruning.AddRangeBounds(_index.Ranges!, terms, scratch);
+            Array.Clear(scratch.Sums);
+        }
+        return divisors;
+    }
 }
