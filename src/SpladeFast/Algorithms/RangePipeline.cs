@@ -139,13 +139,17 @@ internal sealed class RangePipeline
                     if (postings.PairCount > 0)
                     {
                         // No branch on what was loaded: a mispredicted one would wait for its miss and discard the
-                        // loads issued after it.
+                        // loads issued after it. The terms found are gathered first (Found[matched], with matched
+                        // <= q, is read before it is overwritten), so only they pay for finding their entries.
                         for (int q = 0; q < query.Length; q++)
                         {
                             int pair = slot.Found[q];
-                            slot.Entries[matched] = (postings.EntriesOf(Math.Max(pair, 0)), query[q].Weight);
+                            slot.Found[matched] = pair;
+                            slot.Entries[matched] = (default, query[q].Weight);
                             matched += (int)((uint)~pair >> 31);
                         }
+                        for (int m = 0; m < matched; m++)
+                            slot.Entries[m].Entries = postings.EntriesOf(slot.Found[m]);
                     }
                     foreach (var (entries, _) in slot.Entries.AsSpan(0, matched))
                         postings.PrefetchEntries(entries);
@@ -164,7 +168,8 @@ internal sealed class RangePipeline
         public uint Sum;
         /// <summary>The last step taken: 0 (none), <see cref="Prefetched"/>, <see cref="Probed"/>, <see cref="Located"/>.</summary>
         public int Stage;
-        /// <summary>Per query term, its pair in the range (packed: its location, <see cref="TermProbe.Locate"/>), or -1.</summary>
+        /// <summary>Per query term, its pair in the range (packed: its location, <see cref="TermProbe.Locate"/>), or -1;
+        /// once located, the first Matched are those of the terms found.</summary>
         public int[] Found = [];
         /// <summary>Per matched query term, its entries in the range and its weight.</summary>
         public (Range Entries, uint Weight)[] Entries = [];
