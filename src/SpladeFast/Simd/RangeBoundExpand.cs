@@ -112,15 +112,7 @@ public static class RangeBoundExpand
         public static unsafe int Add(ulong presence, byte* bounds, uint weight, ref uint destination)
         {
             var mask = Vector512.Equals(Avx512BW.Shuffle(Vector512.Create(presence).AsByte(), WordByte) & BitOfByte, BitOfByte);
-            var expanded = Avx512Vbmi2.ExpandLoad(bounds, mask, Vector512<byte>.Zero);
-            var (low, high) = Vector512.Widen(expanded);
-            var (a, b) = Vector512.Widen(low);
-            var (c, d) = Vector512.Widen(high);
-            var scale = Vector512.Create(weight);
-            (Vector512.LoadUnsafe(ref destination) + a * scale).StoreUnsafe(ref destination);
-            (Vector512.LoadUnsafe(ref destination, 16) + b * scale).StoreUnsafe(ref destination, 16);
-            (Vector512.LoadUnsafe(ref destination, 32) + c * scale).StoreUnsafe(ref destination, 32);
-            (Vector512.LoadUnsafe(ref destination, 48) + d * scale).StoreUnsafe(ref destination, 48);
+            RangeBoundSums.Vector512Kernel.AddWidened(Avx512Vbmi2.ExpandLoad(bounds, mask, Vector512<byte>.Zero), weight, ref destination);
             return BitOperations.PopCount(presence);
         }
     }
