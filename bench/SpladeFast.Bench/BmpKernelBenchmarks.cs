@@ -7,13 +7,16 @@ using SpladeFast.Simd;
 namespace SpladeFast.Bench;
 
 /// <summary>
-/// The vector kernel of bmp, per path, on MS MARCO-sized shapes: adding a dense row of byte range bounds to the
-/// sums (138,155 ranges of 64 documents).
+/// The vector kernels of bmp, per path, on MS MARCO-sized shapes (138,155 ranges of 64 documents): adding a dense
+/// row of byte range bounds to the sums (version 2), and expanding a term's range bitmap and bound bytes into them
+/// (version 3), for a term found in half the ranges.
 /// </summary>
 public class BmpKernelBenchmarks
 {
     private const int Ranges = 138_155;
     private byte[] _row = [];
+    private ulong[] _presence = [];
+    private byte[] _bounds = [];
     private uint[] _sums = [];
 
     [ParamsSource(nameof(Paths))]
@@ -26,13 +29,26 @@ public class BmpKernelBenchmarks
     {
         var random = new Random(42);
         _row = new byte[Ranges];
-        random.NextBytes(_row);
+        _presence = new ulong[(Ranges + 63) / 64];
+        for (int r = 0; r < Ranges; r++)
+        {
+            if (random.Next(2) == 0)
+                continue;
+            _row[r] = (byte)random.Next(1, 256);
+            _presence[r / 64] |= 1ul << (r % 64);
+        }
+        _bounds = [.. _row.Where(b => b != 0)];
         _sums = new uint[Ranges];
     }
 
     /// <summary>Per range: bytes of a dense row added to the sums.</summary>
     [Benchmark(OperationsPerInvoke = Ranges)]
     public void AddDenseRow() => RangeBoundSums.AddScaled(Path, _row, 300, _sums);
+
+    /// <summary>Per range: the same bounds expanded from the bitmap and bytes (Vector256 runs the Vector128 kernel).</summary>
+    [Benchmark(OperationsPerInvoke = Ranges)]
+    public int AddExpanded() =>
+        RangeBoundExpand.AddExpanded(RangeBoundExpand.IsSupported(Path) ? Path : VectorPath.Vector128, _presence, _bounds, 300, _sums);
 }
 
 /// <summary>Locating 45 query terms in a range's term set of 4,000 of BERT's 30,522 terms (one probe each).</summary>
@@ -69,9 +85,9 @@ public class TermProbeBenchmarks
 
 /// <summary>
 /// bmp over the same synthetic index (100,000 documents, ranges of 64) with its bmp data in the version 2 layout
-/// (3-byte entries, u32 pair starts, u32 sparse range lists) and in version 3's compact one (packed u16 entries and
-/// pair starts, sparse ranges as bitmaps): the scoring loop and the sparse range bounds are what differ. One
-/// operation = one query.
+/// (3-byte entries, u32 pair starts, dense rows and u32 sparse range lists) and in version 3's compact one
+/// (bit-packed entries, a pair-start bitmap, every term's ranges as a bitmap or an Elias-Fano list with one bound
+/// byte each): the lookups, the scoring loop and the range bounds are what differ. One operation = one query.
 /// </summary>
 public class BmpLayoutBenchmarks
 {
@@ -108,4 +124,19 @@ public class BmpLayoutBenchmarks
 
     [Benchmark(OperationsPerInvoke = Queries)]
     public int Search() => QueryBenchmarks.SearchAll(_context, _queries, K, _bmp);
+
+    /// <summary>Only the range upper bounds of each query (dense rows or expanded bitmaps, u32 lists or Elias-Fano lists), what Search does before it visits a range.</summary>
+    [Benchmark(OperationsPerInvoke = Queries)]
+    public ulong RangeBounds()
+    {
+        var scratch = _context.RangeScratch;
+        ulong divisors = 0;
+        foreach (var query in _queries)
+        {
+            var terms = scratch.SetQuery(_index.Ranges!, query, _index.TermCount);
+            divisors += Algorithms.BlockMaxPruning.AddRangeBounds(_index.Ranges!, terms, scratch);
+            Array.Clear(scratch.Sums);
+        }
+        return divisors;
+    }
 }

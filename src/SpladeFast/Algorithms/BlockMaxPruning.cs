@@ -1,6 +1,5 @@
 using SpladeFast.Index;
 using SpladeFast.Ingest;
-using SpladeFast.Simd;
 
 namespace SpladeFast.Algorithms;
 
@@ -203,11 +202,13 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             }
             ranges.AddSparseBounds(term.TermId, weight, sums);
         }
+        var cursors = scratch.DenseCursors.AsSpan(0, denseCount);
+        cursors.Clear();
         for (int start = 0; start < sums.Length; start += SumTileRanges)
         {
             var tile = sums.AsSpan(start, Math.Min(SumTileRanges, sums.Length - start));
-            foreach (var (term, weight) in dense.AsSpan(0, denseCount))
-                RangeBoundSums.AddScaled(ranges.DenseBounds(term).Slice(start, tile.Length), weight, tile);
+            for (int d = 0; d < denseCount; d++)
+                cursors[d] = ranges.AddDenseBounds(dense[d].Term, dense[d].Weight, start, cursors[d], tile);
         }
         return divisor;
     }
@@ -243,6 +244,9 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         /// <summary>The query's terms that keep dense range-bound rows, with their scaled weights.</summary>
         public (int Term, uint Weight)[] DenseTerms { get; private set; } = new (int, uint)[64];
 
+        /// <summary>Per dense term, the bounds its tiles have read so far (bitmap layout).</summary>
+        public int[] DenseCursors { get; private set; } = new int[64];
+
         /// <summary>The ranges scored so far, up to <see cref="SwitchCheck"/>.</summary>
         public int[] ScoredRanges { get; } = new int[SwitchCheck];
 
@@ -276,7 +280,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         {
             Ranges = ranges;
             if (_query.Length < query.Terms.Length)
-                (_query, Probes, _probeLines, DenseTerms) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new (int, uint)[query.Terms.Length]);
+                (_query, Probes, _probeLines, DenseTerms, DenseCursors) = (new QueryTerm[query.Terms.Length], new TermProbe[query.Terms.Length], new int[query.Terms.Length], new (int, uint)[query.Terms.Length], new int[query.Terms.Length]);
             int count = 0;
             foreach (var term in query.Terms)
             {

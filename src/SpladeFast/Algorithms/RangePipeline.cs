@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using SpladeFast.Format;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
@@ -7,7 +8,7 @@ namespace SpladeFast.Algorithms;
 
 /// <summary>
 /// The next ranges bmp visits, each a step further along. A visited range is cold in cache and its data is reached
-/// in three dependent steps (term-set lines, then pair starts, then entries), so each step is taken one range
+/// in three dependent steps (term-set lines, then pair starts or the pair-start bitmap, then entries), so each step is taken one range
 /// ahead of the one that needs its result and the misses of later ranges overlap the scoring of this one:
 /// <code>
 ///   while range i is scored:  i+3 prefetch its term-set lines
@@ -62,7 +63,9 @@ internal sealed class RangePipeline
         Count--;
         var postings = head.Source.Ranges.Range(head.Range);
         var matched = head.Entries.AsSpan(0, head.Matched);
-        return postings.IsPacked ? ScorePacked(postings.PackedEntries, postings.DocBits, matched, scores) : Score(postings.Entries, matched, scores);
+        return postings.IsPacked
+            ? ScorePacked(postings.PackedEntries, postings.FirstEntryBit, postings.EntryBits, postings.DocBits, matched, scores)
+            : Score(postings.Entries, matched, scores);
     }
 
     /// <summary>scores[document] += weight x impact over 3-byte entries (RangeForward); returns the entries read.</summary>
@@ -79,17 +82,26 @@ internal sealed class RangePipeline
         return read;
     }
 
-    /// <summary>The same over packed 16-bit entries, impact &lt;&lt; docBits | document offset (RangeForwardPacked).</summary>
-    private static long ScorePacked(ReadOnlySpan<ushort> data, int docBits, ReadOnlySpan<(Range Entries, uint Weight)> matched, Span<long> scores)
+    /// <summary>The same over bit-packed entries, impact &lt;&lt; docBits | document offset (RangeForwardPacked), entry e
+    /// read as the u32 at byte (firstBit + e x entryBits) / 8 (the bytes run at least 3 past the last entry's).</summary>
+    private static long ScorePacked(ReadOnlySpan<byte> data, int firstBit, int entryBits, int docBits,
+        ReadOnlySpan<(Range Entries, uint Weight)> matched, Span<long> scores)
     {
         long read = 0;
         int documentMask = (1 << docBits) - 1;
+        uint entryMask = (1u << entryBits) - 1;
+        ref byte bytes = ref MemoryMarshal.GetReference(data);
         foreach (var (entries, weight) in matched)
         {
-            var pairEntries = data[entries];
-            foreach (ushort entry in pairEntries)
-                scores[entry & documentMask] += (long)weight * (uint)(entry >> docBits);
-            read += pairEntries.Length;
+            int bit = firstBit + entries.Start.Value * entryBits, end = firstBit + entries.End.Value * entryBits;
+            if (end > bit && (uint)((end - entryBits) >> 3) + sizeof(uint) > (uint)data.Length)
+                ThrowHelper.ArgumentOutOfRange(nameof(matched), "A pair's entries lie past the range's.");
+            for (; bit < end; bit += entryBits)
+            {
+                uint entry = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, bit >> 3)) >> (bit & 7) & entryMask;
+                scores[(int)entry & documentMask] += (long)weight * (entry >> docBits);
+            }
+            read += entries.End.Value - entries.Start.Value;
         }
         return read;
     }
@@ -112,9 +124,10 @@ internal sealed class RangePipeline
                     var postings = ranges.Range(slot.Range);
                     var termSet = postings.TermSet;
                     var found = slot.Found.AsSpan(0, probes.Length);
+                    bool packed = postings.IsPacked;
                     for (int q = 0; q < probes.Length; q++)
                     {
-                        found[q] = probes[q].Find(termSet);
+                        found[q] = packed ? probes[q].Locate(termSet) : probes[q].Find(termSet);
                         postings.PrefetchStart(found[q]);
                     }
                     break;
@@ -126,13 +139,17 @@ internal sealed class RangePipeline
                     if (postings.PairCount > 0)
                     {
                         // No branch on what was loaded: a mispredicted one would wait for its miss and discard the
-                        // loads issued after it.
+                        // loads issued after it. The terms found are gathered first (Found[matched], with matched
+                        // <= q, is read before it is overwritten), so only they pay for finding their entries.
                         for (int q = 0; q < query.Length; q++)
                         {
                             int pair = slot.Found[q];
-                            slot.Entries[matched] = (postings.EntriesOf(Math.Max(pair, 0)), query[q].Weight);
+                            slot.Found[matched] = pair;
+                            slot.Entries[matched] = (default, query[q].Weight);
                             matched += (int)((uint)~pair >> 31);
                         }
+                        for (int m = 0; m < matched; m++)
+                            slot.Entries[m].Entries = postings.EntriesOf(slot.Found[m]);
                     }
                     foreach (var (entries, _) in slot.Entries.AsSpan(0, matched))
                         postings.PrefetchEntries(entries);
@@ -151,7 +168,8 @@ internal sealed class RangePipeline
         public uint Sum;
         /// <summary>The last step taken: 0 (none), <see cref="Prefetched"/>, <see cref="Probed"/>, <see cref="Located"/>.</summary>
         public int Stage;
-        /// <summary>Per query term, its pair in the range, or -1.</summary>
+        /// <summary>Per query term, its pair in the range (packed: its location, <see cref="TermProbe.Locate"/>), or -1;
+        /// once located, the first Matched are those of the terms found.</summary>
         public int[] Found = [];
         /// <summary>Per matched query term, its entries in the range and its weight.</summary>
         public (Range Entries, uint Weight)[] Entries = [];

@@ -5,9 +5,9 @@ namespace SpladeFast.Build;
 
 /// <summary>
 /// Writes, per term, its byte-quantized maximum impact in every docid range it occurs in
-/// (<see cref="TermRangeBounds"/>): a dense row where that is smaller than the sparse u32 list, else the sparse
-/// ranges as a u32 list (RangeBounds, version 2) or a bitmap (RangeBoundsBitmap, version 3). Two walks over the
-/// postings (sizes, then stream) keep memory at one entry per term.
+/// (<see cref="TermRangeBounds"/>): in RangeBounds (version 2) a dense row where that is smaller than the sparse
+/// u32 list, else the list; in RangeBoundsBitmap (version 3) a bitmap of its ranges and their bounds for every term.
+/// Two walks over the postings (sizes, then stream) keep memory at one entry per term.
 /// </summary>
 public static class RangeBoundsWriter
 {
@@ -19,7 +19,7 @@ public static class RangeBoundsWriter
     /// <param name="rangeSize">Documents per docid range (at most <see cref="IndexLayout.MaxRangeSize"/>).</param>
     /// <param name="documents">The index's document count.</param>
     /// <param name="postings">The index's posting lists, in term-id order.</param>
-    /// <param name="bitmaps">Whether sparse ranges are bitmaps (RangeBoundsBitmap) rather than u32 lists (RangeBounds).</param>
+    /// <param name="bitmaps">Whether to write RangeBoundsBitmap (every term a bitmap) rather than RangeBounds (dense rows and u32 lists).</param>
     public static void Write(Stream section, int rangeSize, int documents, InvertedLists postings, ReadOnlySpan<TermEntry> termEntries, bool bitmaps = true)
     {
         int rangeCount = (documents + rangeSize - 1) / rangeSize;
@@ -37,12 +37,12 @@ public static class RangeBoundsWriter
                 ranges += range != previous ? 1u : 0u;
                 previous = range;
             }
-            // The same terms are dense in both layouts, so the same terms take the vector path.
-            bool dense = (long)ranges * SparseEntryBytes >= rangeCount;
+            bool dense = !bitmaps && (long)ranges * TermRangeBounds.DenseShare >= rangeCount;
             if (!dense)
                 dataLength = (dataLength + (ulong)alignment - 1) & ~((ulong)alignment - 1); // the ranges are u32s or u64 words
             terms[t] = new TermRangeBounds { Count = dense ? TermRangeBounds.Dense : ranges, MaxImpact = termEntries[t].MaxImpact, Offset = dataLength };
-            dataLength += dense ? (ulong)rangeCount : bitmaps ? (ulong)rangeWords * sizeof(ulong) + ranges : (ulong)ranges * SparseEntryBytes;
+            dataLength += dense ? (ulong)rangeCount
+                : bitmaps ? RangeWords(ranges, rangeCount) * sizeof(ulong) + ranges : (ulong)ranges * SparseEntryBytes;
         }
 
         Span<byte> header = stackalloc byte[TermRangeBounds.HeaderSize];
@@ -88,12 +88,18 @@ public static class RangeBoundsWriter
             }
             else if (bitmaps)
             {
+                ulong words = RangeWords((uint)listRanges.Count, rangeCount);
                 Array.Clear(bits);
-                foreach (uint range in listRanges)
-                    bits[range / 64] |= 1ul << (int)(range % 64);
-                output.Write(MemoryMarshal.AsBytes(bits.AsSpan()));
+                if (TermRangeBounds.UsesEliasFano((ulong)listRanges.Count, (ulong)rangeCount))
+                    FillEliasFano(CollectionsMarshal.AsSpan(listRanges), rangeCount, bits.AsSpan(0, (int)words));
+                else
+                {
+                    foreach (uint range in listRanges)
+                        bits[range / 64] |= 1ul << (int)(range % 64);
+                }
+                output.Write(MemoryMarshal.AsBytes(bits.AsSpan(0, (int)words)));
                 output.Write(CollectionsMarshal.AsSpan(listBounds));
-                written = terms[t].Offset + (ulong)rangeWords * sizeof(ulong) + (ulong)listRanges.Count;
+                written = terms[t].Offset + words * sizeof(ulong) + (ulong)listRanges.Count;
             }
             else
             {
@@ -101,6 +107,27 @@ public static class RangeBoundsWriter
                 output.Write(CollectionsMarshal.AsSpan(listBounds));
                 written = terms[t].Offset + (ulong)listRanges.Count * SparseEntryBytes;
             }
+        }
+    }
+
+    /// <summary>RangeBoundsBitmap: u64 words before a term's bounds, its Elias-Fano list or its bitmap.</summary>
+    private static ulong RangeWords(uint ranges, int rangeCount) => TermRangeBounds.UsesEliasFano(ranges, (ulong)rangeCount)
+        ? TermRangeBounds.EliasFanoWords(ranges, (ulong)rangeCount) : ((ulong)rangeCount + 63) / 64;
+
+    /// <summary>Writes increasing <paramref name="ranges"/> as an Elias-Fano list (<see cref="TermRangeBounds"/>) into zeroed <paramref name="words"/>.</summary>
+    private static void FillEliasFano(ReadOnlySpan<uint> ranges, int rangeCount, Span<ulong> words)
+    {
+        int lowBits = TermRangeBounds.EliasFanoLowBits((ulong)ranges.Length, (ulong)rangeCount);
+        int lowWords = (int)TermRangeBounds.EliasFanoLowWords((ulong)ranges.Length, (ulong)rangeCount);
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            ulong low = ranges[i] & ((1ul << lowBits) - 1);
+            int bit = i * lowBits;
+            words[bit / 64] |= low << (bit % 64);
+            if (bit % 64 + lowBits > 64)
+                words[bit / 64 + 1] |= low >> (64 - bit % 64);
+            int high = (int)(ranges[i] >> lowBits) + i;
+            words[lowWords + high / 64] |= 1ul << (high % 64);
         }
     }
 

@@ -177,40 +177,100 @@ public sealed class RangeForwardWriter : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)_pairStarts.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], (ulong)(_entries.Count / RangeForwardLayout.EntryBytes));
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)_termLines);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], packed ? (uint)docBits : 0);
+        int impactBits = RangeForwardLayout.ImpactBits(_maxImpact);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[28..], packed ? (ushort)docBits : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[30..], packed ? (ushort)impactBits : (ushort)0);
         section.Write(header);
         section.Write(MemoryMarshal.AsBytes(_rangePairs.AsSpan()));
         section.Write(MemoryMarshal.AsBytes(_rangeEntries.AsSpan()));
         section.Write(new byte[RangeForwardLayout.TermSetsOffset(rangeCount) - RangeForwardLayout.OffsetsEnd(rangeCount)]);
-        _termSets.CopyTo(section);
         if (!packed)
         {
+            _termSets.CopyTo(section);
             _pairStarts.CopyTo(section);
             _entries.CopyTo(section);
             return;
         }
+        WritePackedTermSets(section);
+        WriteStartBits(section);
+        WritePackedEntries(section, docBits, docBits + impactBits);
+    }
+
+    /// <summary>Packed: every entry in <paramref name="entryBits"/> bits, impact &lt;&lt; docBits | document offset, then the padding.</summary>
+    private void WritePackedEntries(Stream section, int docBits, int entryBits)
+    {
         const int Chunk = 1 << 16;
-        var starts = new uint[Chunk];
-        var packedValues = new ushort[Chunk];
-        _pairStarts.Rewind();
-        for (int read; (read = _pairStarts.Read(starts)) > 0;)
-        {
-            for (int i = 0; i < read; i++)
-                packedValues[i] = (ushort)starts[i]; // below the range's entries, at most 65,536 (CanPack)
-            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, read)));
-        }
         var entries = new byte[Chunk * RangeForwardLayout.EntryBytes];
+        var output = new byte[Chunk * sizeof(ushort) + 8];
+        ulong pending = 0; // bits not yet written, the oldest lowest
+        int pendingBits = 0;
         _entries.Rewind();
         for (int read; (read = _entries.Read(entries)) > 0;)
         {
-            int count = read / RangeForwardLayout.EntryBytes; // the column holds whole entries and the buffer a multiple of them
+            int count = read / RangeForwardLayout.EntryBytes, written = 0; // the column holds whole entries and the buffer a multiple of them
             for (int i = 0; i < count; i++)
             {
                 var entry = entries.AsSpan(i * RangeForwardLayout.EntryBytes, RangeForwardLayout.EntryBytes);
-                packedValues[i] = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(entry[1..]) << docBits | entry[0]);
+                pending |= (ulong)(BinaryPrimitives.ReadUInt16LittleEndian(entry[1..]) << docBits | entry[0]) << pendingBits;
+                for (pendingBits += entryBits; pendingBits >= 8; pendingBits -= 8, pending >>= 8)
+                    output[written++] = (byte)pending;
             }
-            section.Write(MemoryMarshal.AsBytes(packedValues.AsSpan(0, count)));
+            section.Write(output.AsSpan(0, written));
         }
+        if (pendingBits > 0)
+            section.Write([(byte)pending]);
+        section.Write(new byte[RangeForwardLayout.PackedPadding]);
+    }
+
+    /// <summary>Packed: each term-set line's top 16 bits become the range's entries before the line's first pair
+    /// (the pair start of its rank, or the range's entries past its last pair).</summary>
+    private void WritePackedTermSets(Stream section)
+    {
+        var lines = new ulong[_termLines * RangeForwardLayout.LineWords];
+        var starts = new uint[RangeForwardLayout.MaxPackedRangeEntries];
+        _termSets.Rewind();
+        _pairStarts.Rewind();
+        for (int r = 0; r + 1 < _rangePairs.Length; r++)
+        {
+            _termSets.Read(lines);
+            int pairs = _pairStarts.Read(starts.AsSpan(0, (int)(_rangePairs[r + 1] - _rangePairs[r])));
+            ulong entries = _rangeEntries[r + 1] - _rangeEntries[r]; // at most 65,535 (CanPack)
+            for (int word = RangeForwardLayout.LineWords - 1; word < lines.Length; word += RangeForwardLayout.LineWords)
+            {
+                int rank = (int)(lines[word] >> 48);
+                ulong before = rank < pairs ? starts[rank] : entries;
+                lines[word] = lines[word] & ((1ul << 48) - 1) | before << 48;
+            }
+            section.Write(MemoryMarshal.AsBytes(lines.AsSpan()));
+        }
+    }
+
+    /// <summary>Packed: the pair-start bitmap, one bit per entry of the section, set where a pair starts, then the final bit.</summary>
+    private void WriteStartBits(Stream section)
+    {
+        ulong entryCount = (ulong)(_entries.Count / RangeForwardLayout.EntryBytes);
+        var words = new ulong[1 << 13];
+        ulong firstWord = 0; // the bitmap's word words[0] is
+        void Set(ulong bit)
+        {
+            while (bit / 64 - firstWord >= (ulong)words.Length)
+            {
+                section.Write(MemoryMarshal.AsBytes(words.AsSpan()));
+                Array.Clear(words);
+                firstWord += (ulong)words.Length;
+            }
+            words[bit / 64 - firstWord] |= 1ul << (int)(bit % 64);
+        }
+        var starts = new uint[RangeForwardLayout.MaxPackedRangeEntries];
+        _pairStarts.Rewind();
+        for (int r = 0; r + 1 < _rangePairs.Length; r++)
+        {
+            int pairs = _pairStarts.Read(starts.AsSpan(0, (int)(_rangePairs[r + 1] - _rangePairs[r])));
+            foreach (uint start in starts.AsSpan(0, pairs))
+                Set(_rangeEntries[r] + start);
+        }
+        Set(entryCount);
+        section.Write(MemoryMarshal.AsBytes(words.AsSpan(0, (int)(RangeForwardLayout.StartWords(entryCount) - firstWord))));
     }
 
     /// <summary>Deletes the temporary columns.</summary>

@@ -242,12 +242,21 @@ public struct TermEntry
 /// so a term's pair is found from one cache line, its presence a bit and its rank a few popcounts: a range's
 /// query terms are located by independent loads instead of a sweep through its term list.
 /// <para>
-/// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) is the same but for three fields:
-/// the reserved u32 at 28 holds DocBits (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one
-/// document), PairStarts are u16 (a range holds at most 65,536 entries) and each entry is one u16,
-/// impact &lt;&lt; DocBits | document offset (every impact below 2^(16 - DocBits)). Entries then take 2 bytes instead of 3
-/// and pair starts 2 instead of 4; for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits
-/// hold, and a writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
+/// The packed layout (<see cref="SectionKind.RangeForwardPacked"/>, version 3) differs in four fields:
+/// <code>
+///   28 DocBits u16 (bits of a document offset: ceil(log2 RangeSize), 0 for ranges of one document)
+///   30 ImpactBits u16 (bits of the largest impact, at least 1; DocBits + ImpactBits = EntryBits, at most 16)
+///   term-set lines: the top 16 bits hold the range's entries before the line's first pair (not its pairs)
+///   .. StartBits u64[EntryCount / 64 + 1]  bit e set when entry e (counted over the whole section) starts a
+///                                         pair, and bit EntryCount set (nothing after it)
+///   .. Entries: EntryCount x EntryBits bits, impact &lt;&lt; DocBits | document offset, entry e from bit
+///                                         e x EntryBits (little-endian bit order), then 4 zero bytes
+/// </code>
+/// A term's entries start at the k-th set bit from the line's value (k: its rank inside the line, found with the
+/// same popcounts) and end at the next set bit: 1 bit per entry instead of 4 bytes per pair, and an entry takes
+/// EntryBits bits (15 for SPLADE's impacts below 512 and ranges of 64 documents) instead of 3 bytes. A range holds at most 65,535 entries (the line values are u16) and every impact is below
+/// 2^(16 - DocBits); for SPLADE's impacts (x100, below 1,024) and ranges of 64 documents both limits hold, and a
+/// writer whose data exceeds either writes <see cref="SectionKind.RangeForward"/> instead.
 /// </para>
 /// </summary>
 public static class RangeForwardLayout
@@ -262,10 +271,19 @@ public static class RangeForwardLayout
     public const int TermsPerLine = 496;
     /// <summary>Bytes of an entry: document offset u8, impact u16.</summary>
     public const int EntryBytes = 3;
-    /// <summary>Bytes of a packed entry: impact &lt;&lt; DocBits | document offset, one u16.</summary>
-    public const int PackedEntryBytes = 2;
-    /// <summary>The most entries a packed range may hold: its pair starts are u16.</summary>
-    public const int MaxPackedRangeEntries = ushort.MaxValue + 1;
+    /// <summary>Zero bytes after the packed entries: an entry is read as the u32 at its first bit's byte.</summary>
+    public const int PackedPadding = 4;
+
+    /// <summary>Bytes of <paramref name="entryCount"/> packed entries of <paramref name="entryBits"/> bits and the padding.</summary>
+    public static ulong PackedEntriesBytes(ulong entryCount, int entryBits) => (entryCount * (ulong)entryBits + 7) / 8 + PackedPadding;
+
+    /// <summary>Bits of the impact in a packed entry for impacts up to <paramref name="maxImpact"/>: its bit length, at least 1.</summary>
+    public static int ImpactBits(uint maxImpact) => Math.Max(1, 32 - BitOperations.LeadingZeroCount(maxImpact));
+    /// <summary>The most entries a packed range may hold: its term-set lines count them in 16 bits.</summary>
+    public const int MaxPackedRangeEntries = ushort.MaxValue;
+
+    /// <summary>u64 words of a packed section's pair-start bitmap: one bit per entry and the final bit.</summary>
+    public static ulong StartWords(ulong entryCount) => entryCount / 64 + 1;
 
     /// <summary>Bits of a document offset in a packed entry for ranges of <paramref name="rangeSize"/> documents: ceil(log2 rangeSize).</summary>
     public static int DocBits(int rangeSize) => rangeSize <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)rangeSize - 1);
@@ -294,18 +312,41 @@ public static class RangeForwardLayout
 ///   dense row:   u8[RangeCount]
 ///   sparse list: Range u32[Count] then q u8[Count]   (ranges increasing)
 /// </code>
-/// The RangeBoundsBitmap section (version 3) is the same but for the sparse list, which becomes a bitmap of the
-/// term's ranges (ceil(RangeCount / 64) u64 words, bit r % 64 of word r / 64 set for range r, Count bits set) then
-/// q u8[Count] in range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count, the
-/// same bounds. Terms are dense in both when 5 x Count &gt;= RangeCount, so the same terms take the vector path.
+/// The RangeBoundsBitmap section (version 3) keeps every term, dense or not, as a bitmap of its ranges
+/// (ceil(RangeCount / 64) u64 words, bit r % 64 of word r / 64 set for range r, Count bits set) then q u8[Count] in
+/// range order, at an 8-byte aligned offset: RangeCount / 8 + Count bytes instead of 5 x Count for a sparse term
+/// and RangeCount for a dense row, the same bounds. The terms with 5 x Count &gt;= RangeCount (<see cref="DenseShare"/>)
+/// are dense rows in version 2 and expanded a tile at a time with vector code in version 3, so the same terms take
+/// the vector path. A sparse term whose ranges take fewer words as an Elias-Fano list (<see cref="UsesEliasFano"/>,
+/// decided from Count and RangeCount alone) keeps them so instead of the bitmap: L = floor(log2(RangeCount / Count))
+/// low bits of each range packed in LowWords u64 words (range i's at bit i x L), then its high part r &gt;&gt; L in
+/// unary, bit (r &gt;&gt; L) + i of UpperWords u64 words set for the i-th range r; then q u8[Count] as before.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 16)]
 public struct TermRangeBounds
 {
     /// <summary>Bytes of the section header before the <see cref="TermRangeBounds"/> entries.</summary>
     public const int HeaderSize = 24;
-    /// <summary><see cref="Count"/> of a term kept as a dense row.</summary>
+    /// <summary><see cref="Count"/> of a term kept as a dense row (version 2).</summary>
     public const uint Dense = uint.MaxValue;
+    /// <summary>A term found in at least 1 / DenseShare of the ranges takes the vector path (a dense row in version 2).</summary>
+    public const int DenseShare = 5;
+
+    /// <summary>Bitmap layout: whether a term of <paramref name="count"/> ranges keeps them as an Elias-Fano list:
+    /// a sparse term (count x <see cref="DenseShare"/> &lt; <paramref name="rangeCount"/>) whose list takes fewer words
+    /// than the bitmap.</summary>
+    public static bool UsesEliasFano(ulong count, ulong rangeCount) =>
+        count > 0 && count * DenseShare < rangeCount && EliasFanoWords(count, rangeCount) < (rangeCount + 63) / 64;
+
+    /// <summary>Elias-Fano: low bits per range, floor(log2(rangeCount / count)).</summary>
+    public static int EliasFanoLowBits(ulong count, ulong rangeCount) => BitOperations.Log2(rangeCount / count);
+
+    /// <summary>Elias-Fano: u64 words of the low bits.</summary>
+    public static ulong EliasFanoLowWords(ulong count, ulong rangeCount) => (count * (ulong)EliasFanoLowBits(count, rangeCount) + 63) / 64;
+
+    /// <summary>Elias-Fano: u64 words of both parts, the low bits then the unary high parts (count + ((rangeCount - 1) &gt;&gt; L) + 1 bits).</summary>
+    public static ulong EliasFanoWords(ulong count, ulong rangeCount) =>
+        EliasFanoLowWords(count, rangeCount) + (count + ((rangeCount - 1) >> EliasFanoLowBits(count, rangeCount)) + 1 + 63) / 64;
 
     /// <summary>Ranges in the sparse list, or <see cref="Dense"/>.</summary>
     [FieldOffset(0)] public uint Count;

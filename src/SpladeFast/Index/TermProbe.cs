@@ -36,12 +36,31 @@ public readonly struct TermProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ReadOnlySpan<ulong> termSet)
     {
+        var (lineValue, inLine, present) = Probe(termSet);
+        return (lineValue + inLine) | (present - 1);
+    }
+
+    /// <summary>
+    /// Packed layout (<see cref="SectionKind.RangeForwardPacked"/>): where the term's entries are found, or -1 when
+    /// the range lacks it: the line's stored value (the entries of the range before the line's first pair) &lt;&lt;
+    /// <see cref="InLineBits"/> | the term's rank among the line's terms, for <see cref="RangePostings.EntriesOf"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Locate(ReadOnlySpan<ulong> termSet)
+    {
+        var (lineValue, inLine, present) = Probe(termSet);
+        return (lineValue << InLineBits | inLine) | (present - 1);
+    }
+
+    /// <summary>The term's line's top 16 bits, the line's terms before it (eight masked popcounts) and whether it is present (1 or 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (int LineValue, int InLine, int Present) Probe(ReadOnlySpan<ulong> termSet)
+    {
         if ((uint)(_lineStart + RangeForwardLayout.LineWords) > (uint)termSet.Length)
             ThrowHelper.ArgumentOutOfRange(nameof(termSet), "The term lies beyond the range's term set.");
         ref ulong line = ref Unsafe.Add(ref MemoryMarshal.GetReference(termSet), _lineStart);
         ref ulong below = ref Unsafe.AsRef(in _below[0]);
-        int rank = (int)(Unsafe.Add(ref line, 7) >> 48)
-            + BitOperations.PopCount(line & below)
+        int inLine = BitOperations.PopCount(line & below)
             + BitOperations.PopCount(Unsafe.Add(ref line, 1) & Unsafe.Add(ref below, 1))
             + BitOperations.PopCount(Unsafe.Add(ref line, 2) & Unsafe.Add(ref below, 2))
             + BitOperations.PopCount(Unsafe.Add(ref line, 3) & Unsafe.Add(ref below, 3))
@@ -49,9 +68,11 @@ public readonly struct TermProbe
             + BitOperations.PopCount(Unsafe.Add(ref line, 5) & Unsafe.Add(ref below, 5))
             + BitOperations.PopCount(Unsafe.Add(ref line, 6) & Unsafe.Add(ref below, 6))
             + BitOperations.PopCount(Unsafe.Add(ref line, 7) & Unsafe.Add(ref below, 7));
-        int present = (int)(Unsafe.Add(ref line, _word) >> _bit) & 1;
-        return rank | (present - 1);
+        return ((int)(Unsafe.Add(ref line, 7) >> 48), inLine, (int)(Unsafe.Add(ref line, _word) >> _bit) & 1);
     }
+
+    /// <summary>Bits of a <see cref="Locate"/> result that hold the term's rank inside its line (below 496).</summary>
+    public const int InLineBits = 9;
 
     /// <summary>Per word of the line, the bits that come before the term.</summary>
     [InlineArray(RangeForwardLayout.LineWords)]

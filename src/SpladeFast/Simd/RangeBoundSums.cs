@@ -64,14 +64,19 @@ public static class RangeBoundSums
         static abstract void AddScaled(ref byte source, uint weight, ref uint destination);
     }
 
-    private readonly struct Vector512Kernel : IKernel
+    internal readonly struct Vector512Kernel : IKernel
     {
         public static int Bytes => Vector512<byte>.Count;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AddScaled(ref byte source, uint weight, ref uint destination)
+        public static void AddScaled(ref byte source, uint weight, ref uint destination) =>
+            AddWidened(Vector512.LoadUnsafe(ref source), weight, ref destination);
+
+        /// <summary>destination[i] += weight x bounds[i] for the 64 bytes of <paramref name="bounds"/> (also the expand kernel's last step).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void AddWidened(Vector512<byte> bounds, uint weight, ref uint destination)
         {
-            var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref source));
+            var (low, high) = Vector512.Widen(bounds);
             var (a, b) = Vector512.Widen(low);
             var (c, d) = Vector512.Widen(high);
             var scale = Vector512.Create(weight);

@@ -169,19 +169,25 @@ public class CorruptionTests
         long pairs = BitConverter.ToInt64(bytes, (int)section.Offset + 8), entries = BitConverter.ToInt64(bytes, (int)section.Offset + 16);
         int termLines = BitConverter.ToInt32(bytes, (int)section.Offset + 24);
         long termSets = (long)section.Offset + (long)RangeForwardLayout.TermSetsOffset((ulong)ranges);
-        long entryData = termSets + (long)ranges * termLines * RangeForwardLayout.LineBytes + pairs * sizeof(ushort);
+        long startBits = termSets + (long)ranges * termLines * RangeForwardLayout.LineBytes;
+        long entryData = startBits + (long)RangeForwardLayout.StartWords((ulong)entries) * sizeof(ulong);
 
         var unordered = bytes.ToArray();
         unordered[termSets] ^= 0x01; // the first range gains or loses term 0: its set no longer matches its pairs
         var above = bytes.ToArray();
-        above[entryData] = above[entryData + 1] = 255; // an impact of 8191 (above the bits of an offset in 8 documents), past the term's maximum
-        foreach (var damaged in new[] { unordered, above })
+        above[entryData] = above[entryData + 1] = 255; // the first entry's impact all ones, past its term's maximum, or the second's document out of order
+        var unstarted = bytes.ToArray();
+        unstarted[startBits] ^= 0x01; // the first range's first entry no longer starts a pair
+        var split = bytes.ToArray();
+        split[startBits] ^= 0x02; // the second entry starts a pair, or no longer does: the bits no longer count the pairs
+        foreach (var (damaged, what) in new[] { (unordered, "term"), (above, "bmp range 0 has"), (unstarted, "pair-start bitmap"), (split, "pair-start bitmap") })
         {
             using var index = SparseIndex.Open(new InMemoryStorage("damaged.sfi", damaged), verifyChecksums: false);
             var ex = Assert.Throws<IndexCorruptException>(() => index.Ranges!.Validate(index.Path));
             Assert.Contains("damaged.sfi", ex.Message);
+            Assert.Contains(what, ex.Message);
         }
-        Assert.True(entries > 0);
+        Assert.True(entries > 1 && pairs > 0);
     }
 }
 
