@@ -43,8 +43,9 @@ public sealed class ShardCatalog : IDisposable
     /// <exception cref="IOException">A live index is open for writing elsewhere, or a file cannot be read.</exception>
     public static ShardCatalog Open(string siloName, IReadOnlyList<string> filesOrDirectories, TimeSpan? flushAfter = null)
     {
-        var paths = List(filesOrDirectories);
         var liveDirectories = filesOrDirectories.Where(LiveIndex.IsLiveIndex).ToList();
+        var sources = filesOrDirectories.Where(p => !liveDirectories.Contains(p)).ToList();
+        var paths = List(sources);
         if (paths.Count + liveDirectories.Count == 0)
             throw new ArgumentException($"no index files (*.sfi) or live index directories in {string.Join(", ", filesOrDirectories)}");
         if (SameName([.. paths.Select(p => System.IO.Path.GetFileName(p)!), .. liveDirectories.Select(LiveShard.NameOf)]) is { } problem)
@@ -57,7 +58,7 @@ public sealed class ShardCatalog : IDisposable
                 opened[System.IO.Path.GetFileName(path)] = Entry.Open(path);
             foreach (string directory in liveDirectories)
                 live[LiveShard.NameOf(directory)] = LiveShard.Open(directory, flushAfter ?? TimeSpan.FromSeconds(1));
-            return new ShardCatalog(siloName, [.. filesOrDirectories.Where(p => !LiveIndex.IsLiveIndex(p))], opened, live);
+            return new ShardCatalog(siloName, sources, opened, live);
         }
         catch
         {
@@ -218,9 +219,9 @@ public sealed class ShardCatalog : IDisposable
             ? $"two shards named {twice.Key}; a shard's file name (a live shard's directory name) is its name in the cluster"
             : null;
 
-    /// <summary>The index files among the sources, directories listed; live index directories are not (they are live shards).</summary>
+    /// <summary>The index files of the file sources (live index directories left out), directories listed.</summary>
     private static List<string> List(IReadOnlyList<string> filesOrDirectories) =>
-        filesOrDirectories.Where(p => !LiveIndex.IsLiveIndex(p))
+        filesOrDirectories
             .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.sfi").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
             .Select(System.IO.Path.GetFullPath).ToList();
 
