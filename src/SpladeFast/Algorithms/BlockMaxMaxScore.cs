@@ -1,14 +1,43 @@
+using System.Numerics;
 using SpladeFast.Cursors;
+using SpladeFast.Format;
 using SpladeFast.TopK;
 
 namespace SpladeFast.Algorithms;
 
 /// <summary>
-/// BlockMax-MaxScore (Chakrabarti et al.; PISA's block_max_maxscore_query): MaxScore whose non-essential lists
-/// are first bounded by their current block maxima, so most candidates are discarded without a NextGeq.
+/// BlockMax-MaxScore (Chakrabarti et al.; PISA's block_max_maxscore_query): MaxScore whose split into essential
+/// and non-essential lists is made per window of docids from the lists' block maxima in that window, so a list
+/// that is strong somewhere but weak here stops producing candidates here, and a window no document of which can
+/// beat the threshold is skipped without decoding.
 /// </summary>
+/// <remarks>
+/// The windows are <see cref="MaxScore"/>'s (Lucene's MaxScoreBulkScorer, which also splits per window from
+/// block maxima): the window's essential lists add their postings into accumulators, then each matched document
+/// is finished on the window's non-essential lists, most promising first, while its score plus their window
+/// maxima can still beat the threshold.
+/// </remarks>
 public sealed class BlockMaxMaxScore : ISearchAlgorithm
 {
+    /// <summary>The default window: 4,096 docids (see <see cref="MaxScore.DefaultWindow"/>).</summary>
+    public const int DefaultWindow = MaxScore.DefaultWindow;
+
+    private readonly int _window;
+
+    /// <summary>BlockMax-MaxScore over windows of <see cref="DefaultWindow"/> docids.</summary>
+    public BlockMaxMaxScore() : this(DefaultWindow)
+    {
+    }
+
+    /// <summary>BlockMax-MaxScore over windows of <paramref name="window"/> docids (tests use small ones to cross many).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not 1..<see cref="DefaultWindow"/>.</exception>
+    internal BlockMaxMaxScore(int window)
+    {
+        if (window is < 1 or > DefaultWindow)
+            ThrowHelper.ArgumentOutOfRange(nameof(window), $"The window must be 1 to {DefaultWindow} docids.");
+        _window = window;
+    }
+
     /// <inheritdoc/>
     public string Name => "block_max_maxscore";
     /// <inheritdoc/>
@@ -16,55 +45,165 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
 
     /// <inheritdoc/>
     public void Search(SearchContext context) =>
-        context.DocumentsScored += Run(context.Cursors, context.Order, context.DocIds, context.Bounds, context.TopK);
+        context.DocumentsScored += Run(context.Cursors, context.Order, context.Bounds, context.WindowBounds,
+            context.WindowScores[.._window], context.WindowMatches[..((_window + 63) >> 6)], context.TopK);
 
     /// <param name="cursors">Reordered by ascending max score.</param>
-    /// <param name="docIds">Scratch of cursors + <see cref="CursorDocIds.Padding"/> slots.</param>
-    /// <param name="order">Scratch of one slot per cursor (the permutation that sorts them).</param>
+    /// <param name="order">Scratch of one slot per cursor: the sort, then each window's order.</param>
     /// <param name="prefixBounds">Scratch of one slot per cursor: the sums of the sorted cursors' max scores.</param>
+    /// <param name="windowBounds">Scratch of two slots per cursor: each list's maximum in the window, then the
+    /// sums of those in the window's order.</param>
+    /// <param name="windowScores">Scratch: one accumulator per docid of a window (its length is the window).</param>
+    /// <param name="windowMatches">Scratch: one bit per docid of the window.</param>
     /// <param name="topK">Receives the hits; its threshold may start above 0 (a safe initial threshold).</param>
-    /// <returns>The number of documents scored.</returns>
-    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<uint> docIds, Span<long> prefixBounds, TopKQueue topK)
+    /// <param name="skippedRanges">Ranges of <paramref name="rangeSize"/> docids (ascending) whose documents are
+    /// never offered: bmp already offered them, scored from its forward index, before finishing here.</param>
+    /// <param name="rangeSize">The docids per skipped range.</param>
+    /// <returns>The number of documents scored on every list.</returns>
+    public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, Span<long> windowBounds,
+        Span<long> windowScores, Span<ulong> windowMatches, TopKQueue topK, ReadOnlySpan<int> skippedRanges = default, int rangeSize = 1)
         where TCursor : struct, IBlockMaxCursor
     {
+        if (windowMatches.Length * 64 < windowScores.Length)
+            ThrowHelper.DestinationTooShort(nameof(windowMatches));
+        if (windowBounds.Length < 2 * cursors.Length)
+            ThrowHelper.DestinationTooShort(nameof(windowBounds));
+        // Scratch a failed query (damage found mid-window) may have left dirty.
+        windowScores.Clear();
+        windowMatches.Clear();
+        var maxima = windowBounds[..cursors.Length];
+        var sums = windowBounds.Slice(cursors.Length, cursors.Length);
+        // Lists non-essential over the whole collection never start a window: a document only they hold cannot enter.
         int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds, topK.Threshold);
-        CursorDocIds.Fill(cursors, docIds);
-        uint current = PruningSteps.FirstCandidate(docIds, nonEssential, cursors.Length);
         long scored = 0;
-        while (nonEssential < cursors.Length && current != PostingCursor.End)
+        while (nonEssential < cursors.Length)
         {
-            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, nonEssential, current, out uint next);
-            long threshold = topK.Threshold;
-            bool candidate = nonEssential == 0 || score + prefixBounds[nonEssential - 1] > threshold;
-            if (candidate && nonEssential > 0)
+            uint first = PostingCursor.End;
+            for (int i = nonEssential; i < cursors.Length; i++)
+                first = Math.Min(first, cursors[i].DocId);
+            if (first == PostingCursor.End)
+                break;
+            uint end = (uint)Math.Min((ulong)first + (uint)windowScores.Length, PostingCursor.End);
+            for (int i = 0; i < cursors.Length; i++)
+                maxima[i] = WindowMaximum(ref cursors[i], first, end);
+            int essential = SortWindow(maxima, order, sums, topK.Threshold);
+            if (essential < cursors.Length)
             {
-                // Tighten the non-essential bound with block maxima (skip-table reads only).
-                long blockBound = 0;
-                for (int i = nonEssential - 1; i >= 0; i--)
+                Accumulate(cursors, order[essential..], first, end, windowScores, windowMatches);
+                while (skippedRanges.Length > 0 && (long)(skippedRanges[0] + 1) * rangeSize <= first)
+                    skippedRanges = skippedRanges[1..];
+                for (int s = 0; s < skippedRanges.Length && (long)skippedRanges[s] * rangeSize < end; s++)
+                    Unmatch(skippedRanges[s], rangeSize, first, end, windowScores, windowMatches);
+                scored += FinishWindow(cursors, order[..essential], sums, first, end, windowScores, windowMatches, topK);
+            }
+            // The next window starts past this one on every list that can start it.
+            nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
+            for (int i = nonEssential; i < cursors.Length; i++)
+                cursors[i].NextGeq(end);
+        }
+        return scored;
+    }
+
+    /// <summary>An upper bound of the list's scores in [first, end): the largest block maximum of the blocks there.</summary>
+    private static long WindowMaximum<TCursor>(ref TCursor cursor, uint first, uint end)
+        where TCursor : struct, IBlockMaxCursor
+    {
+        if (cursor.DocId >= end)
+            return 0;
+        cursor.ShallowNextGeq(Math.Max(first, cursor.DocId));
+        long maximum = cursor.BlockMaxScore;
+        while (cursor.BlockLastDocId < end - 1)
+        {
+            cursor.ShallowNextGeq(cursor.BlockLastDocId + 1);
+            maximum = Math.Max(maximum, cursor.BlockMaxScore);
+        }
+        return maximum;
+    }
+
+    /// <summary>
+    /// Sorts the lists by their window maxima (ascending, into <paramref name="order"/>), fills the prefix sums and
+    /// returns the first essential position: the lists before it together cannot beat the threshold (all of them:
+    /// the window is skipped).
+    /// </summary>
+    private static int SortWindow(Span<long> maxima, Span<int> order, Span<long> sums, long threshold)
+    {
+        for (int i = 0; i < maxima.Length; i++)
+        {
+            long key = maxima[i];
+            int j = i - 1;
+            for (; j >= 0 && maxima[order[j]] > key; j--)
+                order[j + 1] = order[j];
+            order[j + 1] = i;
+        }
+        long sum = 0;
+        for (int i = 0; i < maxima.Length; i++)
+            sums[i] = sum += maxima[order[i]];
+        return PruningSteps.GrowNonEssential(sums, 0, threshold);
+    }
+
+    /// <summary>The window's essential lists add their postings into its accumulators.</summary>
+    private static void Accumulate<TCursor>(Span<TCursor> cursors, Span<int> essential, uint first, uint end,
+        Span<long> windowScores, Span<ulong> windowMatches)
+        where TCursor : struct, IBlockMaxCursor
+    {
+        foreach (int i in essential)
+        {
+            ref var cursor = ref cursors[i];
+            cursor.NextGeq(first); // a list non-essential over the collection may lag behind the window
+            PruningSteps.Accumulate(ref cursor, first, end, windowScores, windowMatches);
+        }
+    }
+
+    /// <summary>Clears the window's accumulators and match bits of the documents of one skipped range.</summary>
+    private static void Unmatch(int range, int rangeSize, uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches)
+    {
+        int from = (int)(Math.Max((long)range * rangeSize, first) - first);
+        int to = (int)(Math.Min((long)(range + 1) * rangeSize, end) - first);
+        windowScores[from..to].Clear();
+        for (int offset = from; offset < to; offset++)
+            windowMatches[offset >> 6] &= ~(1UL << offset);
+    }
+
+    /// <summary>
+    /// Finishes each matched document of the window on the non-essential lists (<paramref name="nonEssential"/>,
+    /// ascending window maxima, <paramref name="sums"/> their prefix sums), most promising first, while it can
+    /// still beat the threshold; offers those scored on every list.
+    /// </summary>
+    private static long FinishWindow<TCursor>(Span<TCursor> cursors, Span<int> nonEssential, Span<long> sums,
+        uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches, TopKQueue topK)
+        where TCursor : struct, IBlockMaxCursor
+    {
+        long scored = 0;
+        int words = (int)((end - first + 63) >> 6);
+        for (int word = 0; word < words; word++)
+        {
+            ulong matches = windowMatches[word];
+            if (matches == 0)
+                continue;
+            windowMatches[word] = 0;
+            for (; matches != 0; matches &= matches - 1)
+            {
+                int offset = (word << 6) + BitOperations.TrailingZeroCount(matches);
+                long score = windowScores[offset];
+                windowScores[offset] = 0;
+                uint current = first + (uint)offset;
+                long threshold = topK.Threshold;
+                int j = nonEssential.Length - 1;
+                for (; j >= 0 && score + sums[j] > threshold; j--)
                 {
-                    ref var cursor = ref cursors[i];
-                    cursor.ShallowNextGeq(current);
-                    blockBound += cursor.BlockMaxScore;
-                }
-                candidate = score + blockBound > threshold;
-                // Evaluate the most promising lists first; each real score replaces that list's block bound.
-                for (int i = nonEssential - 1; candidate && i >= 0; i--)
-                {
-                    ref var cursor = ref cursors[i];
-                    blockBound -= cursor.BlockMaxScore;
+                    ref var cursor = ref cursors[nonEssential[j]];
                     cursor.NextGeq(current);
                     if (cursor.DocId == current)
                         score += cursor.Score;
-                    candidate = score + blockBound > threshold;
+                }
+                // Offered only when every list was read and the score beats the threshold, as in MaxScore.
+                if (j < 0)
+                {
+                    scored++;
+                    if (score > threshold)
+                        topK.Insert(current, score);
                 }
             }
-            if (candidate)
-            {
-                scored++;
-                if (topK.Insert(current, score))
-                    nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
-            }
-            current = next;
         }
         return scored;
     }

@@ -96,7 +96,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                     scratch.ScoredRanges[visited] = range;
                 if (++visited == _switchCheck && deepK && PostingsAreCheaper(sums, divisor, topK.Threshold, visited))
                 {
-                    scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited), scratch.SkippedRanges);
+                    scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited));
                     break;
                 }
             }
@@ -124,8 +124,8 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         _switchCheck = switchCheck is >= 1 and <= SwitchCheck ? switchCheck : throw new ArgumentOutOfRangeException(nameof(switchCheck));
 
     /// <summary>
-    /// How many ranges scored from the forward index cost about as much as the accumulator pass over the same
-    /// ranges' postings (measured, docs/performance.md "bmp at a deep k").
+    /// How many ranges scored from the forward index cost about as much as reading the same ranges' postings
+    /// (measured against the accumulator pass, docs/performance.md "bmp at a deep k").
     /// </summary>
     private const int RangeCostRatio = 8;
 
@@ -151,28 +151,23 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     }
 
     /// <summary>
-    /// Completes the query term-at-a-time (the accumulator pass of ranked_or_taat) over every document outside the
-    /// ranges bmp already scored: each document reaches the top-k queue exactly once, with its full score, so the
-    /// result stays exact. Returns the documents offered.
+    /// Completes the query from the posting lists with <see cref="BlockMaxMaxScore"/>, from the threshold the
+    /// ranges scored so far reached, over every document outside those ranges: each document reaches the top-k
+    /// queue once, with its full score, so the result stays exact. Returns the documents scored.
     /// </summary>
-    private long FinishByPostings(SearchContext context, int rangeSize, ReadOnlySpan<int> scoredRanges, ulong[] skipped)
+    private long FinishByPostings(SearchContext context, int rangeSize, Span<int> scoredRanges)
     {
+        scoredRanges.Sort();
         try
         {
             context.OpenCursors();
-            RankedOrTaat.Accumulate(context.Cursors, context.Accumulators);
+            return BlockMaxMaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowBounds,
+                context.WindowScores, context.WindowMatches, context.TopK, scoredRanges, rangeSize);
         }
         catch (Exception e) when (context.IsDamage(e))
         {
-            Array.Clear(context.Accumulators);
             throw context.Damage(Format.SectionKind.Postings, Name);
         }
-        foreach (int range in scoredRanges)
-            skipped[range >> 6] |= 1UL << range;
-        long offered = RankedOrTaat.Collect(context.Accumulators, context.TopK, skipped, rangeSize);
-        foreach (int range in scoredRanges)
-            skipped[range >> 6] = 0;
-        return offered;
     }
 
     /// <summary>Ranges whose sums are completed together: 32 KiB of sums, which stay in the L1 cache while every
@@ -249,9 +244,6 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
         /// <summary>The ranges scored so far, up to <see cref="SwitchCheck"/>.</summary>
         public int[] ScoredRanges { get; } = new int[SwitchCheck];
-
-        /// <summary>One bit per range, set for the ranges a switch to the posting lists must skip; left zeroed.</summary>
-        public ulong[] SkippedRanges { get; } = new ulong[(rangeCount + 63) / 64];
 
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];

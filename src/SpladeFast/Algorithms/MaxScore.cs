@@ -78,16 +78,7 @@ public sealed class MaxScore : ISearchAlgorithm
                 break;
             uint end = (uint)Math.Min((ulong)first + (uint)windowScores.Length, PostingCursor.End);
             for (int i = nonEssential; i < cursors.Length; i++)
-            {
-                ref var cursor = ref cursors[i];
-                for (uint docId = cursor.DocId; docId < end; docId = cursor.DocId)
-                {
-                    int offset = (int)(docId - first);
-                    windowScores[offset] += cursor.Score;
-                    windowMatches[offset >> 6] |= 1UL << offset;
-                    cursor.Next();
-                }
-            }
+                PruningSteps.Accumulate(ref cursors[i], first, end, windowScores, windowMatches);
             int words = (int)((end - first + 63) >> 6);
             for (int word = 0; word < words; word++)
             {

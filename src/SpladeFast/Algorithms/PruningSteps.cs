@@ -20,6 +20,24 @@ internal static class PruningSteps
         return GrowNonEssential(prefixBounds, 0, threshold);
     }
 
+    /// <summary>
+    /// Adds the cursor's postings in [<paramref name="first"/>, <paramref name="end"/>) into the window's
+    /// accumulators and match bits (the cursor is at or after <paramref name="first"/>) and leaves it at or past
+    /// <paramref name="end"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate<TCursor>(ref TCursor cursor, uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches)
+        where TCursor : struct, IPostingCursor
+    {
+        for (uint docId = cursor.DocId; docId < end; docId = cursor.DocId)
+        {
+            int offset = (int)(docId - first);
+            windowScores[offset] += cursor.Score;
+            windowMatches[offset >> 6] |= 1UL << offset;
+            cursor.Next();
+        }
+    }
+
     /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: MaxScore's first candidate.</summary>
     public static uint FirstCandidate(Span<uint> docIds, int from, int count)
     {

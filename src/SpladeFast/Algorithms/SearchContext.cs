@@ -18,6 +18,7 @@ public sealed class SearchContext : IQuerySearcher
     private SearchHit[] _results = new SearchHit[16];
     private int[] _order = new int[64];
     private long[] _bounds = new long[64];
+    private long[] _windowBounds = new long[2 * 64];
     private uint[] _docIds = new uint[64 + CursorDocIds.Padding];
     private BlockMaxPruning.Scratch? _rangeScratch;
     private long[]? _windowScores;
@@ -43,14 +44,17 @@ public sealed class SearchContext : IQuerySearcher
     /// <summary>Scratch for algorithms: the cursors' docids, flat and padded (see <see cref="CursorDocIds"/>).</summary>
     internal Span<uint> DocIds => _docIds.AsSpan(0, _cursorCount + CursorDocIds.Padding);
 
-    /// <summary>Scratch for <see cref="MaxScore"/>: one accumulator per docid of its largest window.</summary>
+    /// <summary>Scratch for the windowed MaxScores: one accumulator per docid of its largest window.</summary>
     internal Span<long> WindowScores => _windowScores ??= new long[MaxScore.DefaultWindow];
 
-    /// <summary>Scratch for <see cref="MaxScore"/>: one bit per docid of its largest window.</summary>
+    /// <summary>Scratch for the windowed MaxScores: one bit per docid of its largest window.</summary>
     internal Span<ulong> WindowMatches => _windowMatches ??= new ulong[MaxScore.DefaultWindow / 64];
 
     /// <summary>Scratch for algorithms: one bound per cursor.</summary>
     public Span<long> Bounds => _bounds.AsSpan(0, _cursorCount);
+
+    /// <summary>Scratch for <see cref="BlockMaxMaxScore"/>: two bounds per cursor.</summary>
+    internal Span<long> WindowBounds => _windowBounds.AsSpan(0, 2 * _cursorCount);
 
     /// <summary>The query being answered.</summary>
     public QueryVector Query { get; private set; } = new("", []);
@@ -179,6 +183,7 @@ public sealed class SearchContext : IQuerySearcher
             _cursors = new BlockPostingCursor[query.Terms.Length];
             _order = new int[query.Terms.Length];
             _bounds = new long[query.Terms.Length];
+            _windowBounds = new long[2 * query.Terms.Length];
             _docIds = new uint[query.Terms.Length + CursorDocIds.Padding];
         }
         _cursorCount = 0;

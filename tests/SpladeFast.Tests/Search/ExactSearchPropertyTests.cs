@@ -37,12 +37,16 @@ public class ExactSearchPropertyTests
         Cases.Sample(c => CheckCase(c), iter: 60, threads: 1);
 
     /// <summary>
-    /// MaxScore reads its essential lists over windows of 4,096 docids, which hold these collections whole: windows
-    /// of 1 to 100 docids cross many boundaries (and k from 1 to 1000, ties, the shuffled copy, as above).
+    /// MaxScore and BlockMax-MaxScore read their essential lists over windows of 4,096 docids, which hold these
+    /// collections whole: windows of 1 to 100 docids cross many boundaries, and BlockMax-MaxScore's windows many
+    /// blocks (k from 1 to 1000, ties, the shuffled copy, as above).
     /// </summary>
     [Fact]
     public void MaxScore_over_small_windows_equals_brute_force() =>
-        Cases.Sample(c => CheckCase(c, [new MaxScore(1), new MaxScore(3), new MaxScore(64), new MaxScore(100)]), iter: 40, threads: 1);
+        Cases.Sample(c => CheckCase(c, SmallWindows(1, 3, 64, 100)), iter: 40, threads: 1);
+
+    private static ISearchAlgorithm[] SmallWindows(params int[] windows) =>
+        [.. windows.Select(w => new MaxScore(w)), .. windows.Select(w => new BlockMaxMaxScore(w))];
 
     [Fact]
     public void List_lengths_around_block_boundaries_maximal_impacts_and_ties()
@@ -60,7 +64,7 @@ public class ExactSearchPropertyTests
         foreach (int k in new[] { 1, 10, 100, 1000 })
         {
             CheckCase(new Case(documents, queries, k, 7));
-            CheckCase(new Case(documents, queries, k, 7), [new MaxScore(1), new MaxScore(64), new MaxScore(129)]);
+            CheckCase(new Case(documents, queries, k, 7), SmallWindows(1, 64, 129));
         }
     }
 
@@ -94,7 +98,7 @@ public class ExactSearchPropertyTests
         {
             var reference = new SearchContext(index);
             var expected = queries.Select(q => reference.Search(q, k, new RankedOr()).ToArray()).ToArray();
-            foreach (var algorithm in SearchAlgorithms.All.Append(new MaxScore(64)).Append(new MaxScore(1000)))
+            foreach (var algorithm in SearchAlgorithms.All.Concat(SmallWindows(64, 1000)))
             {
                 var context = new SearchContext(index);
                 for (int q = 0; q < queries.Count; q++)
