@@ -151,7 +151,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     }
 
     /// <summary>
-    /// Completes the query from the posting lists with <see cref="BlockMaxMaxScore"/>, from the threshold the
+    /// Completes the query from the posting lists with <see cref="MaxScore"/>, from the threshold the
     /// ranges scored so far reached, over every document outside those ranges: each document reaches the top-k
     /// queue once, with its full score, so the result stays exact. Returns the documents scored.
     /// </summary>
@@ -161,8 +161,8 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
         try
         {
             context.OpenCursors();
-            return BlockMaxMaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowBounds,
-                context.WindowScores, context.WindowMatches, context.TopK, scoredRanges, rangeSize);
+            return MaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowScores, context.WindowMatches,
+                context.TopK, scoredRanges, rangeSize);
         }
         catch (Exception e) when (context.IsDamage(e))
         {

@@ -57,9 +57,12 @@ public sealed class MaxScore : ISearchAlgorithm
     /// <param name="windowScores">Scratch: one accumulator per docid of a window (its length is the window).</param>
     /// <param name="windowMatches">Scratch: one bit per docid of the window.</param>
     /// <param name="topK">Receives the hits; its threshold may start above 0 (a safe initial threshold).</param>
+    /// <param name="skippedRanges">Ranges of <paramref name="rangeSize"/> docids (ascending) whose documents are
+    /// never offered: bmp already offered them, scored from its forward index, before finishing here.</param>
+    /// <param name="rangeSize">The docids per skipped range.</param>
     /// <returns>The number of documents scored on every list.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, Span<long> windowScores,
-        Span<ulong> windowMatches, TopKQueue topK)
+        Span<ulong> windowMatches, TopKQueue topK, ReadOnlySpan<int> skippedRanges = default, int rangeSize = 1)
         where TCursor : struct, IPostingCursor
     {
         if (windowMatches.Length * 64 < windowScores.Length)
@@ -79,6 +82,10 @@ public sealed class MaxScore : ISearchAlgorithm
             uint end = (uint)Math.Min((ulong)first + (uint)windowScores.Length, PostingCursor.End);
             for (int i = nonEssential; i < cursors.Length; i++)
                 PruningSteps.Accumulate(ref cursors[i], first, end, windowScores, windowMatches);
+            while (skippedRanges.Length > 0 && (long)(skippedRanges[0] + 1) * rangeSize <= first)
+                skippedRanges = skippedRanges[1..];
+            for (int s = 0; s < skippedRanges.Length && (long)skippedRanges[s] * rangeSize < end; s++)
+                Unmatch(skippedRanges[s], rangeSize, first, end, windowScores, windowMatches);
             int words = (int)((end - first + 63) >> 6);
             for (int word = 0; word < words; word++)
             {
@@ -114,5 +121,15 @@ public sealed class MaxScore : ISearchAlgorithm
             nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
         }
         return scored;
+    }
+
+    /// <summary>Clears the window's accumulators and match bits of the documents of one skipped range.</summary>
+    private static void Unmatch(int range, int rangeSize, uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches)
+    {
+        int from = (int)(Math.Max((long)range * rangeSize, first) - first);
+        int to = (int)(Math.Min((long)(range + 1) * rangeSize, end) - first);
+        windowScores[from..to].Clear();
+        for (int offset = from; offset < to; offset++)
+            windowMatches[offset >> 6] &= ~(1UL << offset);
     }
 }
