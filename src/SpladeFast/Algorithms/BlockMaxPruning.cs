@@ -1,3 +1,4 @@
+using SpladeFast.Cursors;
 using SpladeFast.Index;
 using SpladeFast.Ingest;
 
@@ -96,7 +97,7 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
                     scratch.ScoredRanges[visited] = range;
                 if (++visited == _switchCheck && deepK && PostingsAreCheaper(sums, divisor, topK.Threshold, visited))
                 {
-                    scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited));
+                    scored += FinishByPostings(context, ranges.RangeSize, scratch.ScoredRanges.AsSpan(0, visited), scratch.SkippedRanges);
                     break;
                 }
             }
@@ -119,13 +120,19 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     /// <summary>bmp as the registry and the CLI run it.</summary>
     public BlockMaxPruning() : this(SwitchCheck) { }
 
+    private readonly double _maxEssentialPostingsPerDocument = MaxEssentialPostingsPerDocument;
+
     /// <summary>For tests: decide after <paramref name="switchCheck"/> ranges (at most <see cref="SwitchCheck"/>), so small collections switch too.</summary>
     internal BlockMaxPruning(int switchCheck) =>
         _switchCheck = switchCheck is >= 1 and <= SwitchCheck ? switchCheck : throw new ArgumentOutOfRangeException(nameof(switchCheck));
 
+    /// <summary>For tests: as <see cref="BlockMaxPruning(int)"/>, finishing by MaxScore below <paramref name="maxEssentialPostingsPerDocument"/> (0: never).</summary>
+    internal BlockMaxPruning(int switchCheck, double maxEssentialPostingsPerDocument) : this(switchCheck) =>
+        _maxEssentialPostingsPerDocument = maxEssentialPostingsPerDocument;
+
     /// <summary>
-    /// How many ranges scored from the forward index cost about as much as reading the same ranges' postings
-    /// (measured against the accumulator pass, docs/performance.md "bmp at a deep k").
+    /// How many ranges scored from the forward index cost about as much as the accumulator pass over the same
+    /// ranges' postings (measured, docs/performance.md "bmp at a deep k").
     /// </summary>
     private const int RangeCostRatio = 8;
 
@@ -151,23 +158,60 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     }
 
     /// <summary>
-    /// Completes the query from the posting lists with <see cref="MaxScore"/>, from the threshold the
-    /// ranges scored so far reached, over every document outside those ranges: each document reaches the top-k
-    /// queue once, with its full score, so the result stays exact. Returns the documents scored.
+    /// Completes the query from the posting lists over every document outside the ranges bmp already scored, from
+    /// the threshold those ranges reached: each document reaches the top-k queue once, with its full score, so the
+    /// result stays exact. Returns the documents scored.
     /// </summary>
-    private long FinishByPostings(SearchContext context, int rangeSize, Span<int> scoredRanges)
+    /// <remarks>
+    /// Two ways, chosen per query by the postings of the lists the threshold leaves essential. Fewer than
+    /// <see cref="MaxEssentialPostingsPerDocument"/> per document: <see cref="MaxScore"/>, whose work follows those
+    /// postings. More: the accumulator pass of ranked_or_taat (every posting added, then one pass over the
+    /// documents), since MaxScore would then finish nearly every document on the other lists too.
+    /// </remarks>
+    private long FinishByPostings(SearchContext context, int rangeSize, Span<int> scoredRanges, ulong[] skipped)
     {
-        scoredRanges.Sort();
         try
         {
             context.OpenCursors();
-            return MaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowScores, context.WindowMatches,
-                context.TopK, scoredRanges, rangeSize);
+            if (EssentialPostings(context.Cursors, context.Order, context.TopK.Threshold) < _maxEssentialPostingsPerDocument * context.Index.DocumentCount)
+            {
+                scoredRanges.Sort();
+                return MaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowScores, context.WindowMatches,
+                    context.TopK, scoredRanges, rangeSize);
+            }
+            RankedOrTaat.Accumulate(context.Cursors, context.Accumulators);
         }
         catch (Exception e) when (context.IsDamage(e))
         {
+            Array.Clear(context.Accumulators);
             throw context.Damage(Format.SectionKind.Postings, Name);
         }
+        foreach (int range in scoredRanges)
+            skipped[range >> 6] |= 1UL << range;
+        long offered = RankedOrTaat.Collect(context.Accumulators, context.TopK, skipped, rangeSize);
+        foreach (int range in scoredRanges)
+            skipped[range >> 6] = 0;
+        return offered;
+    }
+
+    /// <summary>
+    /// The crossover of <see cref="FinishByPostings"/>'s two ways, between real SPLADE++ queries (0.17 essential
+    /// postings per document at 1M, where MaxScore is 1.4x faster) and the synthetic ones (1.3, where the
+    /// accumulator pass is 1.2-1.5x faster); docs/performance.md, "bmp's deep-k finish".
+    /// </summary>
+    private const double MaxEssentialPostingsPerDocument = 0.5;
+
+    /// <summary>The postings of the lists that are essential at <paramref name="threshold"/> (MaxScore's split).</summary>
+    private static long EssentialPostings(Span<BlockPostingCursor> cursors, Span<int> order, long threshold)
+    {
+        CursorOrder.ByMaxScore(cursors, order);
+        long bound = 0, postings = 0;
+        foreach (int i in order)
+        {
+            if ((bound += cursors[i].MaxScore) > threshold)
+                postings += cursors[i].PostingCount;
+        }
+        return postings;
     }
 
     /// <summary>Ranges whose sums are completed together: 32 KiB of sums, which stay in the L1 cache while every
@@ -244,6 +288,9 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
 
         /// <summary>The ranges scored so far, up to <see cref="SwitchCheck"/>.</summary>
         public int[] ScoredRanges { get; } = new int[SwitchCheck];
+
+        /// <summary>One bit per range, set for the ranges a switch to the accumulator pass must skip; left zeroed.</summary>
+        public ulong[] SkippedRanges { get; } = new ulong[(rangeCount + 63) / 64];
 
         /// <summary>One zeroed score per document of a range; left zeroed.</summary>
         public long[] Scores { get; } = new long[Format.IndexLayout.MaxRangeSize];

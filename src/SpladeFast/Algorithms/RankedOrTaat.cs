@@ -18,7 +18,7 @@ public sealed class RankedOrTaat : ISearchAlgorithm
     public void Search(SearchContext context)
     {
         Accumulate(context.Cursors, context.Accumulators);
-        context.DocumentsScored += Collect(context.Accumulators, context.TopK);
+        context.DocumentsScored += Collect(context.Accumulators, context.TopK, skippedRanges: [], rangeSize: 1);
     }
 
     /// <summary>Adds every posting's score into its document's accumulator, exhausting the cursors.</summary>
@@ -32,10 +32,11 @@ public sealed class RankedOrTaat : ISearchAlgorithm
     }
 
     /// <summary>
-    /// Offers every document with a non-zero accumulator to <paramref name="topK"/> and zeroes all accumulators.
-    /// Returns the documents offered.
+    /// Offers every document with a non-zero accumulator to <paramref name="topK"/>, except those of the ranges
+    /// (docid / <paramref name="rangeSize"/>) whose bit is set in <paramref name="skippedRanges"/> (already
+    /// offered by bmp), and zeroes all accumulators. Returns the documents offered.
     /// </summary>
-    internal static long Collect(long[] accumulators, TopKQueue topK)
+    internal static long Collect(long[] accumulators, TopKQueue topK, ReadOnlySpan<ulong> skippedRanges, int rangeSize)
     {
         long scored = 0;
         for (int doc = 0; doc < accumulators.Length; doc++)
@@ -44,6 +45,8 @@ public sealed class RankedOrTaat : ISearchAlgorithm
             if (score == 0)
                 continue;
             accumulators[doc] = 0;
+            if (skippedRanges.Length != 0 && (skippedRanges[doc / rangeSize >> 6] & 1UL << (doc / rangeSize)) != 0)
+                continue;
             topK.Insert((uint)doc, score);
             scored++;
         }

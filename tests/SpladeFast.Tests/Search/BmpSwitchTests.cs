@@ -7,7 +7,8 @@ namespace SpladeFast.Tests.Search;
 
 /// <summary>
 /// bmp finishing a query from the posting lists once it judges the ranges left too many: the combined answer must
-/// be ranked_or's exactly. The switch is forced early (after 1 to 3 ranges) so small collections take it.
+/// be ranked_or's exactly, whether the query is finished by the accumulator pass or by MaxScore. The switch is
+/// forced early (after 1 to 3 ranges) so small collections take it.
 /// </summary>
 public class BmpSwitchTests
 {
@@ -42,10 +43,14 @@ public class BmpSwitchTests
                     var expected = context.Search(query, c.K, SearchAlgorithms.Get("ranked_or")).ToArray();
                     foreach (int switchCheck in new[] { 1, 2, 3 })
                     {
-                        var actual = context.Search(query, c.K, new BlockMaxPruning(switchCheck)).ToArray();
-                        Assert.Equal(expected, actual);
-                        if (context.Cursors.Length > 0) // bmp opens cursors only when it switches
-                            switched++;
+                        // Finishing by the accumulator pass always, by MaxScore always, and as chosen.
+                        foreach (double crossover in new[] { 0, double.PositiveInfinity, 0.5 })
+                        {
+                            var actual = context.Search(query, c.K, new BlockMaxPruning(switchCheck, crossover)).ToArray();
+                            Assert.Equal(expected, actual);
+                            if (context.Cursors.Length > 0) // bmp opens cursors only when it switches
+                                switched++;
+                        }
                     }
                 }
             }
