@@ -1,4 +1,3 @@
-using System.Numerics;
 using SpladeFast.Cursors;
 using SpladeFast.Format;
 using SpladeFast.TopK;
@@ -31,12 +30,7 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
 
     /// <summary>BlockMax-MaxScore over windows of <paramref name="window"/> docids (tests use small ones to cross many).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not 1..<see cref="DefaultWindow"/>.</exception>
-    internal BlockMaxMaxScore(int window)
-    {
-        if (window is < 1 or > DefaultWindow)
-            ThrowHelper.ArgumentOutOfRange(nameof(window), $"The window must be 1 to {DefaultWindow} docids.");
-        _window = window;
-    }
+    internal BlockMaxMaxScore(int window) => _window = MaxScore.CheckWindow(window);
 
     /// <inheritdoc/>
     public string Name => "block_max_maxscore";
@@ -87,7 +81,8 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
             if (essential < cursors.Length)
             {
                 Accumulate(cursors, order[essential..], first, end, windowScores, windowMatches);
-                scored += FinishWindow(cursors, order[..essential], sums, first, end, windowScores, windowMatches, topK);
+                scored += PruningSteps.FinishWindow(cursors, new PermutedLists(order), essential, sums, first, end,
+                    windowScores, windowMatches, topK);
             }
             // The next window starts past this one on every list that can start it.
             nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
@@ -145,49 +140,5 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
             cursor.NextGeq(first); // a list non-essential over the collection may lag behind the window
             PruningSteps.Accumulate(ref cursor, first, end, windowScores, windowMatches);
         }
-    }
-
-    /// <summary>
-    /// Finishes each matched document of the window on the non-essential lists (<paramref name="nonEssential"/>,
-    /// ascending window maxima, <paramref name="sums"/> their prefix sums), most promising first, while it can
-    /// still beat the threshold; offers those scored on every list.
-    /// </summary>
-    private static long FinishWindow<TCursor>(Span<TCursor> cursors, Span<int> nonEssential, Span<long> sums,
-        uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches, TopKQueue topK)
-        where TCursor : struct, IBlockMaxCursor
-    {
-        long scored = 0;
-        int words = (int)((end - first + 63) >> 6);
-        for (int word = 0; word < words; word++)
-        {
-            ulong matches = windowMatches[word];
-            if (matches == 0)
-                continue;
-            windowMatches[word] = 0;
-            for (; matches != 0; matches &= matches - 1)
-            {
-                int offset = (word << 6) + BitOperations.TrailingZeroCount(matches);
-                long score = windowScores[offset];
-                windowScores[offset] = 0;
-                uint current = first + (uint)offset;
-                long threshold = topK.Threshold;
-                int j = nonEssential.Length - 1;
-                for (; j >= 0 && score + sums[j] > threshold; j--)
-                {
-                    ref var cursor = ref cursors[nonEssential[j]];
-                    cursor.NextGeq(current);
-                    if (cursor.DocId == current)
-                        score += cursor.Score;
-                }
-                // Offered only when every list was read and the score beats the threshold, as in MaxScore.
-                if (j < 0)
-                {
-                    scored++;
-                    if (score > threshold)
-                        topK.Insert(current, score);
-                }
-            }
-        }
-        return scored;
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using SpladeFast.Cursors;
 using SpladeFast.Format;
 using SpladeFast.TopK;
@@ -34,12 +33,11 @@ public sealed class MaxScore : ISearchAlgorithm
 
     /// <summary>MaxScore over windows of <paramref name="window"/> docids (tests use small ones to cross many).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not 1..<see cref="DefaultWindow"/>.</exception>
-    internal MaxScore(int window)
-    {
-        if (window is < 1 or > DefaultWindow)
-            ThrowHelper.ArgumentOutOfRange(nameof(window), $"The window must be 1 to {DefaultWindow} docids.");
-        _window = window;
-    }
+    internal MaxScore(int window) => _window = CheckWindow(window);
+
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not 1..<see cref="DefaultWindow"/>.</exception>
+    internal static int CheckWindow(int window) =>
+        window is >= 1 and <= DefaultWindow ? window : throw new ArgumentOutOfRangeException(nameof(window), $"The window must be 1 to {DefaultWindow} docids.");
 
     /// <inheritdoc/>
     public string Name => "maxscore";
@@ -86,38 +84,8 @@ public sealed class MaxScore : ISearchAlgorithm
                 skippedRanges = skippedRanges[1..];
             for (int s = 0; s < skippedRanges.Length && (long)skippedRanges[s] * rangeSize < end; s++)
                 Unmatch(skippedRanges[s], rangeSize, first, end, windowScores, windowMatches);
-            int words = (int)((end - first + 63) >> 6);
-            for (int word = 0; word < words; word++)
-            {
-                ulong matches = windowMatches[word];
-                if (matches == 0)
-                    continue;
-                windowMatches[word] = 0;
-                for (; matches != 0; matches &= matches - 1)
-                {
-                    int offset = (word << 6) + BitOperations.TrailingZeroCount(matches);
-                    long score = windowScores[offset];
-                    windowScores[offset] = 0;
-                    uint current = first + (uint)offset;
-                    long threshold = topK.Threshold;
-                    int i = nonEssential - 1;
-                    for (; i >= 0 && score + prefixBounds[i] > threshold; i--)
-                    {
-                        ref var cursor = ref cursors[i];
-                        cursor.NextGeq(current);
-                        if (cursor.DocId == current)
-                            score += cursor.Score;
-                    }
-                    // Offered only when every list was read and the score beats the threshold (PISA skips a pruned
-                    // document the same way): most candidates never reach the queue.
-                    if (i < 0)
-                    {
-                        scored++;
-                        if (score > threshold)
-                            topK.Insert(current, score);
-                    }
-                }
-            }
+            scored += PruningSteps.FinishWindow(cursors, new SortedLists(), nonEssential, prefixBounds, first, end,
+                windowScores, windowMatches, topK);
             nonEssential = PruningSteps.GrowNonEssential(prefixBounds, nonEssential, topK.Threshold);
         }
         return scored;

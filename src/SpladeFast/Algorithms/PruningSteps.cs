@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using SpladeFast.Cursors;
+using SpladeFast.TopK;
 
 namespace SpladeFast.Algorithms;
 
@@ -36,6 +38,53 @@ internal static class PruningSteps
             windowMatches[offset >> 6] |= 1UL << offset;
             cursor.Next();
         }
+    }
+
+    /// <summary>
+    /// The second half of a MaxScore window: each matched document (in docid order, with its essential score) is
+    /// finished on the non-essential lists, positions <paramref name="count"/> - 1 down to 0 of
+    /// <paramref name="lists"/> (ascending bounds, <paramref name="bounds"/> their prefix sums), most promising first,
+    /// while it can still beat the threshold; those scored on every list are offered (PISA skips a pruned document
+    /// the same way: most candidates never reach the queue). Leaves the window's scratch zeroed; returns the
+    /// documents scored on every list.
+    /// </summary>
+    public static long FinishWindow<TCursor, TLists>(Span<TCursor> cursors, TLists lists, int count, Span<long> bounds,
+        uint first, uint end, Span<long> windowScores, Span<ulong> windowMatches, TopKQueue topK)
+        where TCursor : struct, IPostingCursor
+        where TLists : IListOrder, allows ref struct
+    {
+        long scored = 0;
+        int words = (int)((end - first + 63) >> 6);
+        for (int word = 0; word < words; word++)
+        {
+            ulong matches = windowMatches[word];
+            if (matches == 0)
+                continue;
+            windowMatches[word] = 0;
+            for (; matches != 0; matches &= matches - 1)
+            {
+                int offset = (word << 6) + BitOperations.TrailingZeroCount(matches);
+                long score = windowScores[offset];
+                windowScores[offset] = 0;
+                uint current = first + (uint)offset;
+                long threshold = topK.Threshold;
+                int j = count - 1;
+                for (; j >= 0 && score + bounds[j] > threshold; j--)
+                {
+                    ref var cursor = ref cursors[lists[j]];
+                    cursor.NextGeq(current);
+                    if (cursor.DocId == current)
+                        score += cursor.Score;
+                }
+                if (j < 0)
+                {
+                    scored++;
+                    if (score > threshold)
+                        topK.Insert(current, score);
+                }
+            }
+        }
+        return scored;
     }
 
     /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: MaxScore's first candidate.</summary>
@@ -105,4 +154,24 @@ internal static class PruningSteps
         }
         return score;
     }
+}
+
+/// <summary>Where the list at a position of a bound order is (<see cref="PruningSteps.FinishWindow"/>).</summary>
+internal interface IListOrder
+{
+    int this[int position] { get; }
+}
+
+/// <summary>The cursors themselves are in bound order (MaxScore sorts them once).</summary>
+internal readonly struct SortedLists : IListOrder
+{
+    public int this[int position] => position;
+}
+
+/// <summary>A permutation gives the bound order (BlockMax-MaxScore's per-window order).</summary>
+internal readonly ref struct PermutedLists(Span<int> order) : IListOrder
+{
+    private readonly Span<int> _order = order;
+
+    public int this[int position] => _order[position];
 }
