@@ -67,14 +67,8 @@ public sealed class BlockMaxMaxScore : ISearchAlgorithm
         // Lists non-essential over the whole collection never start a window: a document only they hold cannot enter.
         int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds, topK.Threshold);
         long scored = 0;
-        while (nonEssential < cursors.Length)
+        while (nonEssential < cursors.Length && PruningSteps.NextWindow(cursors[nonEssential..], windowScores.Length, out uint first, out uint end))
         {
-            uint first = PostingCursor.End;
-            for (int i = nonEssential; i < cursors.Length; i++)
-                first = Math.Min(first, cursors[i].DocId);
-            if (first == PostingCursor.End)
-                break;
-            uint end = (uint)Math.Min((ulong)first + (uint)windowScores.Length, PostingCursor.End);
             for (int i = 0; i < cursors.Length; i++)
                 maxima[i] = WindowMaximum(ref cursors[i], first, end);
             int essential = SortWindow(maxima, order, sums, topK.Threshold);

@@ -70,14 +70,8 @@ public sealed class MaxScore : ISearchAlgorithm
         windowMatches.Clear();
         int nonEssential = PruningSteps.PrepareMaxScore(cursors, order, prefixBounds, topK.Threshold);
         long scored = 0;
-        while (nonEssential < cursors.Length)
+        while (nonEssential < cursors.Length && PruningSteps.NextWindow(cursors[nonEssential..], windowScores.Length, out uint first, out uint end))
         {
-            uint first = PostingCursor.End;
-            for (int i = nonEssential; i < cursors.Length; i++)
-                first = Math.Min(first, cursors[i].DocId);
-            if (first == PostingCursor.End)
-                break;
-            uint end = (uint)Math.Min((ulong)first + (uint)windowScores.Length, PostingCursor.End);
             for (int i = nonEssential; i < cursors.Length; i++)
                 PruningSteps.Accumulate(ref cursors[i], first, end, windowScores, windowMatches);
             while (skippedRanges.Length > 0 && (long)(skippedRanges[0] + 1) * rangeSize <= first)

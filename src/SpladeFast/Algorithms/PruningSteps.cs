@@ -23,6 +23,20 @@ internal static class PruningSteps
     }
 
     /// <summary>
+    /// The next window of a MaxScore: from the smallest docid of <paramref name="essential"/>, <paramref name="length"/>
+    /// docids (fewer at the end of the docid range); false when those lists are exhausted.
+    /// </summary>
+    public static bool NextWindow<TCursor>(Span<TCursor> essential, int length, out uint first, out uint end)
+        where TCursor : struct, IPostingCursor
+    {
+        first = PostingCursor.End;
+        foreach (ref var cursor in essential)
+            first = Math.Min(first, cursor.DocId);
+        end = (uint)Math.Min((ulong)first + (uint)length, PostingCursor.End);
+        return first != PostingCursor.End;
+    }
+
+    /// <summary>
     /// Adds the cursor's postings in [<paramref name="first"/>, <paramref name="end"/>) into the window's
     /// accumulators and match bits (the cursor is at or after <paramref name="first"/>) and leaves it at or past
     /// <paramref name="end"/>.
