@@ -8,7 +8,7 @@ namespace SpladeFast.Algorithms;
 /// BlockMax-MaxScore (Chakrabarti et al.; PISA's block_max_maxscore_query): MaxScore whose split into essential
 /// and non-essential lists is made per window of docids from the lists' block maxima in that window, so a list
 /// that is strong somewhere but weak here stops producing candidates here, and a window no document of which can
-/// beat the threshold is skipped without decoding.
+/// beat the threshold is skipped: none of its postings is scored.
 /// </summary>
 /// <remarks>
 /// The windows are <see cref="MaxScore"/>'s (Lucene's MaxScoreBulkScorer, which also splits per window from

@@ -121,14 +121,18 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
     public BlockMaxPruning() : this(SwitchCheck) { }
 
     private readonly double _maxEssentialPostingsPerDocument = MaxEssentialPostingsPerDocument;
+    private readonly int _window = MaxScore.DefaultWindow;
 
     /// <summary>For tests: decide after <paramref name="switchCheck"/> ranges (at most <see cref="SwitchCheck"/>), so small collections switch too.</summary>
     internal BlockMaxPruning(int switchCheck) =>
         _switchCheck = switchCheck is >= 1 and <= SwitchCheck ? switchCheck : throw new ArgumentOutOfRangeException(nameof(switchCheck));
 
-    /// <summary>For tests: as <see cref="BlockMaxPruning(int)"/>, finishing by MaxScore below <paramref name="maxEssentialPostingsPerDocument"/> (0: never).</summary>
-    internal BlockMaxPruning(int switchCheck, double maxEssentialPostingsPerDocument) : this(switchCheck) =>
-        _maxEssentialPostingsPerDocument = maxEssentialPostingsPerDocument;
+    /// <summary>
+    /// For tests: as <see cref="BlockMaxPruning(int)"/>, finishing by MaxScore below
+    /// <paramref name="maxEssentialPostingsPerDocument"/> (0: never) over windows of <paramref name="window"/> docids.
+    /// </summary>
+    internal BlockMaxPruning(int switchCheck, double maxEssentialPostingsPerDocument, int window = MaxScore.DefaultWindow) : this(switchCheck) =>
+        (_maxEssentialPostingsPerDocument, _window) = (maxEssentialPostingsPerDocument, MaxScore.CheckWindow(window));
 
     /// <summary>
     /// How many ranges scored from the forward index cost about as much as the accumulator pass over the same
@@ -176,9 +180,19 @@ public sealed class BlockMaxPruning : ISearchAlgorithm
             if (EssentialPostings(context.Cursors, context.Order, context.TopK.Threshold) < _maxEssentialPostingsPerDocument * context.Index.DocumentCount)
             {
                 scoredRanges.Sort();
-                return MaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowScores, context.WindowMatches,
-                    context.TopK, scoredRanges, rangeSize);
+                // MaxScore prunes at the threshold as if documents came in docid order, but the ranges scored may
+                // hold later docids than documents still to come, which must win ties.
+                context.TopK.AcceptOutOfOrder();
+                return MaxScore.Run(context.Cursors, context.Order, context.Bounds, context.WindowScores[.._window],
+                    context.WindowMatches[..((_window + 63) >> 6)], context.TopK, scoredRanges, rangeSize);
             }
+        }
+        catch (Exception e) when (context.IsDamage(e))
+        {
+            throw context.Damage(Format.SectionKind.Postings, Name);
+        }
+        try
+        {
             RankedOrTaat.Accumulate(context.Cursors, context.Accumulators);
         }
         catch (Exception e) when (context.IsDamage(e))

@@ -33,7 +33,7 @@ internal static class CursorDocIds
     /// <summary>
     /// Scores <paramref name="current"/> (not <see cref="PostingCursor.End"/>) on the cursors at
     /// <paramref name="from"/>.. that sit on it and advances them; outputs the smallest docid of those cursors
-    /// after the step: the next candidate. The step of ranked_or and of BlockMax-MaxScore's essential lists.
+    /// after the step: the next candidate. The step of ranked_or.
     /// </summary>
     /// <remarks>
     /// Two passes per 64 cursors: a vector pass (compare, collect the matching lanes into a 64-bit mask, take the

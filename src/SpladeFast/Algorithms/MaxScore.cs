@@ -56,7 +56,8 @@ public sealed class MaxScore : ISearchAlgorithm
     /// <param name="windowMatches">Scratch: one bit per docid of the window.</param>
     /// <param name="topK">Receives the hits; its threshold may start above 0 (a safe initial threshold).</param>
     /// <param name="skippedRanges">Ranges of <paramref name="rangeSize"/> docids (ascending) whose documents are
-    /// never offered: bmp already offered them, scored from its forward index, before finishing here.</param>
+    /// never offered: bmp already offered them, scored from its forward index, before finishing here (out of docid
+    /// order, so it first calls <see cref="TopKQueue.AcceptOutOfOrder"/>).</param>
     /// <param name="rangeSize">The docids per skipped range.</param>
     /// <returns>The number of documents scored on every list.</returns>
     public static long Run<TCursor>(Span<TCursor> cursors, Span<int> order, Span<long> prefixBounds, Span<long> windowScores,

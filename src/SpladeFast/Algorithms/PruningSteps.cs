@@ -101,7 +101,7 @@ internal static class PruningSteps
         return scored;
     }
 
-    /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: MaxScore's first candidate.</summary>
+    /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: a document-at-a-time loop's first candidate.</summary>
     public static uint FirstCandidate(Span<uint> docIds, int from, int count)
     {
         uint first = PostingCursor.End;

@@ -71,6 +71,18 @@ public sealed class TopKQueue
         get => _threshold;
     }
 
+    /// <summary>
+    /// Says that, for the rest of this query, documents may arrive before docids already offered (bmp finishing a
+    /// query in docid order after scoring ranges in bound order): <see cref="Threshold"/> then drops to one below the
+    /// k-th score, so an equal score with an earlier ordinal is still offered and <see cref="Insert"/> decides the tie.
+    /// <see cref="Reset"/> undoes it.
+    /// </summary>
+    public void AcceptOutOfOrder()
+    {
+        _tieSlack = 1;
+        UpdateThreshold();
+    }
+
     private void UpdateThreshold() =>
         _threshold = Count < K ? _floorThreshold
             : Math.Max(_floorThreshold, (_thresholdFactor == 1 ? _heap[0].Score : (long)(_heap[0].Score * _thresholdFactor)) - _tieSlack);

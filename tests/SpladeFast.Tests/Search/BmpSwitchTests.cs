@@ -21,7 +21,7 @@ public class BmpSwitchTests
             .Array[documentCount]
         from queries in Gen.Select(Gen.Int[0, vocabulary], Gen.UInt[1, 300]).Array[1, 6].Array[1, 4]
         from k in Gen.OneOf(1, 10, 100, 1000)
-        from rangeSize in Gen.OneOf(1, 4, 16, 64)
+        from rangeSize in Gen.OneOf(1, 3, 4, 5, 16, 64)
         select (documents.Select((v, i) => new TestDocument($"doc{i}", v)).ToArray(), queries, k, rangeSize);
 
     [Fact]
@@ -43,10 +43,11 @@ public class BmpSwitchTests
                     var expected = context.Search(query, c.K, SearchAlgorithms.Get("ranked_or")).ToArray();
                     foreach (int switchCheck in new[] { 1, 2, 3 })
                     {
-                        // Finishing by the accumulator pass always, by MaxScore always, and as chosen.
-                        foreach (double crossover in new[] { 0, double.PositiveInfinity, 0.5 })
+                        // Finishing by the accumulator pass always, by MaxScore always (over windows that hold the
+                        // collection, or of 3 docids, so scored ranges straddle window edges), and as chosen.
+                        foreach (var (crossover, window) in new[] { (0, 4096), (double.PositiveInfinity, 4096), (double.PositiveInfinity, 3), (0.5, 4096) })
                         {
-                            var actual = context.Search(query, c.K, new BlockMaxPruning(switchCheck, crossover)).ToArray();
+                            var actual = context.Search(query, c.K, new BlockMaxPruning(switchCheck, crossover, window)).ToArray();
                             Assert.Equal(expected, actual);
                             if (context.Cursors.Length > 0) // bmp opens cursors only when it switches
                                 switched++;
@@ -56,5 +57,29 @@ public class BmpSwitchTests
             }
         }, iter: 80, threads: 1);
         Assert.True(switched > 0, "no query switched to the posting lists");
+    }
+
+    /// <summary>
+    /// A tie bmp's ranges cannot see: every document scores S; bmp first scores a range of two documents that both
+    /// reach S, so the k-th score is S held by a later docid, then finishes by MaxScore, where the list of document 0
+    /// alone is non-essential at that threshold. Document 0 came first, so it must take the tie.
+    /// </summary>
+    [Fact]
+    public void A_document_before_the_ranges_scored_wins_a_tie_at_the_threshold()
+    {
+        using var dir = new TempDirectory();
+        var documents = new List<TestDocument> { new("first", [("a", 1.0)]), new("filler", [("c", 1.0)]) };
+        for (int r = 1; r <= 10; r++)
+            documents.AddRange([new($"a{r}", [("a", 1.0)]), new($"b{r}", [("b", 1.0)])]);
+        using var index = TestIndex.Build(dir, documents.ToArray(), rangeSize: 2);
+        var context = new SearchContext(index);
+        var query = new QueryVector("q", [new QueryTerm(index.Vocabulary.TryGetId("a", out int a) ? a : -1, 1), new QueryTerm(index.Vocabulary.TryGetId("b", out int b) ? b : -1, 1)]);
+        foreach (int k in new[] { 1, 2, 3 })
+        {
+            var expected = context.Search(query, k, SearchAlgorithms.Get("ranked_or")).ToArray();
+            Assert.Equal(0u, expected[0].DocId);
+            Assert.Equal(expected, context.Search(query, k, new BlockMaxPruning(1, double.PositiveInfinity)).ToArray());
+            Assert.True(context.Cursors.Length > 0, "bmp did not switch to the posting lists");
+        }
     }
 }

@@ -38,8 +38,8 @@ public class ExactSearchPropertyTests
 
     /// <summary>
     /// MaxScore and BlockMax-MaxScore read their essential lists over windows of 4,096 docids, which hold these
-    /// collections whole: windows of 1 to 100 docids cross many boundaries, and BlockMax-MaxScore's windows many
-    /// blocks (k from 1 to 1000, ties, the shuffled copy, as above).
+    /// collections whole: windows of 1 to 100 docids cross many window boundaries (k from 1 to 1000, ties, the
+    /// shuffled copy, as above). Windows over several blocks of a list: the synthetic-collection test below.
     /// </summary>
     [Fact]
     public void MaxScore_over_small_windows_equals_brute_force() =>
