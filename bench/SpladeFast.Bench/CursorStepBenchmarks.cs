@@ -49,12 +49,12 @@ public class CursorStepBenchmarks
             var cursors = _cursors.AsSpan(0, count);
             var docIds = _docIds.AsSpan(0, count + CursorDocIds.Padding);
             CursorDocIds.Fill<BlockPostingCursor>(cursors, docIds);
-            uint current = PruningSteps.FirstCandidate(docIds, 0, count);
+            uint current = PruningSteps.FirstCandidate(docIds, count);
             while (current != PostingCursor.End)
             {
                 total += Vector
-                    ? CursorDocIds.ScoreAndAdvance<BlockPostingCursor>(cursors, docIds, 0, current, out current)
-                    : CursorDocIds.ScoreAndAdvanceScalar<BlockPostingCursor>(cursors, docIds, 0, current, out current);
+                    ? CursorDocIds.ScoreAndAdvance<BlockPostingCursor>(cursors, docIds, current, out current)
+                    : CursorDocIds.ScoreAndAdvanceScalar<BlockPostingCursor>(cursors, docIds, current, out current);
             }
         }
         return total;

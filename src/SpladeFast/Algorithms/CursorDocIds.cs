@@ -31,9 +31,9 @@ internal static class CursorDocIds
     }
 
     /// <summary>
-    /// Scores <paramref name="current"/> (not <see cref="PostingCursor.End"/>) on the cursors at
-    /// <paramref name="from"/>.. that sit on it and advances them; outputs the smallest docid of those cursors
-    /// after the step: the next candidate. The step of ranked_or.
+    /// Scores <paramref name="current"/> (not <see cref="PostingCursor.End"/>) on the cursors that sit on it and
+    /// advances them; outputs the smallest docid of the cursors after the step: the next candidate. The step of
+    /// ranked_or.
     /// </summary>
     /// <remarks>
     /// Two passes per 64 cursors: a vector pass (compare, collect the matching lanes into a 64-bit mask, take the
@@ -43,17 +43,17 @@ internal static class CursorDocIds
     /// through every iteration (the profile's hottest instructions).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long ScoreAndAdvance<TCursor>(Span<TCursor> cursors, Span<uint> docIds, int from, uint current, out uint next)
+    public static long ScoreAndAdvance<TCursor>(Span<TCursor> cursors, Span<uint> docIds, uint current, out uint next)
         where TCursor : struct, IPostingCursor
     {
         if (!Vector256.IsHardwareAccelerated)
-            return ScoreAndAdvanceScalar(cursors, docIds, from, current, out next);
+            return ScoreAndAdvanceScalar(cursors, docIds, current, out next);
         // Bounds: Fill checked docIds.Length >= cursors.Length + Padding, and i < cursors.Length at each load.
         ref TCursor first = ref MemoryMarshal.GetReference(cursors);
         ref uint ids = ref MemoryMarshal.GetReference(docIds);
         long score = 0;
         uint smallest = PostingCursor.End;
-        for (int chunk = from; chunk < cursors.Length; chunk += 64)
+        for (int chunk = 0; chunk < cursors.Length; chunk += 64)
         {
             int end = Math.Min(chunk + 64, cursors.Length);
             var candidate = Vector256.Create(current);
@@ -93,12 +93,12 @@ internal static class CursorDocIds
     }
 
     /// <summary>The reference of <see cref="ScoreAndAdvance"/>, one cursor at a time.</summary>
-    public static long ScoreAndAdvanceScalar<TCursor>(Span<TCursor> cursors, Span<uint> docIds, int from, uint current, out uint next)
+    public static long ScoreAndAdvanceScalar<TCursor>(Span<TCursor> cursors, Span<uint> docIds, uint current, out uint next)
         where TCursor : struct, IPostingCursor
     {
         long score = 0;
         next = PostingCursor.End;
-        for (int i = from; i < cursors.Length; i++)
+        for (int i = 0; i < cursors.Length; i++)
         {
             ref var cursor = ref cursors[i];
             if (cursor.DocId == current)

@@ -101,11 +101,11 @@ internal static class PruningSteps
         return scored;
     }
 
-    /// <summary>The smallest docid of the cursors at <paramref name="from"/>..: a document-at-a-time loop's first candidate.</summary>
-    public static uint FirstCandidate(Span<uint> docIds, int from, int count)
+    /// <summary>The smallest of the first <paramref name="count"/> docids: a document-at-a-time loop's first candidate.</summary>
+    public static uint FirstCandidate(Span<uint> docIds, int count)
     {
         uint first = PostingCursor.End;
-        for (int i = from; i < count; i++)
+        for (int i = 0; i < count; i++)
             first = Math.Min(first, docIds[i]);
         return first;
     }

@@ -24,10 +24,10 @@ public sealed class RankedOr : ISearchAlgorithm
     {
         CursorDocIds.Fill(cursors, docIds);
         long scored = 0;
-        uint current = PruningSteps.FirstCandidate(docIds, 0, cursors.Length);
+        uint current = PruningSteps.FirstCandidate(docIds, cursors.Length);
         while (current != PostingCursor.End)
         {
-            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, 0, current, out uint next);
+            long score = CursorDocIds.ScoreAndAdvance(cursors, docIds, current, out uint next);
             topK.Insert(current, score);
             scored++;
             current = next;

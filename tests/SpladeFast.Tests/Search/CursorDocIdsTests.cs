@@ -51,13 +51,14 @@ public class CursorDocIdsTests
             var scalarIds = new uint[lists.Length + CursorDocIds.Padding];
             CursorDocIds.Fill<ListCursor>(vector, vectorIds);
             CursorDocIds.Fill<ListCursor>(scalar, scalarIds);
+            // The step over the cursors from a position on (a suffix, its docids still padded).
             int from = lists.Length == 0 ? 0 : fromSeed % (lists.Length + 1);
-            uint current = PruningSteps.FirstCandidate(vectorIds, from, lists.Length);
+            uint current = PruningSteps.FirstCandidate(vectorIds.AsSpan(from), lists.Length - from);
             int steps = 0;
             while (current != PostingCursor.End)
             {
-                long expected = CursorDocIds.ScoreAndAdvanceScalar<ListCursor>(scalar, scalarIds, from, current, out uint expectedNext);
-                long actual = CursorDocIds.ScoreAndAdvance<ListCursor>(vector, vectorIds, from, current, out uint next);
+                long expected = CursorDocIds.ScoreAndAdvanceScalar<ListCursor>(scalar.AsSpan(from), scalarIds.AsSpan(from), current, out uint expectedNext);
+                long actual = CursorDocIds.ScoreAndAdvance<ListCursor>(vector.AsSpan(from), vectorIds.AsSpan(from), current, out uint next);
                 Assert.Equal(expected, actual);
                 Assert.Equal(expectedNext, next);
                 Assert.Equal(scalarIds, vectorIds);
